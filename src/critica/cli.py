@@ -1,0 +1,163 @@
+"""The `critica` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from critica.io.readers import InputRow, UnusableInput, read_reviews
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Understand Spanish film reviews, offline.")
+
+
+class OutputFormat(str, Enum):
+    """How `analyze` prints results."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class Tier(str, Enum):
+    """Polarity model tiers."""
+
+    default = "default"
+    fast = "fast"
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one clear line on stderr and exit non-zero."""
+    typer.echo(f"critica: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _pipeline(fast: bool, model: Path | None):
+    from critica.pipeline import Pipeline
+    from critica.sentiment.model import ModelFormatError
+
+    pipeline = Pipeline(tier="fast" if fast else "default", model_path=model)
+    try:
+        pipeline.stages  # load now, so a bad --model is an argument error, not N row errors
+    except ModelFormatError as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - e.g. the encoder cannot load
+        fail(f"cannot load the polarity model ({exc}); run `critica doctor`")
+    return pipeline
+
+
+def _analyse_row(pipeline, row: InputRow):
+    from critica.pipeline import unjudged, review_id
+
+    if row.problem:
+        rid = row.id or f"row{row.row}"
+        return unjudged(rid, None, *row.problem)
+    rid = row.id
+    if rid is None and isinstance(row.text, str):
+        rid = review_id(row.text)
+    return pipeline.analyze(row.text, id=rid)
+
+
+@app.command()
+def analyze(
+    path: Annotated[str, typer.Argument(help="A .txt review, a .csv/.jsonl/.parquet file, or - for stdin.")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    id_col: Annotated[str, typer.Option(help="Id column for csv/jsonl/parquet.")] = "id",
+    text_col: Annotated[str, typer.Option(help="Text column for csv/jsonl/parquet.")] = "review",
+    fast: Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier (no encoder).")] = False,
+    model: Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")] = None,
+) -> None:
+    """Analyse reviews and print the contract object for each (in input order)."""
+    try:
+        rows = read_reviews(path, id_col=id_col, text_col=text_col)
+    except UnusableInput as exc:
+        fail(str(exc))
+    pipeline = _pipeline(fast, model)
+    results = (_analyse_row(pipeline, row) for row in rows) if format is not OutputFormat.table else None
+    if format is OutputFormat.jsonl:
+        for result in results:
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    elif format is OutputFormat.json:
+        items = [r.to_dict() for r in results]
+        single = path == "-" or Path(path).suffix.lower() == ".txt"
+        sys.stdout.write(json.dumps(items[0] if single else items, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from critica.render import print_analyses
+
+        print_analyses((_analyse_row(pipeline, row), row.text) for row in rows)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="Labelled reviews (csv/jsonl/parquet).")],
+    out: Annotated[Path, typer.Option(help="Folder to write the model into.")],
+    tier: Annotated[Tier, typer.Option(help="Which tier to train.")] = Tier.default,
+    transfer: Annotated[Path | None, typer.Option(help="Extra labelled reviews in another language.")] = None,
+    lexicons: Annotated[Path | None, typer.Option(help="Folder with ml_senticon/, isol/, elhpolar/.")] = None,
+    text_col: Annotated[str, typer.Option(help="Text column.")] = "review",
+    label_col: Annotated[str, typer.Option(help="Label column (positive/negative).")] = "sentiment",
+    cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Report 5-fold cross-validation first.")] = True,
+    seed: Annotated[int, typer.Option(help="Seed for folds and solvers.")] = 13,
+    cache: Annotated[Path, typer.Option(help="Sentence-embedding cache file.")] = Path(".cache/embeddings.npz"),
+) -> None:
+    """Train a polarity model (and cross-validate it) from labelled reviews."""
+    from critica.sentiment.workflow import train_and_report
+
+    try:
+        report = train_and_report(data=data, out=out, tier=tier.value, transfer=transfer, lexicons=lexicons,
+                                  text_col=text_col, label_col=label_col, cv=cv, seed=seed, cache=cache)
+    except UnusableInput as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path | None, typer.Option(help="Labelled reviews to score the model on.")] = None,
+    predictions: Annotated[Path | None, typer.Option(help="Saved predictions CSV (label, p_positive).")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast tier.")] = False,
+    model: Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")] = None,
+    text_col: Annotated[str, typer.Option(help="Text column.")] = "review",
+    label_col: Annotated[str, typer.Option(help="Label column.")] = "sentiment",
+    out: Annotated[Path, typer.Option(help="Folder for the PNG plots.")] = Path("evaluation"),
+) -> None:
+    """Accuracy, macro-F1, ROC-AUC, Brier and ECE, plus confusion and reliability PNGs."""
+    from critica.sentiment.workflow import evaluate_file, evaluate_predictions
+
+    if (data is None) == (predictions is None):
+        fail("give exactly one of --data FILE or --predictions FILE")
+    try:
+        if predictions is not None:
+            report = evaluate_predictions(predictions, out)
+        else:
+            pipeline = _pipeline(fast, model)
+            report = evaluate_file(data, pipeline, out, text_col=text_col, label_col=label_col)
+    except UnusableInput as exc:
+        fail(str(exc))
+    from critica.render import print_metrics
+
+    print_metrics(report)
+
+
+@app.command()
+def doctor() -> None:
+    """Say what is installed, which models load, and what to do when something is missing."""
+    from critica.doctor import run_checks
+
+    from critica.render import print_checks
+
+    ok = print_checks(run_checks())
+    raise typer.Exit(0 if ok else 1)
+
+
+def main() -> None:
+    """Entry point of the `critica` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

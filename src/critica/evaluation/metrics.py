@@ -1,0 +1,75 @@
+"""Classification and calibration metrics for polarity predictions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sklearn.metrics import accuracy_score, brier_score_loss, confusion_matrix, f1_score, roc_auc_score
+
+ECE_BINS = 10
+
+
+@dataclass(frozen=True)
+class PolarityMetrics:
+    """Quality of P(positive) predictions against 0/1 labels."""
+
+    n: int
+    accuracy: float
+    macro_f1: float
+    roc_auc: float
+    brier: float
+    ece: float
+
+    def to_dict(self) -> dict[str, float]:
+        """Plain dict, rounded for reports."""
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def expected_calibration_error(y: np.ndarray, proba: np.ndarray, bins: int = ECE_BINS) -> float:
+    """ECE over equal-width bins of the predicted label's confidence."""
+    y = np.asarray(y, dtype=int)
+    proba = np.asarray(proba, dtype=float)
+    confidence = np.maximum(proba, 1 - proba)
+    correct = (proba >= 0.5).astype(int) == y
+    edges = np.linspace(0.5, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return float(ece)
+
+
+def polarity_metrics(y: np.ndarray, proba: np.ndarray) -> PolarityMetrics:
+    """All headline metrics for binary polarity."""
+    y = np.asarray(y, dtype=int)
+    proba = np.asarray(proba, dtype=float)
+    predicted = (proba >= 0.5).astype(int)
+    both_classes = len(np.unique(y)) == 2
+    return PolarityMetrics(
+        n=int(len(y)),
+        accuracy=float(accuracy_score(y, predicted)),
+        macro_f1=float(f1_score(y, predicted, average="macro", zero_division=0)),
+        roc_auc=float(roc_auc_score(y, proba)) if both_classes else float("nan"),
+        brier=float(brier_score_loss(y, proba)),
+        ece=expected_calibration_error(y, proba),
+    )
+
+
+def reliability_table(y: np.ndarray, proba: np.ndarray, bins: int = ECE_BINS) -> list[tuple[float, float, int]]:
+    """(mean predicted P(positive), observed positive rate, count) per probability bin."""
+    y = np.asarray(y, dtype=int)
+    proba = np.asarray(proba, dtype=float)
+    which = np.clip((proba * bins).astype(int), 0, bins - 1)
+    return [
+        (float(proba[which == b].mean()), float(y[which == b].mean()), int((which == b).sum()))
+        for b in range(bins)
+        if (which == b).any()
+    ]
+
+
+def confusion(y: np.ndarray, proba: np.ndarray) -> np.ndarray:
+    """2×2 confusion matrix, rows true (neg, pos), columns predicted."""
+    return confusion_matrix(np.asarray(y, dtype=int), (np.asarray(proba) >= 0.5).astype(int), labels=[0, 1])

@@ -1,0 +1,151 @@
+"""The orchestrator: text → document → stages → one contract object.
+
+Stages are small objects with a `name` and `run(doc, analysis)`; each fills
+only its own fields of the `Analysis`. The orchestrator guards the input,
+runs the stages in order and turns a stage failure into an entry in
+`errors`, so one bad review never stops a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from critica.schema import Analysis, AnalysisError, Sentiment
+from critica.text import Document, prepare
+from critica.text.decode import NotText, decode_bytes
+from critica.text.language import detect_language
+
+DEFAULT_MAX_CHARS = 200_000  # ~130× an average review; longer inputs are flagged, not cut
+
+
+class Stage(Protocol):
+    """One step of the analysis."""
+
+    name: str
+
+    def run(self, doc: Document, analysis: Analysis) -> None:
+        """Fill this stage's fields of `analysis` from `doc`."""
+
+
+@dataclass
+class Review:
+    """One input review: an id (or None for a content hash) and its text."""
+
+    text: Any
+    id: str | None = None
+
+
+def review_id(text: str) -> str:
+    """Stable id for a review without one: a hash of its text."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class _InputProblem(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Pipeline:
+    """Analyse reviews with a chosen polarity tier; models load lazily, once per process."""
+
+    def __init__(self, tier: str = "default", model_path: str | Path | None = None,
+                 max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        self.tier = tier
+        self.model_path = model_path
+        self.max_chars = max_chars
+        self._stages: list[Stage] | None = None
+
+    @property
+    def stages(self) -> list[Stage]:
+        """The stages in running order (built on first use)."""
+        if self._stages is None:
+            from critica.sentiment.registry import load_polarity
+            from critica.sentiment.stage import SentimentStage
+
+            self._stages = [SentimentStage(load_polarity(self.tier, self.model_path))]
+        return self._stages
+
+    @property
+    def polarity_model(self):
+        """The polarity model the sentiment stage uses."""
+        return next(stage.model for stage in self.stages if stage.name == "sentiment")
+
+    def analyze(self, text: Any, id: str | None = None) -> Analysis:
+        """Analyse one review; problems with the text become `errors`, never exceptions."""
+        try:
+            text = _as_text(text)
+        except _InputProblem as problem:
+            return unjudged(id or "", None, problem.code, str(problem))
+        rid = id if id is not None else review_id(text)
+        try:
+            doc, language = self._admit(text)
+        except _InputProblem as problem:
+            language = detect_language(text[:3000])[0] if problem.code == "not_spanish" else None
+            return unjudged(rid, language, problem.code, str(problem))
+        analysis = Analysis(id=rid, language=language, sentiment=Sentiment(None, None, None))
+        for stage in self.stages:
+            try:
+                stage.run(doc, analysis)
+            except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the review
+                analysis.errors.append(AnalysisError(f"{stage.name}_failed", f"{type(exc).__name__}: {exc}"))
+        return analysis
+
+    def analyze_many(self, reviews: Iterable[Any]) -> Iterator[Analysis]:
+        """Stream analyses for strings, `Review`s, (id, text) pairs or dicts with id/review."""
+        for item in reviews:
+            rid, text = _unpack(item)
+            yield self.analyze(text, id=rid)
+
+    def _admit(self, text: str) -> tuple[Document, str]:
+        if not text.strip():
+            raise _InputProblem("empty_text", "the review is empty or only whitespace")
+        if len(text) > self.max_chars:
+            raise _InputProblem(
+                "text_too_long",
+                f"the review has {len(text):,} characters, over the limit of {self.max_chars:,}; "
+                "split it or raise max_chars",
+            )
+        doc = prepare(text)
+        if not any(ch.isalpha() for ch in doc.text):
+            raise _InputProblem("no_words", "the review has no words once markup and symbols are removed")
+        language, _ = detect_language(doc.text)
+        if language != "es":
+            raise _InputProblem("not_spanish", f"the review looks {language or 'unknown'}, not Spanish")
+        return doc, language
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        raise _InputProblem("empty_text", "no text was given")
+    if isinstance(value, bytes | bytearray):
+        try:
+            return decode_bytes(bytes(value))[0]
+        except NotText as exc:
+            raise _InputProblem("binary_input", str(exc)) from exc
+    if not isinstance(value, str):
+        raise _InputProblem("invalid_text", f"expected text, got {type(value).__name__}")
+    if "\x00" in value:
+        raise _InputProblem("binary_input", "the text contains NUL characters; it looks like binary data")
+    return value
+
+
+def _unpack(item: Any) -> tuple[str | None, Any]:
+    if isinstance(item, Review):
+        return item.id, item.text
+    if isinstance(item, tuple) and len(item) == 2:
+        return (None if item[0] is None else str(item[0])), item[1]
+    if isinstance(item, dict):
+        rid = item.get("id")
+        return (None if rid is None else str(rid)), item.get("review", item.get("text"))
+    return None, item
+
+
+def unjudged(rid: str, language: str | None, code: str, message: str) -> Analysis:
+    """A contract object for a review that cannot be judged, with the reason in `errors`."""
+    return Analysis(id=rid, language=language, sentiment=Sentiment(None, None, None),
+                    errors=[AnalysisError(code, message)])

@@ -1,0 +1,99 @@
+"""Readable terminal output (Rich) for the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from critica.schema import Analysis
+
+_LABELS_ES = {"positive": "POSITIVA", "negative": "NEGATIVA"}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _polarity_style(polarity: float) -> str:
+    if polarity >= 0.2:
+        return "green" if polarity < 0.6 else "bold green"
+    if polarity <= -0.2:
+        return "red" if polarity > -0.6 else "bold red"
+    return "default"
+
+
+def _verdict(analysis: Analysis) -> Text:
+    s = analysis.sentiment
+    if s.label is None:
+        reason = "; ".join(f"{e.code}: {e.message}" for e in analysis.errors) or "no verdict"
+        return Text(f"sin veredicto — {reason}", style="yellow")
+    colour = "green" if s.label == "positive" else "red"
+    return Text.assemble(("Veredicto: ", "bold"), (_LABELS_ES[s.label], f"bold {colour}"),
+                         f"  (probabilidad {s.score:.2f}, modelo {s.model})")
+
+
+def print_analysis(analysis: Analysis, original: str | None = None, console: Console | None = None) -> None:
+    """One review in full: verdict, sentences tinted by polarity, deciding passages."""
+    console = console or _console()
+    console.rule(f"[bold]{analysis.id}")
+    console.print(_verdict(analysis))
+    if analysis.sentences and original is not None:
+        body = Text()
+        for sentence in analysis.sentences:
+            body.append(original[sentence.start:sentence.end], style=_polarity_style(sentence.polarity))
+            body.append(" ")
+        console.print(Text("\nFrases (verde: positiva, rojo: negativa)", style="bold"))
+        console.print(body)
+    if analysis.evidence:
+        console.print(Text("\nPasajes decisivos", style="bold"))
+        for item in analysis.evidence:
+            style = "green" if item.weight > 0 else "red"
+            console.print(Text.assemble((f"{item.weight:+.2f} ", style), f"[{item.start}:{item.end}] ",
+                                        (item.text, style)))
+    for error in analysis.errors:
+        console.print(Text(f"aviso {error.code}: {error.message}", style="yellow"))
+
+
+def print_analyses(results: Iterable[tuple[Analysis, str | None]]) -> None:
+    """A single review in full; several as one summary table."""
+    console = _console()
+    items = list(results)
+    if len(items) == 1:
+        print_analysis(items[0][0], items[0][1], console)
+        return
+    table = Table(title="critica")
+    for column in ("id", "veredicto", "prob.", "frases", "errores"):
+        table.add_column(column)
+    for analysis, _ in items:
+        s = analysis.sentiment
+        table.add_row(analysis.id, _LABELS_ES.get(s.label or "", "—"), f"{s.score:.2f}" if s.score else "—",
+                      str(len(analysis.sentences)), ", ".join(e.code for e in analysis.errors))
+    console.print(table)
+
+
+def print_metrics(report: dict[str, Any]) -> None:
+    """Evaluation figures as a table."""
+    console = _console()
+    table = Table(title=f"Evaluación: {report.get('source', '')}")
+    table.add_column("métrica")
+    table.add_column("valor", justify="right")
+    for key in ("n", "accuracy", "macro_f1", "roc_auc", "brier", "ece"):
+        table.add_row(key, str(report[key]))
+    console.print(table)
+    console.print(f"confusion matrix: {report['confusion_matrix_png']}")
+    console.print(f"reliability diagram: {report['reliability_png']}")
+    if "warning" in report:
+        console.print(Text(f"warning: {report['warning']}", style="yellow"))
+
+
+def print_checks(checks: list[tuple[str, bool, str]]) -> bool:
+    """Doctor's findings; returns True when everything needed works."""
+    console = _console()
+    for name, ok, detail in checks:
+        mark = Text("✓ ", style="green") if ok else Text("✗ ", style="red")
+        console.print(Text.assemble(mark, (f"{name}: ", "bold"), detail))
+    return all(ok for _, ok, _ in checks)

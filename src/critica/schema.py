@@ -1,0 +1,171 @@
+"""The output contract (shared/DESIGN.md §1) as typed objects — the one place it is defined.
+
+Every interface (Python API, CLI, batch, service, store) serialises an
+`Analysis` through `Analysis.to_dict()`; nothing else builds contract JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ASPECT_IDS: tuple[str, ...] = (
+    "fotografia",
+    "actuacion",
+    "direccion",
+    "guion",
+    "musica",
+    "ritmo",
+    "efectos",
+    "produccion",
+)
+ROLES: tuple[str, ...] = ("director", "writer", "cinematographer", "composer", "editor", "producer", "actor")
+
+SentimentLabel = Literal["positive", "negative"]
+AspectPolarity = Literal["positive", "negative", "mixed"]
+
+
+@dataclass
+class Sentiment:
+    """Verdict for the whole review; `score` is the calibrated probability of `label`."""
+
+    label: SentimentLabel | None
+    score: float | None
+    model: str | None
+
+
+@dataclass
+class SentenceSpan:
+    """One sentence, in original offsets, with its polarity in [-1, 1] from the model."""
+
+    start: int
+    end: int
+    polarity: float
+
+
+@dataclass
+class Evidence:
+    """A passage that moved the verdict; `weight` is its signed share of the decision."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass
+class Mention:
+    """A span of the original text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class AspectJudgement:
+    """What the reviewer thinks of one film aspect."""
+
+    aspect: str
+    polarity: AspectPolarity
+    score: float
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Film:
+    """A film the review names."""
+
+    title: str
+    original_title: str | None = None
+    year: int | None = None
+    reviewed: bool = False
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Person:
+    """A real person the review names, with the roles the text gives them."""
+
+    name: str
+    roles: list[str] = field(default_factory=list)
+    character: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Award:
+    """A prize, festival or nomination the review names."""
+
+    award: str
+    event: str | None = None
+    year: int | None = None
+    film: str | None = None
+    person: str | None = None
+
+
+@dataclass
+class Facts:
+    """Films, people and awards named in the review."""
+
+    films: list[Film] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+
+
+@dataclass
+class Fragment:
+    """A non-Spanish fragment left inside the text."""
+
+    start: int
+    end: int
+    text: str
+    language: str
+
+
+@dataclass
+class Quality:
+    """Machine-translation signals."""
+
+    machine_translation: float | None = None
+    untranslated: list[Fragment] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisError:
+    """A per-review problem: the review still gets a contract object."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Analysis:
+    """One analysed review: the contract object."""
+
+    id: str
+    language: str | None
+    sentiment: Sentiment
+    sentences: list[SentenceSpan] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    aspects: list[AspectJudgement] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)
+    quality: Quality = field(default_factory=Quality)
+    errors: list[AnalysisError] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract object as plain JSON-ready data."""
+        return asdict(self)
+
+    @property
+    def label(self) -> str | None:
+        """Shortcut for `sentiment.label`."""
+        return self.sentiment.label
+
+    @property
+    def score(self) -> float | None:
+        """Shortcut for `sentiment.score`."""
+        return self.sentiment.score

