@@ -16,7 +16,7 @@ from critica.pipeline import Pipeline, Review
 from critica.schema import Analysis
 
 __version__ = "0.1.0"
-__all__ = ["Analysis", "Pipeline", "Review", "analyze", "analyze_many", "get_pipeline", "__version__"]
+__all__ = ["Analysis", "Pipeline", "Review", "__version__", "analyze", "analyze_many", "get_pipeline"]
 
 
 @lru_cache(maxsize=4)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from critica.io.readers import InputRow, UnusableInput, read_reviews
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Understand Spanish film reviews, offline.")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How `analyze` prints results."""
 
     table = "table"
@@ -23,7 +23,7 @@ class OutputFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     """Polarity model tiers."""
 
     default = "default"
@@ -42,7 +42,7 @@ def _pipeline(fast: bool, model: Path | None):
 
     pipeline = Pipeline(tier="fast" if fast else "default", model_path=model)
     try:
-        pipeline.stages  # load now, so a bad --model is an argument error, not N row errors
+        _ = pipeline.stages  # load now, so a bad --model is an argument error, not N row errors
     except ModelFormatError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. the encoder cannot load
@@ -51,7 +51,7 @@ def _pipeline(fast: bool, model: Path | None):
 
 
 def _analyse_row(pipeline, row: InputRow):
-    from critica.pipeline import unjudged, review_id
+    from critica.pipeline import review_id, unjudged
 
     if row.problem:
         rid = row.id or f"row{row.row}"
@@ -108,8 +108,18 @@ def train(
     from critica.sentiment.workflow import train_and_report
 
     try:
-        report = train_and_report(data=data, out=out, tier=tier.value, transfer=transfer, lexicons=lexicons,
-                                  text_col=text_col, label_col=label_col, cv=cv, seed=seed, cache=cache)
+        report = train_and_report(
+            data=data,
+            out=out,
+            tier=tier.value,
+            transfer=transfer,
+            lexicons=lexicons,
+            text_col=text_col,
+            label_col=label_col,
+            cv=cv,
+            seed=seed,
+            cache=cache,
+        )
     except UnusableInput as exc:
         fail(str(exc))
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
@@ -147,7 +157,6 @@ def evaluate(
 def doctor() -> None:
     """Say what is installed, which models load, and what to do when something is missing."""
     from critica.doctor import run_checks
-
     from critica.render import print_checks
 
     ok = print_checks(run_checks())

@@ -53,8 +53,9 @@ class _InputProblem(Exception):
 class Pipeline:
     """Analyse reviews with a chosen polarity tier; models load lazily, once per process."""
 
-    def __init__(self, tier: str = "default", model_path: str | Path | None = None,
-                 max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    def __init__(
+        self, tier: str = "default", model_path: str | Path | None = None, max_chars: int = DEFAULT_MAX_CHARS
+    ) -> None:
         self.tier = tier
         self.model_path = model_path
         self.max_chars = max_chars
@@ -147,5 +148,6 @@ def _unpack(item: Any) -> tuple[str | None, Any]:
 
 def unjudged(rid: str, language: str | None, code: str, message: str) -> Analysis:
     """A contract object for a review that cannot be judged, with the reason in `errors`."""
-    return Analysis(id=rid, language=language, sentiment=Sentiment(None, None, None),
-                    errors=[AnalysisError(code, message)])
+    return Analysis(
+        id=rid, language=language, sentiment=Sentiment(None, None, None), errors=[AnalysisError(code, message)]
+    )

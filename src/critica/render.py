@@ -32,8 +32,11 @@ def _verdict(analysis: Analysis) -> Text:
         reason = "; ".join(f"{e.code}: {e.message}" for e in analysis.errors) or "no verdict"
         return Text(f"sin veredicto — {reason}", style="yellow")
     colour = "green" if s.label == "positive" else "red"
-    return Text.assemble(("Veredicto: ", "bold"), (_LABELS_ES[s.label], f"bold {colour}"),
-                         f"  (probabilidad {s.score:.2f}, modelo {s.model})")
+    return Text.assemble(
+        ("Veredicto: ", "bold"),
+        (_LABELS_ES[s.label], f"bold {colour}"),
+        f"  (probabilidad {s.score:.2f}, modelo {s.model})",
+    )
 
 
 def print_analysis(analysis: Analysis, original: str | None = None, console: Console | None = None) -> None:
@@ -44,7 +47,7 @@ def print_analysis(analysis: Analysis, original: str | None = None, console: Con
     if analysis.sentences and original is not None:
         body = Text()
         for sentence in analysis.sentences:
-            body.append(original[sentence.start:sentence.end], style=_polarity_style(sentence.polarity))
+            body.append(original[sentence.start : sentence.end], style=_polarity_style(sentence.polarity))
             body.append(" ")
         console.print(Text("\nFrases (verde: positiva, rojo: negativa)", style="bold"))
         console.print(body)
@@ -52,8 +55,9 @@ def print_analysis(analysis: Analysis, original: str | None = None, console: Con
         console.print(Text("\nPasajes decisivos", style="bold"))
         for item in analysis.evidence:
             style = "green" if item.weight > 0 else "red"
-            console.print(Text.assemble((f"{item.weight:+.2f} ", style), f"[{item.start}:{item.end}] ",
-                                        (item.text, style)))
+            console.print(
+                Text.assemble((f"{item.weight:+.2f} ", style), f"[{item.start}:{item.end}] ", (item.text, style))
+            )
     for error in analysis.errors:
         console.print(Text(f"aviso {error.code}: {error.message}", style="yellow"))
 
@@ -70,8 +74,13 @@ def print_analyses(results: Iterable[tuple[Analysis, str | None]]) -> None:
         table.add_column(column)
     for analysis, _ in items:
         s = analysis.sentiment
-        table.add_row(analysis.id, _LABELS_ES.get(s.label or "", "—"), f"{s.score:.2f}" if s.score else "—",
-                      str(len(analysis.sentences)), ", ".join(e.code for e in analysis.errors))
+        table.add_row(
+            analysis.id,
+            _LABELS_ES.get(s.label or "", "—"),
+            f"{s.score:.2f}" if s.score else "—",
+            str(len(analysis.sentences)),
+            ", ".join(e.code for e in analysis.errors),
+        )
     console.print(table)
 
 

@@ -49,7 +49,7 @@ def polarity_metrics(y: np.ndarray, proba: np.ndarray) -> PolarityMetrics:
     predicted = (proba >= 0.5).astype(int)
     both_classes = len(np.unique(y)) == 2
     return PolarityMetrics(
-        n=int(len(y)),
+        n=len(y),
         accuracy=float(accuracy_score(y, predicted)),
         macro_f1=float(f1_score(y, predicted, average="macro", zero_division=0)),
         roc_auc=float(roc_auc_score(y, proba)) if both_classes else float("nan"),

@@ -45,7 +45,7 @@ def save_reliability_diagram(y: np.ndarray, proba: np.ndarray, path: Path) -> Pa
     fig, ax = plt.subplots(figsize=(4.2, 4), dpi=120)
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="calibración perfecta")
     if table:
-        predicted, observed, counts = zip(*table, strict=True)
+        predicted, observed, _ = zip(*table, strict=True)
         ax.plot(predicted, observed, marker="o", label="modelo")
         for x, yv, n in table:
             ax.annotate(str(n), (x, yv), textcoords="offset points", xytext=(4, -10), fontsize=7)

@@ -62,15 +62,18 @@ def _field(record: dict[str, Any], column: str, row: int) -> tuple[Any, tuple[st
     return value, None
 
 
-def _rows_from_records(records: Iterator[tuple[int, dict[str, Any] | None, str | None]], id_col: str,
-                       text_col: str) -> Iterator[InputRow]:
+def _rows_from_records(
+    records: Iterator[tuple[int, dict[str, Any] | None, str | None]], id_col: str, text_col: str
+) -> Iterator[InputRow]:
     for row, record, problem in records:
-        if record is None:
-            yield InputRow(row, None, None, ("malformed_row", problem or f"row {row} could not be parsed"))
+        rid = None if record is None else record.get(id_col)
+        rid = None if rid in (None, "") else str(rid)
+        if problem is not None:
+            yield InputRow(row, rid, None, ("malformed_row", problem))
             continue
+        assert record is not None
         text, missing = _field(record, text_col, row)
-        rid = record.get(id_col)
-        yield InputRow(row, None if rid in (None, "") else str(rid), text, missing)
+        yield InputRow(row, rid, text, missing)
 
 
 def _csv_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRow]:
@@ -84,7 +87,8 @@ def _csv_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRow]:
     def records() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         for row, record in enumerate(reader, start=1):
             if None in record:  # more fields than the header: the row is shifted, do not guess
-                yield row, None, f"row {row} has {len(header) + len(record[None])} fields, header has {len(header)}"
+                extra = record.pop(None)
+                yield row, record, f"row {row} has {len(header) + len(extra)} fields, header has {len(header)}"
             else:
                 yield row, record, None
 
@@ -120,7 +124,7 @@ def _parquet_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRo
         table = pq.ParquetFile(path)
     except FileNotFoundError as exc:
         raise UnusableInput(f"{path}: no such file") from exc
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
+    except Exception as exc:
         raise UnusableInput(f"{path}: not a readable Parquet file ({exc})") from exc
     names = table.schema_arrow.names
     if text_col not in names:

@@ -1,0 +1,1 @@
+"""Polarity: features, the two-tier model, its training and the pipeline stage."""

@@ -32,8 +32,13 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_labelled(path: str | Path, text_col: str = "review", label_col: str = "sentiment",
-                  id_col: str = "id", exclude_texts: set[str] | None = None) -> LabelledSet:
+def load_labelled(
+    path: str | Path,
+    text_col: str = "review",
+    label_col: str = "sentiment",
+    id_col: str = "id",
+    exclude_texts: set[str] | None = None,
+) -> LabelledSet:
     """Read a CSV/JSONL/Parquet file of reviews with a positive/negative label column.
 
     Rows without text or with an unknown label are counted in `skipped`.

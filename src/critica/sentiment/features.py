@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -28,7 +29,7 @@ def tokenize(text: str) -> list[str]:
 def ngrams(text: str) -> list[str]:
     """Unigrams and bigrams of one sentence: the analyser of every sparse model."""
     tokens = tokenize(text)
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
 
 @dataclass

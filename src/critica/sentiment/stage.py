@@ -49,8 +49,8 @@ def select_evidence(doc: Document, explanation: Explanation, positive: bool) -> 
     supporting = [i for i in order[:MAX_SUPPORTING] if toward[i] > 0]
     opposing = [i for i in order[::-1][:MAX_OPPOSING] if toward[i] < 0]
     chosen = sorted(supporting + opposing, key=lambda i: -abs(shares[i]))
+    spans = [doc.sentences[i] for i in chosen]
     return [
-        Evidence(doc.sentences[i].start, doc.sentences[i].end, doc.original[doc.sentences[i].start:doc.sentences[i].end],
-                 round(float(shares[i]), 4))
-        for i in chosen
+        Evidence(s.start, s.end, doc.original[s.start : s.end], round(float(shares[i]), 4))
+        for s, i in zip(spans, chosen, strict=True)
     ]

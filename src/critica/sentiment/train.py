@@ -27,7 +27,7 @@ from sklearn.model_selection import StratifiedKFold
 from critica.sentiment.features import fit_featurizer
 from critica.sentiment.model import Combiner, PolarityModel, document_embeddings
 
-SPARSE_CS = (1.0, 3.0, 10.0, 30.0, 100.0)
+SPARSE_CS = (3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 PROBE_CS = (0.3, 1.0, 3.0, 10.0, 30.0)
 LEXICON_SCALE = 1.0
 
@@ -62,8 +62,14 @@ def _logistic(c: float, seed: int) -> LogisticRegression:
     return LogisticRegression(C=c, max_iter=2000, solver="lbfgs", random_state=seed)
 
 
-def _choose_c(x: np.ndarray | sp.spmatrix, y: np.ndarray, cs: tuple[float, ...], config: TrainingConfig,
-              weights: np.ndarray | None = None, n_labelled: int | None = None) -> float:
+def _choose_c(
+    x: np.ndarray | sp.spmatrix,
+    y: np.ndarray,
+    cs: tuple[float, ...],
+    config: TrainingConfig,
+    weights: np.ndarray | None = None,
+    n_labelled: int | None = None,
+) -> float:
     """Pick C by inner stratified CV log-loss; rows past `n_labelled` (transfer) always train."""
     folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed + 1)
     n_labelled = len(y) if n_labelled is None else n_labelled
@@ -72,8 +78,9 @@ def _choose_c(x: np.ndarray | sp.spmatrix, y: np.ndarray, cs: tuple[float, ...],
         losses = []
         for tr, te in folds.split(np.zeros(n_labelled), y[:n_labelled]):
             tr_all = np.concatenate([tr, np.arange(n_labelled, len(y))])  # transfer rows always train
-            model = _logistic(c, config.seed).fit(x[tr_all], y[tr_all], sample_weight=None if weights is None
-                                                   else weights[tr_all])
+            model = _logistic(c, config.seed).fit(
+                x[tr_all], y[tr_all], sample_weight=None if weights is None else weights[tr_all]
+            )
             p = np.clip(model.predict_proba(x[te])[:, 1], 1e-7, 1 - 1e-7)
             losses.append(-np.mean(y[te] * np.log(p) + (1 - y[te]) * np.log(1 - p)))
         if np.mean(losses) < best_loss:
@@ -145,12 +152,15 @@ def train(data: TrainingData, config: TrainingConfig) -> PolarityModel:
         featurizer=featurizer,
         sparse_coef=coef,
         sparse_intercept=intercept,
-        combiner=Combiner(float(weights[0]), float(weights[1]) if use_probe else 0.0,
-                          float(calibrator.intercept_[0])),
+        combiner=Combiner(float(weights[0]), float(weights[1]) if use_probe else 0.0, float(calibrator.intercept_[0])),
         probe_coef=probe[0] if probe else None,
         probe_intercept=probe[1] if probe else 0.0,
-        report={"C_sparse": sparse_learner.c, "C_probe": probe_learner.c, "reviews": int(len(data.y)),
-                "transfer_reviews": int(len(data.transfer_y)) if use_probe else 0},
+        report={
+            "C_sparse": sparse_learner.c,
+            "C_probe": probe_learner.c,
+            "reviews": len(data.y),
+            "transfer_reviews": len(data.transfer_y) if use_probe else 0,
+        },
     )
 
 

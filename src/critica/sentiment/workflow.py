@@ -24,8 +24,11 @@ PREDICTIONS_FILE = "cv_predictions.csv"
 def _transfer_set(transfer: Path, spanish: Path, text_col: str, label_col: str):
     # English originals of the Spanish reviews would leak the test fold's
     # labels into training: keep only English reviews with no Spanish twin.
-    originals = {row.text for row in read_reviews(spanish, text_col="review_en") if isinstance(row.text, str)} \
-        if _has_column(spanish, "review_en") else set()
+    originals = (
+        {row.text for row in read_reviews(spanish, text_col="review_en") if isinstance(row.text, str)}
+        if _has_column(spanish, "review_en")
+        else set()
+    )
     return load_labelled(transfer, text_col=text_col, label_col=label_col, exclude_texts=originals)
 
 
@@ -37,8 +40,19 @@ def _has_column(path: Path, column: str) -> bool:
         return False
 
 
-def train_and_report(*, data: Path, out: Path, tier: str, transfer: Path | None, lexicons: Path | None,
-                     text_col: str, label_col: str, cv: bool, seed: int, cache: Path) -> dict[str, Any]:
+def train_and_report(
+    *,
+    data: Path,
+    out: Path,
+    tier: str,
+    transfer: Path | None,
+    lexicons: Path | None,
+    text_col: str,
+    label_col: str,
+    cv: bool,
+    seed: int,
+    cache: Path,
+) -> dict[str, Any]:
     """Cross-validate (optionally), train on everything, save the model and its report."""
     labelled = load_labelled(data, text_col=text_col, label_col=label_col)
     training = TrainingData(labelled.sentences, labelled.y)
@@ -50,8 +64,13 @@ def train_and_report(*, data: Path, out: Path, tier: str, transfer: Path | None,
     embedding_cache = EmbeddingCache(cache) if tier == "default" else None
     model_module.use_embedding_cache(embedding_cache)
     try:
-        report: dict[str, Any] = {"data": data.name, "data_sha256": labelled.source_digest, "tier": tier,
-                                  "seed": seed, "lexicon_terms": len(config.lexicon)}
+        report: dict[str, Any] = {
+            "data": data.name,
+            "data_sha256": labelled.source_digest,
+            "tier": tier,
+            "seed": seed,
+            "lexicon_terms": len(config.lexicon),
+        }
         if cv:
             proba = cross_validate(training, config)
             report["cross_validation"] = {"folds": config.folds, **polarity_metrics(labelled.y, proba).to_dict()}
@@ -102,6 +121,8 @@ def evaluate_file(data: Path, pipeline, out: Path, text_col: str, label_col: str
     proba = np.array([model.explain(s).probability if s else 0.5 for s in labelled.sentences])
     extra: dict[str, Any] = {"source": str(data), "model": model.name, "skipped_rows": labelled.skipped}
     if model.report.get("data_sha256") == file_digest(data):
-        extra["warning"] = ("this model was trained on this file: these figures are training-set figures; "
-                            "use the cross-validated ones (critica evaluate --predictions …/cv_predictions.csv)")
+        extra["warning"] = (
+            "this model was trained on this file: these figures are training-set figures; "
+            "use the cross-validated ones (critica evaluate --predictions …/cv_predictions.csv)"
+        )
     return _report(labelled.y, proba, out, extra)

@@ -1,0 +1,132 @@
+"""The orchestrator end to end through the Python API, on good and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import critica
+from critica.pipeline import Pipeline
+from critica.schema import ASPECT_IDS
+
+CONTRACT_KEYS = {"id", "language", "sentiment", "sentences", "evidence", "aspects", "facts", "quality", "errors"}
+
+
+@pytest.fixture(scope="module")
+def fast() -> Pipeline:
+    return Pipeline(tier="fast")
+
+
+def test_contract_shape_and_verdicts(fast: Pipeline, positive_review: str, negative_review: str) -> None:
+    good = fast.analyze(positive_review, id="p1")
+    bad = fast.analyze(negative_review)
+    data = json.loads(json.dumps(good.to_dict()))
+    assert set(data) >= CONTRACT_KEYS
+    assert set(data["facts"]) >= {"films", "people", "awards"}
+    assert data["id"] == "p1" and data["language"] == "es"
+    assert data["sentiment"]["label"] == "positive" and 0.5 <= data["sentiment"]["score"] <= 1
+    assert bad.sentiment.label == "negative"
+    assert bad.id == critica.pipeline.review_id(negative_review)  # stable hash when no id is given
+    assert all(a["aspect"] in ASPECT_IDS for a in data["aspects"])
+
+
+def test_sentence_and_evidence_offsets_slice_the_input(fast: Pipeline, positive_review: str) -> None:
+    text = "<p>" + positive_review.replace(". ", ".<br /><br />") + "</p>"
+    result = fast.analyze(text)
+    assert result.sentences, "sentences are reported"
+    for sentence in result.sentences:
+        assert -1 <= sentence.polarity <= 1
+        assert text[sentence.start : sentence.end].strip()
+    for item in result.evidence:
+        assert text[item.start : item.end] == item.text
+        assert -1 <= item.weight <= 1
+
+
+def test_evidence_weights_come_from_the_model(fast: Pipeline, negative_review: str) -> None:
+    model = fast.polarity_model
+    result = fast.analyze(negative_review)
+    sentences = [s.text for s in critica.text.prepare(negative_review).sentences]
+    explanation = model.explain(sentences)
+    # The decision decomposes exactly: base + sentence contributions = logit.
+    assert explanation.base + explanation.contributions.sum() == pytest.approx(explanation.logit, abs=1e-5)
+    assert model.predict_proba([sentences])[0] == pytest.approx(explanation.probability, abs=1e-5)
+    top = max(result.evidence, key=lambda e: abs(e.weight))
+    assert top.weight < 0, "the strongest passage of a negative review pushes toward negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "empty_text"),
+        ("   \n\t  ", "empty_text"),
+        (None, "empty_text"),
+        ("<div><br /><img src='x.png'/></div>", "no_words"),
+        ("12345 !!! ... ---", "no_words"),
+        ("This film was a complete waste of time, the acting is wooden and the plot makes no sense.", "not_spanish"),
+        ("Ce film est magnifique, les acteurs sont excellents et la musique est superbe.", "not_spanish"),
+        (b"\x00\x01\x02\x03\xff\xfe binary", "binary_input"),
+        ("texto\x00con nulos", "binary_input"),
+        (12345, "invalid_text"),
+    ],
+)
+def test_bad_input_gets_a_flagged_result_not_an_exception(fast: Pipeline, text: object, code: str) -> None:
+    result = fast.analyze(text, id="x")
+    assert result.sentiment.label is None and result.sentiment.score is None
+    assert [e.code for e in result.errors] == [code]
+    assert result.errors[0].message
+    json.dumps(result.to_dict())  # still serialisable
+
+
+def test_not_spanish_reports_the_language(fast: Pipeline) -> None:
+    result = fast.analyze("This film was a complete waste of time, the acting is wooden and the plot is silly.")
+    assert result.language == "en"
+
+
+def test_latin1_bytes_are_decoded(fast: Pipeline, positive_review: str) -> None:
+    result = fast.analyze(positive_review.encode("latin-1", errors="replace"))
+    assert result.sentiment.label == "positive"
+
+
+def test_huge_review_is_flagged_not_truncated(fast: Pipeline, positive_review: str) -> None:
+    huge = (positive_review + " ") * (5_000_000 // len(positive_review))
+    result = fast.analyze(huge)
+    assert [e.code for e in result.errors] == ["text_too_long"]
+    assert result.sentiment.label is None
+
+
+def test_long_review_is_read_whole(fast: Pipeline, positive_review: str, negative_review: str) -> None:
+    head = " ".join([positive_review] * 5)  # already beyond 512 tokens
+    ends_badly = fast.analyze(head + " " + " ".join([negative_review] * 20))
+    ends_well = fast.analyze(head + " " + " ".join([positive_review] * 20))
+    assert ends_badly.sentences[-1].end == len(head) + 1 + len(" ".join([negative_review] * 20)) - 1
+    # A reader that truncated at the head would give both the same probability.
+    assert ends_badly.sentiment.score < ends_well.sentiment.score
+
+
+def test_analyze_many_streams_in_order(fast: Pipeline, positive_review: str, negative_review: str) -> None:
+    items = [("a", positive_review), {"id": "b", "review": negative_review}, "", critica.Review(negative_review, "d")]
+    results = list(fast.analyze_many(iter(items)))
+    assert [r.id for r in results[:2]] == ["a", "b"] and results[3].id == "d"
+    assert [r.sentiment.label for r in results] == ["positive", "negative", None, "negative"]
+
+
+def test_public_api_default_tier(positive_review: str) -> None:
+    result = critica.analyze(positive_review, id="r1")
+    assert result.sentiment.label == "positive"
+    assert result.sentiment.model.endswith("default")
+    assert len(result.sentences) == len(result.to_dict()["sentences"]) > 3
+
+
+def test_a_failing_stage_becomes_an_error_entry(positive_review: str) -> None:
+    class Broken:
+        name = "broken"
+
+        def run(self, doc, analysis) -> None:
+            raise RuntimeError("boom")
+
+    pipeline = Pipeline(tier="fast")
+    pipeline._stages = [*pipeline.stages, Broken()]
+    result = pipeline.analyze(positive_review)
+    assert result.sentiment.label == "positive"
+    assert [e.code for e in result.errors] == ["broken_failed"]

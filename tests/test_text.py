@@ -1,0 +1,115 @@
+"""The text layer: clean-up and segmentation never lose track of original offsets."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from critica.text import clean, prepare
+from critica.text.decode import NotText, decode_bytes
+
+# Text that looks like reviews: words, accents, punctuation, markup and odd whitespace.
+_pieces = st.sampled_from(
+    [
+        "La película",
+        " es ",
+        "buena",
+        ". ",
+        "¿De verdad?",
+        " ¡Sí! ",
+        "<br />",
+        "<br /><br />",
+        "&amp;",
+        "&quot;",
+        "e\u0301",
+        "n\u0303",
+        "\u00a0",
+        "\t",
+        "\n\n",
+        "Sr. Pérez",
+        "J. R. R.",
+        "…",
+        "«Título»",
+        "\u200b",
+        "1/10",
+        "<b>",
+        "</b>",
+        "&#233;",
+        "&bogus",
+        "<",
+        ">",
+        "x",
+        " ",
+    ]
+)
+review_like = st.lists(_pieces, max_size=40).map("".join)
+any_text = st.one_of(review_like, st.text(max_size=300))
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_every_sentence_span_slices_the_original(text: str) -> None:
+    doc = prepare(text)
+    for sentence in doc.sentences:
+        assert 0 <= sentence.start < sentence.end <= len(text)
+        piece = text[sentence.start : sentence.end]
+        assert piece.strip(), "a sentence never maps to pure whitespace"
+        assert sentence.text == doc.text[sentence.clean_start : sentence.clean_end]
+        assert doc.clean.to_original(sentence.clean_start, sentence.clean_end) == (sentence.start, sentence.end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_every_clean_character_maps_inside_the_original(text: str) -> None:
+    cleaned = clean(text)
+    assert len(cleaned.starts) == len(cleaned.text) == len(cleaned.ends)
+    previous_start = 0
+    for start, end in zip(cleaned.starts, cleaned.ends, strict=True):
+        assert 0 <= start < end <= len(text)
+        assert start >= previous_start, "offsets are monotonic"
+        previous_start = start
+
+
+@settings(max_examples=200, deadline=None)
+@given(review_like)
+def test_clean_text_has_no_markup_or_runs_of_space(text: str) -> None:
+    result = clean(text).text
+    assert "<br" not in result and "&amp;" not in result
+    assert "  " not in result and result == result.strip()
+
+
+def test_html_and_entities_are_removed_with_offsets_kept() -> None:
+    text = "Muy buena.<br /><br />La m&uacute;sica &amp; el montaje, <i>geniales</i>."
+    cleaned = clean(text)
+    assert cleaned.text == "Muy buena. La música & el montaje, geniales."
+    start = cleaned.text.index("música")
+    a, b = cleaned.to_original(start, start + len("música"))
+    assert text[a:b] == "m&uacute;sica"
+
+
+def test_decomposed_accents_are_composed() -> None:
+    assert clean("pelicula e\u0301pica").text == "pelicula épica"
+
+
+def test_sentences_respect_abbreviations_initials_and_spanish_marks() -> None:
+    text = "La dirigió el Sr. Gómez con J. R. Moreno. ¿Funciona? ¡Claro que sí! Nota: 8/10."
+    sentences = [s.text for s in prepare(text).sentences]
+    assert sentences == ["La dirigió el Sr. Gómez con J. R. Moreno.", "¿Funciona?", "¡Claro que sí!", "Nota: 8/10."]
+
+
+def test_runaway_sentences_are_split_not_truncated() -> None:
+    text = "palabra " * 2000
+    doc = prepare(text)
+    assert len(doc.sentences) > 1
+    assert sum(len(s.text) for s in doc.sentences) + len(doc.sentences) - 1 == len(doc.text)
+
+
+def test_decoding_latin1_and_rejecting_binary() -> None:
+    assert decode_bytes("película".encode("latin-1"))[0] == "película"
+    assert decode_bytes("película".encode())[1] == "utf-8-sig"
+    try:
+        decode_bytes(b"\x00\x01\x02binary\x00")
+    except NotText:
+        pass
+    else:
+        raise AssertionError("binary bytes must be refused")
