@@ -129,6 +129,8 @@ def train(
 def evaluate(
     data: Annotated[Path | None, typer.Option(help="Labelled reviews to score the model on.")] = None,
     predictions: Annotated[Path | None, typer.Option(help="Saved predictions CSV (label, p_positive).")] = None,
+    facts: Annotated[Path | None, typer.Option(help="Gold JSONL to score fact extraction against.")] = None,
+    texts: Annotated[Path | None, typer.Option(help="id,review file giving the gold reviews' text.")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast tier.")] = False,
     model: Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")] = None,
     text_col: Annotated[str, typer.Option(help="Text column.")] = "review",
@@ -138,9 +140,15 @@ def evaluate(
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE, plus confusion and reliability PNGs."""
     from critica.sentiment.workflow import evaluate_file, evaluate_predictions
 
-    if (data is None) == (predictions is None):
-        fail("give exactly one of --data FILE or --predictions FILE")
+    if sum(x is not None for x in (data, predictions, facts)) != 1:
+        fail("give exactly one of --data FILE, --predictions FILE or --facts GOLD.jsonl")
     try:
+        if facts is not None:
+            from critica.evaluation.gold import evaluate_facts_file
+            from critica.render import print_gold_scores
+
+            print_gold_scores(evaluate_facts_file(facts, texts))
+            return
         if predictions is not None:
             report = evaluate_predictions(predictions, out)
         else:

@@ -99,6 +99,31 @@ def print_metrics(report: dict[str, Any]) -> None:
         console.print(Text(f"warning: {report['warning']}", style="yellow"))
 
 
+def print_gold_scores(scores: dict[str, Any]) -> None:
+    """Precision/recall/F1 per item kind, then what was missed and what was invented."""
+    console = _console()
+    table = Table(title="Extracción frente al oro")
+    for column in ("tipo", "precisión", "exhaustividad", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="right" if column != "tipo" else "left")
+    for kind, score in scores.items():
+        d = score.to_dict()
+        table.add_row(
+            kind,
+            f"{d['precision']:.3f}",
+            f"{d['recall']:.3f}",
+            f"{d['f1']:.3f}",
+            str(d["tp"]),
+            str(d["fp"]),
+            str(d["fn"]),
+        )
+    console.print(table)
+    for kind, score in scores.items():
+        if score.misses:
+            console.print(Text(f"missed {kind}: ", style="bold") + Text("; ".join(score.misses)))
+        if score.false_alarms:
+            console.print(Text(f"invented {kind}: ", style="bold") + Text("; ".join(score.false_alarms)))
+
+
 def print_checks(checks: list[tuple[str, bool, str]]) -> bool:
     """Doctor's findings; returns True when everything needed works."""
     console = _console()

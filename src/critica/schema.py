@@ -93,6 +93,7 @@ class Person:
     character: str | None = None
     start: int | None = None
     end: int | None = None
+    mentions: list[list[int]] = field(default_factory=list)  # [start, end] of every mention (added key)
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Award:
     year: int | None = None
     film: str | None = None
     person: str | None = None
+    nomination: bool = False  # added key: the text speaks of a nomination, not a win
 
 
 @dataclass

@@ -19,7 +19,11 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? … (possibly repeated, possibly followed by closing
 # quotes or brackets) when whitespace and a plausible sentence start follow.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]}]*(?=\s+[\"'“‘«(\[¿¡\-–—]*[A-ZÁÉÍÓÚÑÜ0-9¿¡])")
+_BOUNDARY = re.compile(
+    r"[.!?…]+[\"'”’»)\]}]*(?=\s+[\"'“‘«(\[¿¡\-–—]*[A-ZÁÉÍÓÚÑÜ0-9¿¡])"
+    # Machine translation often drops the space after a full stop: "película.Estaba".
+    r"|(?<=[a-záéíóúñü]{2})[.!?](?=[A-ZÁÉÍÓÚÑ][a-záéíóúñü])"
+)
 _MAX_SENTENCE_CHARS = 1500  # runaway "sentences" (lists, no punctuation) get cut at spaces
 
 

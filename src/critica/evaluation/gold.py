@@ -1,0 +1,209 @@
+"""Scoring facts and aspects against a hand-annotated gold file (shape of shared/data/gold/gold_dev.jsonl).
+
+Matching is forgiving where reviews are: names and titles compare accent-
+and case-insensitively, a surname alone matches the full name, a title
+matches either the title or the original title.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from critica.facts.names import fold
+from critica.io.readers import UnusableInput, read_reviews
+
+
+@dataclass
+class Score:
+    """Precision/recall/F1 counts for one kind of item, with the misses kept for reporting."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        """TP / predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """TP / gold."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Rounded figures and counts."""
+        return {
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+def same_person(a: str, b: str) -> bool:
+    """Full-name match, or a surname alone matching the full name's surname."""
+    fa, fb = fold(a).split(), fold(b).split()
+    if not fa or not fb:
+        return False
+    if fa == fb:
+        return True
+    return fa[-1] == fb[-1] and (len(fa) == 1 or len(fb) == 1 or fa[0][0] == fb[0][0])
+
+
+def same_title(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
+    """Titles (or original titles) equal, or one containing the other."""
+
+    def forms(film: dict[str, Any]) -> list[str]:
+        return [fold(t) for t in (film.get("title"), film.get("original_title")) if t]
+
+    return any(p == g or (min(len(p), len(g)) >= 4 and (p in g or g in p)) for p in forms(pred) for g in forms(gold))
+
+
+def match(
+    pred: list[Any],
+    gold: list[Any],
+    same: Callable[[Any, Any], bool],
+    score: Score,
+    describe: Callable[[Any], str],
+    review_id: str,
+) -> list[tuple[Any, Any]]:
+    """Greedy one-to-one matching; updates `score` and returns the matched pairs."""
+    free = list(range(len(pred)))
+    pairs = []
+    for g in gold:
+        hit = next((i for i in free if same(pred[i], g)), None)
+        if hit is None:
+            score.fn += 1
+            score.misses.append(f"{review_id}: {describe(g)}")
+        else:
+            free.remove(hit)
+            score.tp += 1
+            pairs.append((pred[hit], g))
+    score.fp += len(free)
+    score.false_alarms.extend(f"{review_id}: {describe(pred[i])}" for i in free)
+    return pairs
+
+
+def load_gold(gold_path: Path, texts_path: Path | None) -> list[tuple[dict[str, Any], str]]:
+    """Gold rows with their review text (from the row's `review` field or the --texts file by id)."""
+    rows = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts: dict[str, str] = {}
+    if texts_path is not None:
+        texts = {r.id: r.text for r in read_reviews(texts_path) if r.id and isinstance(r.text, str)}
+    out = []
+    for row in rows:
+        text = row.get("review") or texts.get(row["id"])
+        if text is None:
+            raise UnusableInput(
+                f"{gold_path}: no text for review {row['id']}; pass --texts FILE with id,review columns"
+            )
+        out.append((row, text))
+    return out
+
+
+def evaluate_facts_file(gold_path: Path, texts_path: Path | None) -> dict[str, Score]:
+    """Run fact extraction on every gold review and score it."""
+    from critica.facts.stage import extract_facts
+    from critica.text import prepare
+
+    pairs = [(gold, asdict(extract_facts(prepare(text)))) for gold, text in load_gold(gold_path, texts_path)]
+    return score_facts(pairs)
+
+
+def score_facts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Score]:
+    """Score predicted `facts` against gold rows: people, roles, characters, films, years, awards."""
+    scores = {k: Score() for k in ("people", "people_with_roles", "characters", "films", "years", "awards")}
+    for gold, facts in pairs:
+        rid = gold["id"]
+        people = match(
+            facts["people"],
+            gold["people"],
+            lambda p, g: same_person(p["name"], g["name"]),
+            scores["people"],
+            lambda p: p["name"],
+            rid,
+        )
+        _score_roles(facts["people"], gold["people"], people, scores["people_with_roles"], rid)
+        _score_characters(facts["people"], gold["people"], people, scores["characters"], rid)
+        match(facts["films"], gold["films"], same_title, scores["films"], lambda f: f["title"], rid)
+        gold_years = [g for g in gold["films"] if g.get("year")]
+        pred_years = [p for p in facts["films"] if p.get("year")]
+        match(
+            pred_years,
+            gold_years,
+            lambda p, g: same_title(p, g) and p["year"] == g["year"],
+            scores["years"],
+            lambda f: f"{f['title']} {f['year']}",
+            rid,
+        )
+        match(facts["awards"], gold["awards"], _same_award, scores["awards"], lambda a: a["award"], rid)
+    return scores
+
+
+def _same_award(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
+    p, g = fold(pred["award"]), fold(gold["award"])
+    return p == g or p in g or g in p
+
+
+def _score_roles(pred: list[dict], gold: list[dict], matched: list[tuple[dict, dict]], score: Score, rid: str) -> None:
+    by_gold = {id(g): p for p, g in matched}
+    for g in gold:
+        p = by_gold.get(id(g))
+        predicted = set(p["roles"]) if p else set()
+        for role in g["roles"]:
+            if role in predicted:
+                score.tp += 1
+            else:
+                score.fn += 1
+                score.misses.append(f"{rid}: {g['name']} as {role}")
+    matched_pred = {id(p) for p, _ in matched}
+    gold_of = {id(p): g for p, g in matched}
+    for p in pred:
+        extra = set(p["roles"]) - (set(gold_of[id(p)]["roles"]) if id(p) in matched_pred else set())
+        score.fp += len(extra)
+        score.false_alarms.extend(f"{rid}: {p['name']} as {r}" for r in sorted(extra))
+
+
+def _score_characters(
+    pred: list[dict], gold: list[dict], matched: list[tuple[dict, dict]], score: Score, rid: str
+) -> None:
+    for p, g in matched:
+        if g.get("character") and p.get("character") and _same_character(p["character"], g["character"]):
+            score.tp += 1
+        else:
+            if g.get("character"):
+                score.fn += 1
+                score.misses.append(f"{rid}: {g['name']} as {g['character']}")
+            if p.get("character"):
+                score.fp += 1
+                score.false_alarms.append(f"{rid}: {p['name']} as {p['character']}")
+    matched_pred = {id(p) for p, _ in matched}
+    for p in pred:
+        if id(p) not in matched_pred and p.get("character"):
+            score.fp += 1
+            score.false_alarms.append(f"{rid}: {p['name']} as {p['character']}")
+    matched_gold = {id(g) for _, g in matched}
+    for g in gold:
+        if id(g) not in matched_gold and g.get("character"):
+            score.fn += 1
+            score.misses.append(f"{rid}: {g['name']} as {g['character']}")
+
+
+def _same_character(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    return fa == fb or fa in fb or fb in fa

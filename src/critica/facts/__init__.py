@@ -1,0 +1,1 @@
+"""Film facts: films, people with roles and characters, festivals and awards."""

@@ -1,0 +1,103 @@
+"""Hand-written word lists for film facts: awards, festivals, role cues, title cues.
+
+Each award lists the forms reviews use, including what machine translation
+leaves behind ("Palm D'or", "Academy Award"); matching is case-insensitive.
+"""
+
+from __future__ import annotations
+
+# canonical Spanish name → (regex alternatives, festival it belongs to)
+AWARDS: dict[str, tuple[list[str], str | None]] = {
+    "Óscar": ([r"[óo]scars?", r"[óo]scares", r"academy awards?", r"premios? de la academia"], None),
+    "Palma de Oro": ([r"palma de oro", r"palme? d['’ ]?or"], "Festival de Cannes"),
+    "León de Oro": ([r"le[óo]n de oro", r"golden lion", r"leone d['’]oro"], "Festival de Venecia"),
+    "Oso de Oro": ([r"oso de oro", r"golden bear"], "Festival de Berlín"),
+    "Concha de Oro": ([r"concha de oro", r"golden shell"], "Festival de San Sebastián"),
+    "Globo de Oro": ([r"globos? de oro", r"golden globes?"], None),
+    "Goya": ([r"goyas?", r"premios? goya"], None),
+    "BAFTA": ([r"baftas?"], None),
+    "César": ([r"premios? c[ée]sar", r"c[ée]sar (?:a|al|a la) mejor"], None),
+    "Ariel": ([r"premios? ariel", r"ariel (?:a|al|a la) mejor"], None),
+    "Emmy": ([r"emmys?", r"premios? emmy"], None),
+    "Razzie": ([r"razzies?", r"frambuesas? de oro", r"golden raspberr(?:y|ies)"], None),
+}
+
+# Forms that are English left in place: quality notes point at them.
+ENGLISH_AWARD_FORMS: dict[str, str] = {
+    r"palm d['’ ]?or": "Palma de Oro",
+    r"academy awards?": "Óscar",
+    r"golden globes?": "Globo de Oro",
+    r"golden lion": "León de Oro",
+    r"golden bear": "Oso de Oro",
+    r"golden raspberr(?:y|ies)": "Razzie",
+}
+
+# canonical festival → regex alternatives
+FESTIVALS: dict[str, list[str]] = {
+    "Festival de Cannes": [r"(?:festival (?:internacional )?de (?:cine de )?)?cannes"],
+    "Festival de Venecia": [r"festival (?:internacional )?de (?:cine de )?venecia", r"mostra de venecia"],
+    "Festival de Berlín": [r"festival (?:internacional )?de (?:cine de )?berl[íi]n", r"berlinale"],
+    "Festival de San Sebastián": [r"festival (?:internacional )?de (?:cine de )?san sebasti[áa]n"],
+    "Festival de Sundance": [r"(?:festival (?:de cine )?de )?sundance"],
+    "Festival de Toronto": [r"festival (?:internacional )?de (?:cine de )?toronto"],
+    "Festival de Málaga": [r"festival (?:de cine )?de m[áa]laga"],
+    "Festival de Sitges": [r"festival (?:de cine )?de sitges"],
+    "Festival de Locarno": [r"festival (?:de cine )?de locarno"],
+    "Festival de Tribeca": [r"festival (?:de cine )?de tribeca"],
+    "Festival de Guadalajara": [r"festival (?:internacional )?de (?:cine de )?guadalajara"],
+    "Festival de Mar del Plata": [r"festival (?:internacional )?de (?:cine de )?mar del plata"],
+}
+
+# Role cue phrases. BEFORE cues precede the name ("dirigida por X"), AFTER cues follow it ("X dirige").
+# More specific cues come first: "director de fotografía" must win over "director".
+ROLE_BEFORE: list[tuple[str, str]] = [
+    (
+        "cinematographer",
+        r"director(?:a)? de (?:la )?fotograf[íi]a|cinemat[óo]grafo|cinemat[óo]grafa|camar[óo]grafo"
+        r"|camar[óo]grafa|fot[óo]grafo|fotograf[íi]a de|cinematograf[íi]a de|c[áa]mara de",
+    ),
+    ("composer", r"compositor(?:a)?|m[úu]sica (?:original )?de|banda sonora de|partitura de|m[úu]sico"),
+    ("editor", r"montador(?:a)?|editor(?:a)?|montaje de|edici[óo]n de"),
+    ("producer", r"productor(?:a)?(?: ejecutivo| ejecutiva)?|producid[oa] por|producci[óo]n de"),
+    (
+        "writer",
+        r"guionista|escritor(?:a)?|guion(?:es)? de|gui[óo]n de|escrit[oa] por|novelista|dramaturgo"
+        r"|basad[oa] en (?:la|el) (?:novela|libro|obra) de",
+    ),
+    ("director", r"director(?:a)?|cineasta|realizador(?:a)?|dirigid[oa] por|direcci[óo]n de|dirigida y escrita por"),
+    (
+        "actor",
+        r"actor|actriz|actores|actrices|protagonizad[oa] por|protagonista|estrella|coprotagonista|int[ée]rprete"
+        r"|con la actuaci[óo]n de|interpretad[oa] por|elenco (?:formado por|con)|reparto (?:formado por|con)",
+    ),
+]
+ROLE_AFTER: list[tuple[str, str]] = [
+    ("director", r"dirige|dirigi[óo]|ha dirigido|debuta como director"),
+    ("writer", r"escribi[óo]|escribe|ha escrito"),
+    (
+        "actor",
+        r"interpreta|interpret[óo]|encarna|encarn[óo]|da vida a|dio vida a|act[úu]a|actu[óo]|protagoniza"
+        r"|como (?=[A-ZÁÉÍÓÚ])|en el papel de|hace de|juega a",
+    ),
+]
+
+# Words that introduce a title: "la película Rififi", "el film X".
+TITLE_CUES = (
+    r"(?:la|su|una|esta|otra) (?:pel[íi]cula|cinta|serie|miniserie)"
+    r"|(?:el|su|este|otro) (?:film|filme|largometraje|documental|remake)"
+)
+
+# Capitalised words that start sentences or are common nouns, never names on their own.
+NOT_NAMES = frozenset(
+    """el la los las un una unos unas lo al del de y e o u ni que en con por para sin sobre entre tras este esta
+    estos estas ese esa esos esas aquel aquella su sus mi mis tu tus nuestro nuestra no sí si pero aunque como cuando
+    donde mientras también tampoco ya hay es era fue son ser está estaba muy más menos todo todos toda todas nada
+    algo alguien nadie cada otro otra otros otras película películas film filme cine director directora actor
+    actriz guion guión historia trama final música fotografía cámara escena escenas personaje personajes señor
+    señora don doña dr sr sra mr mrs ms miss sir dios hollywood bollywood oscar óscar festival premio premios
+    capítulo episodio temporada parte acto lunes martes miércoles jueves viernes sábado domingo enero febrero
+    marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre i ii iii iv v vi the a an of and
+    in on at to it this that he she they we you i'm imdb dvd tv bbc hbo netflix usa eeuu ee uu reino unido
+    francia españa méxico italia alemania rusia china japón india américa europa áfrica asia unión soviética
+    segunda primera guerra mundial gran nueva york los ángeles parís londres roma""".split()
+)

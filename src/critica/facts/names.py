@@ -1,0 +1,94 @@
+"""Candidate proper-name spans and the tests that tell a name from a capitalised word."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from critica.facts.gazetteers import NOT_NAMES
+
+_UPPER = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ"
+# A capitalised word; only initials ("J.") keep a trailing dot, so names never run across sentences.
+_NAME_WORD = rf"(?:[{_UPPER}]\.|[{_UPPER}][\w'’\-]*(?<![\'’]s))"
+_PARTICLE = r"(?:de|del|de la|van|von|der|da|di|du|dos|le|la|mc|st\.)"
+# Up to five capitalised words, with name particles between them ("José Ramon Larraz", "Jean de La Fontaine").
+NAME_SPAN = re.compile(rf"(?<![\w'’]){_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,4}}")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """A capitalised span in the clean text (clean offsets)."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def tokens(self) -> list[str]:
+        """The span's words."""
+        return self.text.split()
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key for comparing names and titles."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+@lru_cache(maxsize=65536)
+def is_common_word(token: str) -> bool:
+    """A capitalised word that is really an ordinary Spanish word ("Dirigida", "Sensaciones")."""
+    word = token.strip(".'’").lower()
+    if word in NOT_NAMES:
+        return True
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency; degrade to the stoplist
+        return False
+    return zipf_frequency(word, "es") >= 4.2 and zipf_frequency(word, "en") < 5.0
+
+
+_EDGE_WORDS = frozenset("de del la le el los las y e o en con por para a al".split())
+
+
+def trim(span: NameSpan, sentence_start: bool) -> NameSpan | None:
+    """Drop stop words at the edges, and a frequent word that leads a sentence ("Básicamente Tom Hanks").
+
+    Capitalisation inside a sentence is evidence of a name, so frequency only
+    decides for the first word of a sentence ("Sensaciones", but "Marina" or
+    "Javier Cámara" mid-sentence stay names).
+    """
+    tokens = list(re.finditer(r"\S+", span.text))
+    while tokens and (
+        tokens[0].group().lower().strip(".") in NOT_NAMES
+        or (sentence_start and is_common_word(tokens[0].group()) and len(tokens) != 2)
+    ):
+        tokens.pop(0)
+        sentence_start = False
+    while tokens and tokens[-1].group().lower().strip(".'’") in _EDGE_WORDS:
+        tokens.pop()
+    if not tokens:
+        return None
+    a, b = tokens[0].start(), tokens[-1].end()
+    text = re.sub(r"['’]s?$", "", span.text[a:b].rstrip("."))  # "Studi's" → "Studi"
+    if len(text) < 2 or not any(ch.isalpha() for ch in text):
+        return None
+    return NameSpan(text, span.start + a, span.start + a + len(text))
+
+
+_GLUED = re.compile(r"(?<=[a-záéíóúñ]{3})(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")  # "McCormickStoring": lost space
+
+
+def name_spans(text: str) -> list[NameSpan]:
+    """Every trimmed capitalised span of the text."""
+    spans = []
+    for match in NAME_SPAN.finditer(text):
+        glued = _GLUED.search(match.group())
+        value = match.group()[: glued.start()] if glued else match.group()
+        before = text[max(0, match.start() - 3) : match.start()].rstrip(" \"'“«¿¡")
+        trimmed = trim(NameSpan(value, match.start(), match.start() + len(value)), not before or before[-1] in ".!?:")
+        if trimmed is not None:
+            spans.append(trimmed)
+    return spans

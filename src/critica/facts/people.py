@@ -1,0 +1,193 @@
+"""People and their roles: spaCy's PER entities and capitalised spans, confirmed by Spanish role cues.
+
+A capitalised span becomes a person when spaCy calls it PER and it has two
+or more words, or when the text gives it a role ("dirigida por X", "X
+interpreta a Y") or pairs it with a character ("Veronika (Tatyana
+Samojlova)"). Later mentions of the surname alone, or "de Kalatozov",
+merge into the same person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from critica.facts.gazetteers import ROLE_AFTER, ROLE_BEFORE
+from critica.facts.names import NameSpan, fold, is_common_word
+
+_BEFORE_TIGHT = [(role, re.compile(rf"\b(?:{cue})\s*,?\s*$", re.I)) for role, cue in ROLE_BEFORE]
+# "la cinematografía de mano inspirada y dinámica de Sergei Urusevsky"
+_BEFORE_LOOSE = [
+    (role, re.compile(rf"\b(?:{cue})(?:\s+[\w,]+){{0,5}}\s+de\s*$", re.I))
+    for role, cue in (
+        ("cinematographer", r"fotograf[íi]a|cinematograf[íi]a|c[áa]mara"),
+        ("composer", r"m[úu]sica|banda sonora|partitura"),
+        ("writer", r"guion|gui[óo]n"),
+        ("editor", r"montaje"),
+    )
+]
+_APPOSITION = [
+    (role, re.compile(rf"^\s*,?\s*(?:el|la|un|una|su|nuestro|nuestra)?\s*(?:\w+\s+)?(?:{cue})\b", re.I))
+    for role, cue in ROLE_BEFORE
+]
+_AFTER = [(role, re.compile(rf"^\s*,?\s*(?:también\s+)?(?:{cue})", re.I)) for role, cue in ROLE_AFTER]
+_LIST_GLUE = re.compile(r"^\s*(?:,|y|e|,\s*y)\s*$")
+_ACTING_WORDS = re.compile(
+    r"\b(?:actor|actores|actriz|actrices|reparto|elenco|actuaci[óo]n|actuaciones"
+    r"|interpretaci[óo]n|interpretaciones|papel|papeles|act[úu]a|actu[óo]|actuando|personaje"
+    r"|personajes|protagoniza|protagonista|coprotagonista|estrellas?|juega a|interpreta|casting"
+    r"|voz|voces|elegid[oa])\b",
+    re.I,
+)
+_CHARACTER_AFTER = re.compile(
+    r"^\s*(?:,\s*)?(?:interpreta a|interpretando a|en el papel de|como|que interpreta a"
+    r"|da vida a|encarna a|juega a|juega al|hace de)\s+"
+    r"(?:(?:don|doña|el|la|sr\.|sra\.|dr\.|dra\.|señor|señora)\s+)?$",
+    re.I,
+)
+
+
+@dataclass
+class PersonFacts:
+    """A person being assembled from mentions."""
+
+    name: str
+    mentions: list[NameSpan] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+    character: str | None = None
+
+
+def role_of(text: str, span: NameSpan) -> str | None:
+    """The role the words around a mention give it, if any."""
+    before = text[max(0, span.start - 60) : span.start]
+    after = text[span.end : span.end + 60]
+    for role, pattern in _BEFORE_TIGHT:
+        if pattern.search(before):
+            return role
+    for role, pattern in _AFTER:
+        if pattern.search(after):
+            return role
+    for role, pattern in _APPOSITION:
+        if pattern.search(after):
+            return role
+    for role, pattern in _BEFORE_LOOSE:
+        if pattern.search(before):
+            return role
+    return None
+
+
+def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
+    """Index of the actor's span → the character the text pairs with it."""
+    pairs: dict[int, str] = {}
+    by_start = {s.start: i for i, s in enumerate(spans)}
+    for i, span in enumerate(spans):
+        # "Veronika (Tatyana Samojlova)" or "Tatyana Samojlova (Veronika)"
+        inner = re.match(r"\s*(,)?\s*\(", text[span.end : span.end + 4])
+        if inner:
+            j = by_start.get(span.end + inner.end())
+            if j is not None and text[spans[j].end : spans[j].end + 1] == ")":
+                actor, character = _who_is_the_actor(span, spans[j], comma=inner.group(1) is not None)
+                pairs[by_start[actor.start]] = character.text
+        # "Jean Servais en el papel de Tony Le Stéphanois", "Will Smith como Tim"
+        if i + 1 < len(spans) and _CHARACTER_AFTER.match(text[span.end : spans[i + 1].start]):
+            pairs.setdefault(i, spans[i + 1].text)
+    return pairs
+
+
+def _who_is_the_actor(outside: NameSpan, inside: NameSpan, comma: bool) -> tuple[NameSpan, NameSpan]:
+    # IMDb habit is "Character (Actor)"; a one-word name beside a full name is the character, and
+    # "Actor, (Character)" is the appositive form.
+    if len(outside.tokens) >= 2 and (len(inside.tokens) == 1 or comma):
+        return outside, inside
+    return inside, outside
+
+
+def collect_people(
+    text: str, spans: list[NameSpan], per_spans: list[tuple[int, int]], blocked: list[tuple[int, int]]
+) -> list[PersonFacts]:
+    """Decide which spans are people, give them roles and characters, merge their mentions."""
+    spans = [s for s in spans if not _inside(s, blocked)]
+    characters = character_pairs(text, spans)
+    character_names = {fold(c) for c in characters.values()}
+    roles: dict[int, str] = {}
+    for i, span in enumerate(spans):
+        role = role_of(text, span)
+        if role is None and i > 0 and roles.get(i - 1) and _LIST_GLUE.match(text[spans[i - 1].end : span.start]):
+            role = roles[i - 1]  # "protagonizada por A, B y C"
+        if role is not None:
+            roles[i] = role
+    for i in characters:
+        roles.setdefault(i, "actor")
+
+    people: dict[str, PersonFacts] = {}
+    pending_single: list[tuple[int, NameSpan]] = []
+    for i, span in enumerate(spans):
+        is_person = i in roles or (len(span.tokens) >= 2 and _overlaps(span, per_spans))
+        if fold(span.text) in character_names and i not in characters:
+            continue
+        if not is_person:
+            pending_single.append((i, span))
+            continue
+        person = people.setdefault(fold(span.text), PersonFacts(span.text))
+        person.mentions.append(span)
+        if i in roles:
+            person.roles.add(roles[i])
+        if i in characters:
+            person.character = characters[i]
+    _merge_surnames(people, pending_single, text)
+    _acting_sentences(text, people)
+    return _merge_partial_names(list(people.values()))
+
+
+def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, NameSpan]], text: str) -> None:
+    """'Kalatozov' and 'de Kalatozov' join 'Mikhail Kalatozov' when exactly one person has that surname."""
+    by_surname: dict[str, list[PersonFacts]] = {}
+    for person in people.values():
+        if len(person.name.split()) >= 2:
+            by_surname.setdefault(fold(person.name.split()[-1]), []).append(person)
+    for _, span in pending:
+        owners = by_surname.get(fold(span.text), [])
+        if len(owners) == 1:
+            owners[0].mentions.append(span)
+
+
+def _acting_sentences(text: str, people: dict[str, PersonFacts]) -> None:
+    """A role-less person named in or right after a sentence about acting is an actor."""
+    for person in people.values():
+        if person.roles:
+            continue
+        for mention in person.mentions:
+            start = max(text.rfind(".", 0, max(text.rfind(".", 0, mention.start), 0)), 0)
+            end = text.find(".", mention.end)
+            if _ACTING_WORDS.search(text[start : end if end != -1 else len(text)]):
+                person.roles.add("actor")
+                break
+
+
+def _merge_partial_names(people: list[PersonFacts]) -> list[PersonFacts]:
+    """A one-word person ('Dassin') that is the surname of a full-name person joins it."""
+    full = [p for p in people if len(p.name.split()) >= 2]
+    kept = []
+    for person in people:
+        owners = [p for p in full if len(person.name.split()) == 1 and fold(p.name.split()[-1]) == fold(person.name)]
+        if len(owners) == 1:
+            owners[0].mentions.extend(person.mentions)
+            owners[0].roles |= person.roles
+            owners[0].character = owners[0].character or person.character
+        else:
+            kept.append(person)
+    # A lone frequent word with no role ("Sensaciones") is not a person; anything with a role or two words is.
+    return [
+        p
+        for p in kept
+        if (p.roles or len(p.name.split()) > 1 or not is_common_word(p.name))
+        and len(set(fold(p.name).split())) == len(p.name.split())
+    ]  # "Corny Corny" is an echo, not a name
+
+
+def _overlaps(span: NameSpan, ranges: list[tuple[int, int]]) -> bool:
+    return any(a < span.end and span.start < b for a, b in ranges)
+
+
+def _inside(span: NameSpan, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= span.start and span.end <= b for a, b in ranges)

