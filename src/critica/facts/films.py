@@ -100,7 +100,7 @@ def extract_films(text: str, person_names: set[str]) -> list[FilmFacts]:
 
 
 def _year_in_opening_clause(text: str, start: int) -> int | None:
-    """ "No fue hasta 1957 cuando … 'Title'": one year earlier in the title's sentence."""
+    """One year earlier in the title's sentence ("No fue hasta 1957 cuando … Title")."""
     sentence_start = max(text.rfind(". ", 0, start) + 1, 0)
     years = _YEAR_ANY.findall(text, sentence_start, start)
     return int(years[0]) if len(years) == 1 else None
