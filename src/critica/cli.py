@@ -125,11 +125,32 @@ def train(
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 
+@app.command("train-mt")
+def train_mt(
+    translated: Annotated[Path, typer.Option(help="Machine-translated reviews (csv/jsonl, column review).")],
+    native: Annotated[Path, typer.Option(help="Reviews written in Spanish (csv/jsonl, column review).")],
+    out: Annotated[Path, typer.Option(help="Folder to write the detector into.")],
+) -> None:
+    """Train the machine-translation detector behind quality.machine_translation."""
+    from critica.quality.model import train_detector
+
+    def texts(path: Path) -> list[str]:
+        return [r.text for r in read_reviews(path) if isinstance(r.text, str) and r.text.strip()]
+
+    try:
+        detector = train_detector(texts(translated), texts(native))
+    except UnusableInput as exc:
+        fail(str(exc))
+    detector.save(out)
+    typer.echo(json.dumps({"weights": detector.weights, "bias": detector.bias, **detector.report}, indent=2))
+
+
 @app.command()
 def evaluate(
     data: Annotated[Path | None, typer.Option(help="Labelled reviews to score the model on.")] = None,
     predictions: Annotated[Path | None, typer.Option(help="Saved predictions CSV (label, p_positive).")] = None,
     facts: Annotated[Path | None, typer.Option(help="Gold JSONL to score fact extraction against.")] = None,
+    aspects: Annotated[Path | None, typer.Option(help="Gold JSONL to score aspect judgements against.")] = None,
     texts: Annotated[Path | None, typer.Option(help="id,review file giving the gold reviews' text.")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast tier.")] = False,
     model: Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")] = None,
@@ -140,14 +161,17 @@ def evaluate(
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE, plus confusion and reliability PNGs."""
     from critica.sentiment.workflow import evaluate_file, evaluate_predictions
 
-    if sum(x is not None for x in (data, predictions, facts)) != 1:
-        fail("give exactly one of --data FILE, --predictions FILE or --facts GOLD.jsonl")
+    if sum(x is not None for x in (data, predictions, facts, aspects)) != 1:
+        fail("give exactly one of --data FILE, --predictions FILE, --facts GOLD.jsonl or --aspects GOLD.jsonl")
     try:
-        if facts is not None:
-            from critica.evaluation.gold import evaluate_facts_file
+        if facts is not None or aspects is not None:
+            from critica.evaluation.gold import evaluate_aspects_file, evaluate_facts_file
             from critica.render import print_gold_scores
 
-            print_gold_scores(evaluate_facts_file(facts, texts))
+            if facts is not None:
+                print_gold_scores(evaluate_facts_file(facts, texts))
+            else:
+                print_gold_scores(evaluate_aspects_file(aspects, texts, tier="fast" if fast else "default"))
             return
         if predictions is not None:
             report = evaluate_predictions(predictions, out)

