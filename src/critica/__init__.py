@@ -12,17 +12,17 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from critica.pipeline import Pipeline, Review
+from critica.pipeline import STAGE_NAMES, Pipeline, Review
 from critica.schema import Analysis
 
 __version__ = "0.1.0"
 __all__ = ["Analysis", "Pipeline", "Review", "__version__", "analyze", "analyze_many", "get_pipeline"]
 
 
-@lru_cache(maxsize=4)
-def get_pipeline(tier: str = "default") -> Pipeline:
-    """The shared pipeline for a tier: models load once per process."""
-    return Pipeline(tier=tier)
+@lru_cache(maxsize=8)
+def get_pipeline(tier: str = "default", stages: tuple[str, ...] = STAGE_NAMES) -> Pipeline:
+    """The shared pipeline for a tier (and a subset of stages): models load once per process."""
+    return Pipeline(tier=tier, stages=stages)
 
 
 def analyze(text: str | bytes, id: str | None = None, *, fast: bool = False) -> Analysis:

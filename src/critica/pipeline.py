@@ -20,6 +20,7 @@ from critica.text.decode import NotText, decode_bytes
 from critica.text.language import detect_language
 
 DEFAULT_MAX_CHARS = 200_000  # ~130× an average review; longer inputs are flagged, not cut
+STAGE_NAMES = ("sentiment", "facts", "aspects", "quality")
 
 
 class Stage(Protocol):
@@ -54,11 +55,19 @@ class Pipeline:
     """Analyse reviews with a chosen polarity tier; models load lazily, once per process."""
 
     def __init__(
-        self, tier: str = "default", model_path: str | Path | None = None, max_chars: int = DEFAULT_MAX_CHARS
+        self,
+        tier: str = "default",
+        model_path: str | Path | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        stages: tuple[str, ...] = STAGE_NAMES,
     ) -> None:
+        unknown = set(stages) - set(STAGE_NAMES)
+        if unknown or "sentiment" not in stages:
+            raise ValueError(f"stages must include 'sentiment' and be among {STAGE_NAMES}; got {stages}")
         self.tier = tier
         self.model_path = model_path
         self.max_chars = max_chars
+        self.stage_names = tuple(name for name in STAGE_NAMES if name in stages)
         self._stages: list[Stage] | None = None
 
     @property
@@ -72,7 +81,13 @@ class Pipeline:
             from critica.sentiment.stage import SentimentStage
 
             model = load_polarity(self.tier, self.model_path)
-            self._stages = [SentimentStage(model), FactsStage(), AspectStage(model), QualityStage()]
+            factories = {
+                "sentiment": lambda: SentimentStage(model),
+                "facts": FactsStage,
+                "aspects": lambda: AspectStage(model),
+                "quality": QualityStage,
+            }
+            self._stages = [factories[name]() for name in self.stage_names]
         return self._stages
 
     @property

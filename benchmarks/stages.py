@@ -1,0 +1,52 @@
+"""Cost of each analysis stage in milliseconds per 1,000 characters.
+
+    .venv/bin/python benchmarks/stages.py [--reviews N]
+
+The spaCy parse is shared by the facts and aspects stages; it is reported on
+its own and added to each stage's figure ("with parse"), since whichever of
+them runs first pays for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from critica.aspects.stage import AspectStage
+from critica.facts.stage import FactsStage
+from critica.quality.model import QualityStage
+from critica.schema import Analysis, Sentiment
+from critica.sentiment.registry import load_polarity
+from critica.text import prepare
+from throughput import load_reviews
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reviews", type=int, default=300)
+    args = parser.parse_args()
+    texts = load_reviews(args.reviews)
+    chars = sum(len(t) for t in texts)
+    docs = [prepare(t) for t in texts]
+    model = load_polarity("fast")
+    stages = {"facts": FactsStage(), "aspects": AspectStage(model), "quality": QualityStage()}
+    _ = docs[0].spacy  # load spaCy before timing
+    for stage in stages.values():
+        stage.run(docs[0], Analysis("w", "es", Sentiment(None, None, None)))
+    docs = [prepare(t) for t in texts]
+    start = time.perf_counter()
+    for doc in docs:
+        _ = doc.spacy
+    parse = (time.perf_counter() - start) * 1000 / (chars / 1000)
+    print(f"reviews {len(texts)}, mean {chars / len(texts):.0f} characters")
+    print(f"{'spaCy parse (shared)':32s} {parse:6.1f} ms / 1,000 chars")
+    for name, stage in stages.items():
+        start = time.perf_counter()
+        for doc in docs:
+            stage.run(doc, Analysis("x", "es", Sentiment(None, None, None)))
+        own = (time.perf_counter() - start) * 1000 / (chars / 1000)
+        print(f"{name:32s} {own:6.1f} ms / 1,000 chars ({own + parse:.1f} with parse)")
+
+
+if __name__ == "__main__":
+    main()
