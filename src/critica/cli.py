@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -183,6 +183,145 @@ def evaluate(
     from critica.render import print_metrics
 
     print_metrics(report)
+
+
+class Engine(StrEnum):
+    """Where a batch runs."""
+
+    local = "local"
+    dask = "dask"
+
+
+@app.command()
+def batch(
+    inputs: Annotated[str, typer.Argument(help="A csv/jsonl/parquet file, a folder of them, or a glob.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Results: .jsonl, or .parquet (a folder with dask).")],
+    workers: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
+    fast: Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
+    id_col: Annotated[str, typer.Option(help="Id column.")] = "id",
+    text_col: Annotated[str, typer.Option(help="Text column.")] = "review",
+    film_col: Annotated[str | None, typer.Option(help="Film column, for grouping when the text names none.")] = None,
+    store: Annotated[Path | None, typer.Option(help="Also add the results to this DuckDB store.")] = None,
+    engine: Annotated[Engine, typer.Option(help="local processes or a Dask cluster.")] = Engine.local,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
+) -> None:
+    """Analyse many reviews: streaming, every row accounted for, resumable, on all cores or a cluster."""
+    import os
+
+    tier = "fast" if fast else "default"
+    n_workers = workers or os.cpu_count() or 1
+    try:
+        if engine is Engine.dask:
+            from critica.batch.dask_engine import run_dask
+
+            summary = run_dask(
+                inputs,
+                output,
+                tier=tier,
+                workers=n_workers,
+                scheduler=scheduler,
+                id_col=id_col,
+                text_col=text_col,
+                film_col=film_col,
+            )
+        else:
+            from critica.batch.runner import BatchConfig, run_batch
+
+            config = BatchConfig(
+                inputs=inputs,
+                output=output,
+                workers=n_workers,
+                tier=tier,
+                resume=resume,
+                id_col=id_col,
+                text_col=text_col,
+                film_col=film_col,
+            )
+            store_db = None
+            if store is not None:
+                from critica.store.database import ReviewStore
+
+                store_db = ReviewStore(store)
+            try:
+                summary = run_batch(config, on_commit=store_db.add if store_db else None)
+            finally:
+                if store_db is not None:
+                    store_db.close()
+    except (UnusableInput, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False), err=True)
+
+
+store_app = typer.Typer(help="The DuckDB store of analysed reviews.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("add")
+def store_add(
+    results: Annotated[Path, typer.Argument(help="A .jsonl of contract objects (e.g. from critica batch).")],
+    db: Annotated[Path, typer.Option("--db", help="The DuckDB file.")] = Path("critica.duckdb"),
+) -> None:
+    """Add results to the store (re-adding the same review and model replaces it)."""
+    from critica.store.database import ReviewStore
+
+    if not results.exists():
+        fail(f"{results}: no such file")
+    store_db = ReviewStore(db)
+    added = 0
+    with results.open(encoding="utf-8") as handle:
+        batch_records: list[dict] = []
+        for line in handle:
+            if line.strip():
+                batch_records.append(json.loads(line))
+            if len(batch_records) >= 1000:
+                added += store_db.add(batch_records)
+                batch_records = []
+        added += store_db.add(batch_records)
+    typer.echo(f"{added} results added; the store holds {store_db.count()} reviews")
+    store_db.close()
+
+
+class ReportFormat(StrEnum):
+    """How `report` prints."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def report(
+    db: Annotated[Path, typer.Option("--db", help="The DuckDB file.")] = Path("critica.duckdb"),
+    film: Annotated[str | None, typer.Option(help="One film, with its strongest evidence passages.")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File for csv/json/html.")] = None,
+) -> None:
+    """Per-film report from the store: polarity with CI, aspects, people, awards, MT share."""
+    from critica.render import print_film, print_films
+    from critica.store import report as reports
+    from critica.store.database import ReviewStore
+
+    if not db.exists():
+        fail(f"{db}: no such store; create one with `critica batch … --store {db}` or `critica store add`")
+    store_db = ReviewStore(db, read_only=True)
+    try:
+        data: Any = store_db.film(film) if film else store_db.films()
+        if film and data is None:
+            fail(f"no reviews of '{film}' in {db}")
+        if format is ReportFormat.table:
+            print_film(data) if film else print_films(data)
+        elif out is None:
+            fail(f"--format {format.value} needs --out FILE")
+        elif format is ReportFormat.csv:
+            reports.to_csv([data] if film else data, out)
+        elif format is ReportFormat.json:
+            reports.to_json(data, out)
+        else:
+            reports.to_html(store_db, [data] if film else data, out)
+    finally:
+        store_db.close()
 
 
 @app.command()

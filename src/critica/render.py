@@ -124,6 +124,51 @@ def print_gold_scores(scores: dict[str, Any]) -> None:
             console.print(Text(f"invented {kind}: ", style="bold") + Text("; ".join(score.false_alarms)))
 
 
+def print_films(films: list[dict[str, Any]]) -> None:
+    """The per-film report as a terminal table."""
+    console = _console()
+    table = Table(title="Películas")
+    for column in (
+        "película",
+        "reseñas",
+        "% positivas (IC 95%)",
+        "P media",
+        "aspectos +/−",
+        "personas",
+        "premios",
+        "% TA",
+    ):
+        table.add_column(column)
+    for f in films:
+        low, high = f["positive_ci95"]
+        aspects = " ".join(f"{a}:{c['positive']}/{c['negative']}" for a, c in f["aspects"].items())
+        people = ", ".join(p["name"] for p in f["people"][:3])
+        table.add_row(
+            f["film"],
+            str(f["reviews"]),
+            f"{f['positive_share']:.0%} ({low:.0%}–{high:.0%})",
+            f"{f['mean_p_positive']:.2f}",
+            aspects,
+            people,
+            ", ".join(f["awards"]),
+            f"{f['machine_translated_share']:.0%}",
+        )
+    console.print(table)
+
+
+def print_film(film: dict[str, Any]) -> None:
+    """One film's report with its strongest passages."""
+    print_films([film])
+    console = _console()
+    for title, key, style in (
+        ("Pasajes más positivos", "strongest_positive", "green"),
+        ("Pasajes más negativos", "strongest_negative", "red"),
+    ):
+        console.print(Text(title, style="bold"))
+        for passage in film[key]:
+            console.print(Text(f"  {passage['weight']:+.2f} [{passage['review']}] {passage['text']}", style=style))
+
+
 def print_checks(checks: list[tuple[str, bool, str]]) -> bool:
     """Doctor's findings; returns True when everything needed works."""
     console = _console()

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from critica.facts.gazetteers import AWARDS, TITLE_CUES
-from critica.facts.names import fold
+from critica.facts.names import fold, is_common_word
 
 _QUOTED = [
     re.compile(r"\"([^\"\n]{1,90})\""),
@@ -41,12 +41,18 @@ class FilmFacts:
     mentions: int = 1
 
 
-def _looks_like_title(candidate: str) -> bool:
+def _looks_like_title(candidate: str, quoted: bool = True) -> bool:
     words = candidate.split()
     if not words or len(words) > 10 or not (candidate[0].isupper() or candidate[0].isdigit()):
         return False
-    if candidate.rstrip()[-1:] in ",;:" or _AWARD_WORDS.fullmatch(candidate.strip()):
+    if sum(ch.isalpha() for ch in candidate) < 3 or candidate.rstrip()[-1:] in ",;:":
+        return False  # "B" (serie B), "5-6", clause fragments
+    if _AWARD_WORDS.fullmatch(candidate.strip()):
         return False
+    if len(words) >= 5 and re.search(r",\s+[a-záéíóúñ]", candidate):
+        return False  # quoted speech ("Bueno, tal vez será mejor"), not "Planos, trenes y automóviles"
+    if not quoted and len(words) == 1 and is_common_word(words[0]):
+        return False  # "la película Hay…": an unquoted ordinary word after a cue is not a title
     # Long quotes of lower-case prose are dialogue, not titles.
     return not (len(words) > 6 and sum(w[0].islower() for w in words) > len(words) / 2)
 
@@ -61,7 +67,7 @@ def _candidates(text: str) -> list[tuple[str, int, int]]:
     for pattern in (_CUED, _WITH_YEAR):
         for m in pattern.finditer(text):
             title = m.group(1).strip()
-            if _looks_like_title(title):
+            if _looks_like_title(title, quoted=False):
                 found.append((title, m.start(1), m.start(1) + len(title)))
     return sorted(found, key=lambda f: (f[1], -f[2]))
 

@@ -9,6 +9,7 @@ unusable (missing file, unknown format, absent column) raise
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from critica.text.decode import NotText, decode_bytes
+from critica.text.decode import NotText, decode_bytes, looks_binary
 
 csv.field_size_limit(sys.maxsize)  # a 5 MB review is one legitimate CSV field
 
@@ -35,6 +36,7 @@ class InputRow:
     id: str | None
     text: Any
     problem: tuple[str, str] | None = None
+    film: str | None = None  # the value of the film column, when one was asked for
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -48,13 +50,6 @@ def _read_bytes(path: Path) -> bytes:
         raise UnusableInput(f"{path}: cannot read ({exc.strerror})") from exc
 
 
-def _decode_file(path: Path, data: bytes) -> str:
-    try:
-        return decode_bytes(data)[0]
-    except NotText as exc:
-        raise UnusableInput(f"{path}: {exc}") from exc
-
-
 def _field(record: dict[str, Any], column: str, row: int) -> tuple[Any, tuple[str, str] | None]:
     value = record.get(column)
     if value is None:
@@ -62,62 +57,119 @@ def _field(record: dict[str, Any], column: str, row: int) -> tuple[Any, tuple[st
     return value, None
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Which fields hold the id, the review text and (optionally) the film."""
+
+    id: str = "id"
+    text: str = "review"
+    film: str | None = None
+
+
+def _value(record: dict[str, Any] | None, column: str | None) -> str | None:
+    value = None if record is None or column is None else record.get(column)
+    return None if value in (None, "") else str(value)
+
+
 def _rows_from_records(
-    records: Iterator[tuple[int, dict[str, Any] | None, str | None]], id_col: str, text_col: str
+    records: Iterator[tuple[int, dict[str, Any] | None, str | None]], cols: Columns
 ) -> Iterator[InputRow]:
     for row, record, problem in records:
-        rid = None if record is None else record.get(id_col)
-        rid = None if rid in (None, "") else str(rid)
+        rid, film = _value(record, cols.id), _value(record, cols.film)
         if problem is not None:
-            yield InputRow(row, rid, None, ("malformed_row", problem))
+            yield InputRow(row, rid, None, ("malformed_row", problem), film)
             continue
         assert record is not None
-        text, missing = _field(record, text_col, row)
-        yield InputRow(row, rid, text, missing)
+        text, missing = _field(record, cols.text, row)
+        if missing is None and isinstance(text, str) and "\ufffd" in text:
+            missing = ("undecodable_text", f"row {row} has bytes that do not decode as UTF-8 or Windows-1252")
+        yield InputRow(row, rid, text, missing, film)
 
 
-def _csv_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRow]:
-    reader = csv.DictReader(io.StringIO(_decode_file(path, _read_bytes(path)), newline=""))
+def _open_text(path: Path) -> io.TextIOWrapper:
+    """Open a text file for streaming, choosing UTF-8 or Windows-1252 from its first 64 KB."""
+    try:
+        with path.open("rb") as handle:
+            sample = handle.read(65536)
+    except OSError as exc:
+        raise UnusableInput(f"{path}: cannot read ({exc.strerror})") from exc
+    if looks_binary(sample):
+        raise UnusableInput(f"{path}: the file looks like binary data, not text")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    # Bytes that still do not decode become U+FFFD, and such rows are reported, not analysed.
+    return path.open("r", encoding=encoding, errors="replace", newline="")
+
+
+def _csv_records(path: Path, cols: Columns) -> Iterator[InputRow]:
+    handle = _open_text(path)
+    reader = csv.DictReader(handle)
     header = reader.fieldnames or []
-    if text_col not in header:
+    if cols.text not in header:
+        handle.close()
         raise UnusableInput(
-            f"{path}: no column '{text_col}' (columns: {', '.join(header) or 'none'}); pass --text-col NAME"
+            f"{path}: no column '{cols.text}' (columns: {', '.join(header) or 'none'}); pass --text-col NAME"
         )
 
     def records() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-        for row, record in enumerate(reader, start=1):
-            if None in record:  # more fields than the header: the row is shifted, do not guess
-                extra = record.pop(None)
-                yield row, record, f"row {row} has {len(header) + len(extra)} fields, header has {len(header)}"
-            else:
-                yield row, record, None
+        with handle:
+            row = 0
+            while True:
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:  # e.g. a NUL byte inside the file
+                    row += 1
+                    yield row, None, f"row {row} is not valid CSV ({exc})"
+                    continue
+                row += 1
+                if None in record:  # more fields than the header: the row is shifted, do not guess
+                    extra = record.pop(None)
+                    yield row, record, f"row {row} has {len(header) + len(extra)} fields, header has {len(header)}"
+                else:
+                    yield row, record, None
 
-    return _rows_from_records(records(), id_col, text_col)
+    return _rows_from_records(records(), cols)
 
 
-def _jsonl_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRow]:
-    text = _decode_file(path, _read_bytes(path))
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _jsonl_records(path: Path, cols: Columns) -> Iterator[InputRow]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise UnusableInput(f"{path}: cannot read ({exc.strerror})") from exc
 
     def records() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         row = 0
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            row += 1
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield row, None, f"row {row} is not valid JSON ({exc.msg})"
-                continue
-            if not isinstance(record, dict):
-                yield row, None, f"row {row} is JSON but not an object"
-            else:
-                yield row, record, None
+        with handle:
+            for raw in handle:
+                if not raw.strip():
+                    continue
+                row += 1
+                try:
+                    record = json.loads(_decode_line(raw))
+                except json.JSONDecodeError as exc:
+                    yield row, None, f"row {row} is not valid JSON ({exc.msg})"
+                    continue
+                if not isinstance(record, dict):
+                    yield row, None, f"row {row} is JSON but not an object"
+                else:
+                    yield row, record, None
 
-    return _rows_from_records(records(), id_col, text_col)
+    return _rows_from_records(records(), cols)
 
 
-def _parquet_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRow]:
+def _parquet_records(path: Path, cols: Columns) -> Iterator[InputRow]:
     import pyarrow.parquet as pq
 
     try:
@@ -127,9 +179,9 @@ def _parquet_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRo
     except Exception as exc:
         raise UnusableInput(f"{path}: not a readable Parquet file ({exc})") from exc
     names = table.schema_arrow.names
-    if text_col not in names:
-        raise UnusableInput(f"{path}: no column '{text_col}' (columns: {', '.join(names)}); pass --text-col NAME")
-    columns = [c for c in (id_col, text_col) if c in names]
+    if cols.text not in names:
+        raise UnusableInput(f"{path}: no column '{cols.text}' (columns: {', '.join(names)}); pass --text-col NAME")
+    columns = [c for c in (cols.id, cols.text, cols.film) if c and c in names]
 
     def records() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         row = 0
@@ -138,10 +190,10 @@ def _parquet_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRo
                 row += 1
                 yield row, record, None
 
-    return _rows_from_records(records(), id_col, text_col)
+    return _rows_from_records(records(), cols)
 
 
-def _txt_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRow]:
+def _txt_records(path: Path, cols: Columns) -> Iterator[InputRow]:
     data = _read_bytes(path)
     try:
         text: Any = decode_bytes(data)[0]
@@ -151,7 +203,7 @@ def _txt_records(path: Path, id_col: str, text_col: str) -> Iterator[InputRow]:
     return iter([InputRow(1, path.stem, text, problem)])
 
 
-READERS: dict[str, Callable[[Path, str, str], Iterator[InputRow]]] = {
+READERS: dict[str, Callable[[Path, Columns], Iterator[InputRow]]] = {
     ".csv": _csv_records,
     ".jsonl": _jsonl_records,
     ".ndjson": _jsonl_records,
@@ -160,7 +212,9 @@ READERS: dict[str, Callable[[Path, str, str], Iterator[InputRow]]] = {
 }
 
 
-def read_reviews(source: str | Path, id_col: str = "id", text_col: str = "review") -> Iterator[InputRow]:
+def read_reviews(
+    source: str | Path, id_col: str = "id", text_col: str = "review", film_col: str | None = None
+) -> Iterator[InputRow]:
     """Rows of a review file, chosen by extension; `-` reads one review from stdin."""
     if str(source) == "-":
         data = sys.stdin.buffer.read()
@@ -176,4 +230,4 @@ def read_reviews(source: str | Path, id_col: str = "id", text_col: str = "review
         )
     if not path.exists():
         raise UnusableInput(f"{path}: no such file")
-    return reader(path, id_col, text_col)
+    return reader(path, Columns(id_col, text_col, film_col))

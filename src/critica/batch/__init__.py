@@ -1,0 +1,1 @@
+"""Batch runs over many reviews: streaming, multi-process, resumable; the Dask engine."""

@@ -1,0 +1,268 @@
+"""The streaming, multi-process, resumable batch runner behind `critica batch`.
+
+Rows stream from the inputs in chunks; each chunk is analysed by a worker
+process (models loaded once per worker), results come back in input order,
+are appended to the output and committed together with a checkpoint. After
+a crash or `kill -9`, `--resume` rolls the output back to the last
+checkpoint and carries on from the next row: nothing is lost or written twice.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from critica.batch.sinks import open_sink
+from critica.batch.sources import SourcedRow, count_rows, expand_inputs, numbered_rows
+from critica.io.readers import UnusableInput
+
+# (batch index, file, row in file, id, text, problem, film, duplicate of an earlier row)
+Item = tuple[int, str, int, str | None, Any, tuple[str, str] | None, str | None, bool]
+
+
+@dataclass
+class BatchConfig:
+    """What `critica batch` was asked to do."""
+
+    inputs: str
+    output: Path
+    workers: int = max(os.cpu_count() or 1, 1)
+    tier: str = "default"
+    resume: bool = False
+    id_col: str = "id"
+    text_col: str = "review"
+    film_col: str | None = None
+    chunk_size: int = 32
+    store: Path | None = None
+    progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+
+
+@dataclass
+class BatchSummary:
+    """Every input row, accounted for: read = analysed + errors + duplicates."""
+
+    read: int = 0
+    analysed: int = 0
+    errors: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+    output: str = ""
+    error_codes: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return asdict(self)
+
+
+def checkpoint_path(output: Path) -> Path:
+    """Where the checkpoint of an output lives."""
+    return output.with_name(output.name + ".checkpoint.json")
+
+
+# -- worker side --------------------------------------------------------------
+
+_worker_pipeline = None
+
+
+def _init_worker(tier: str, single_threaded: bool) -> None:
+    global _worker_pipeline
+    if single_threaded:
+        # Several worker processes share the cores: keep each encoder on one thread.
+        os.environ["OMP_NUM_THREADS"] = "1"
+    from critica.pipeline import Pipeline
+
+    _worker_pipeline = Pipeline(tier=tier)
+    _ = _worker_pipeline.stages  # load the models now, once per worker
+
+
+def analyse_chunk(items: list[Item]) -> list[dict[str, Any]]:
+    """Contract objects for a chunk of rows, each tagged with where it came from."""
+    from critica.pipeline import unjudged
+
+    assert _worker_pipeline is not None, "worker not initialised"
+    out = []
+    for index, file, row, rid, text, problem, film, duplicate in items:
+        source = {"file": file, "row": row, "index": index, **({"film": film} if film else {})}
+        if duplicate:
+            out.append({"duplicate": True, "id": rid, "source": source})
+            continue
+        if problem is not None:
+            result = unjudged(rid or f"{file}:{row}", None, *problem)
+        else:
+            result = _worker_pipeline.analyze(text, id=rid)
+        record = result.to_dict()
+        record["source"] = source
+        out.append(record)
+    return out
+
+
+# -- parent side --------------------------------------------------------------
+
+
+def _item(sourced: SourcedRow, seen: set[str]) -> Item:
+    from critica.pipeline import review_id
+
+    row = sourced.row
+    rid = row.id
+    if rid is None and isinstance(row.text, str):
+        rid = review_id(row.text)
+    duplicate = rid is not None and rid in seen
+    if rid is not None:
+        seen.add(rid)
+    return (sourced.index, sourced.file, row.row, rid, row.text, row.problem, row.film, duplicate)
+
+
+def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _ordered_results(chunks: Iterator[list[Item]], config: BatchConfig) -> Iterator[list[dict[str, Any]]]:
+    """Analysed chunks in input order, with at most 2 chunks per worker in flight (bounded memory)."""
+    if config.workers <= 1:
+        _init_worker(config.tier, single_threaded=False)
+        for chunk in chunks:
+            yield analyse_chunk(chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(config.workers, initializer=_init_worker, initargs=(config.tier, True)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(analyse_chunk, (chunk,)))
+            if len(pending) >= 2 * config.workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+class _Reporter:
+    """A Rich progress bar on a terminal; a log line every few seconds otherwise."""
+
+    def __init__(self, total: int | None, enabled: bool | None) -> None:
+        self.total = total
+        self.interactive = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+        self.last_line = self.started
+        self._progress = None
+        if self.interactive:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("[bold]critica batch"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:.1f} reseñas/s"),
+                TimeRemainingColumn(),
+                transient=False,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("batch", total=total, rate=0.0)
+
+    def update(self, done: int, summary: BatchSummary) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = summary.read / elapsed
+        if self._progress is not None:
+            self._progress.update(self._task, completed=done, rate=rate)
+        elif time.monotonic() - self.last_line >= 5.0:
+            self.last_line = time.monotonic()
+            eta = f", ETA {((self.total or done) - done) / rate:,.0f} s" if rate and self.total else ""
+            print(
+                f"critica batch: {done:,}/{self.total or '?'} rows, {rate:.1f} rows/s, "
+                f"{summary.errors} errors, {summary.duplicates} duplicates{eta}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _load_checkpoint(config: BatchConfig) -> dict[str, Any] | None:
+    path = checkpoint_path(config.output)
+    if not config.resume:
+        if config.output.exists() or path.exists():
+            raise UnusableInput(f"{config.output} exists; add --resume to continue it, or remove it")
+        return None
+    if not path.exists():
+        if config.output.exists():
+            raise UnusableInput(f"{config.output} exists but has no checkpoint; remove it to start again")
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _save_checkpoint(config: BatchConfig, rows_done: int, position: int, summary: BatchSummary, done: bool) -> None:
+    path = checkpoint_path(config.output)
+    tmp = path.with_name(path.name + ".tmp")
+    state = {"inputs": config.inputs, "rows_done": rows_done, "position": position, "finished": done}
+    state["summary"] = summary.to_dict()
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(tmp, path)  # atomic: the checkpoint is the old one or the new one, never half
+
+
+def run_batch(config: BatchConfig, on_commit: Callable[[list[dict[str, Any]]], None] | None = None) -> BatchSummary:
+    """Analyse every row of the inputs into the output; see the module docstring."""
+    files = expand_inputs(config.inputs)
+    state = _load_checkpoint(config)
+    summary = BatchSummary(output=str(config.output))
+    if state is not None:
+        summary = BatchSummary(**{**state["summary"], "output": str(config.output)})
+        if state.get("finished"):
+            return summary
+    config.output.parent.mkdir(parents=True, exist_ok=True)
+    sink = open_sink(config.output)
+    rows_done = 0
+    if state is not None:
+        sink.truncate_to(state["position"])
+        rows_done = state["rows_done"]
+    seen = set(sink.existing_ids()) if state is not None else set()
+    total = count_rows(files, config.id_col, config.text_col)
+    reporter = _Reporter(total, config.progress)
+    started = time.monotonic() - summary.seconds
+
+    def fresh_items() -> Iterator[Item]:
+        for sourced in numbered_rows(files, config.id_col, config.text_col, config.film_col):
+            if sourced.index >= rows_done:
+                yield _item(sourced, seen)
+
+    try:
+        for results in _ordered_results(_chunks(fresh_items(), config.chunk_size), config):
+            # Counted here, at commit time, so the checkpoint's counts match the committed rows.
+            records = [r for r in results if not r.get("duplicate")]
+            summary.read += len(results)
+            summary.duplicates += len(results) - len(records)
+            sink.write(records)
+            for record in records:
+                if record["errors"]:
+                    summary.errors += 1
+                    for error in record["errors"]:
+                        summary.error_codes[error["code"]] = summary.error_codes.get(error["code"], 0) + 1
+                else:
+                    summary.analysed += 1
+            if on_commit is not None:
+                on_commit(records)  # e.g. the store; idempotent, so a resumed chunk may be re-added
+            position = sink.commit()
+            rows_done = results[-1]["source"]["index"] + 1
+            summary.seconds = round(time.monotonic() - started, 2)
+            _save_checkpoint(config, rows_done, position, summary, done=False)
+            reporter.update(summary.read, summary)
+        sink.close()
+        summary.seconds = round(time.monotonic() - started, 2)
+        _save_checkpoint(config, rows_done, -1, summary, done=True)
+    finally:
+        reporter.close()
+    return summary

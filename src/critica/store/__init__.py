@@ -1,0 +1,1 @@
+"""The DuckDB store of analysed reviews and its per-film reports."""

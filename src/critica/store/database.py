@@ -1,0 +1,187 @@
+"""The local store: one DuckDB file of analysed reviews, and per-film reports from it.
+
+Schema (one table, one row per review and model version):
+
+    reviews(
+      id TEXT, model TEXT,                 -- primary key: re-adding a result replaces it
+      film TEXT,                           -- reviewed film from facts, else the input's film column
+      label TEXT, score DOUBLE,            -- sentiment; score = P(label)
+      p_positive DOUBLE,                   -- P(positive), for averaging
+      machine_translation DOUBLE,
+      errors TEXT[],                       -- error codes
+      analysis JSON,                       -- the whole contract object
+      added_at TIMESTAMP)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviews (
+    id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    film TEXT,
+    label TEXT,
+    score DOUBLE,
+    p_positive DOUBLE,
+    machine_translation DOUBLE,
+    errors TEXT[],
+    analysis JSON,
+    added_at TIMESTAMP DEFAULT current_timestamp,
+    PRIMARY KEY (id, model)
+)
+"""
+MT_THRESHOLD = 0.5
+
+
+def film_of(record: dict[str, Any]) -> str | None:
+    """The film a review is grouped under: the reviewed film of its facts, else its input film column."""
+    reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
+    if reviewed:
+        return reviewed["title"]
+    return record.get("source", {}).get("film")
+
+
+def wilson_interval(positives: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval for a proportion (sane for small n and extreme shares)."""
+    if n == 0:
+        return 0.0, 0.0
+    p = positives / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+class ReviewStore:
+    """A DuckDB file of results; safe to add the same results twice."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        self.db = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self.db.execute(SCHEMA)
+
+    def close(self) -> None:
+        """Close the database file."""
+        self.db.close()
+
+    def add(self, records: Iterable[dict[str, Any]]) -> int:
+        """Insert or replace contract objects; returns how many were given."""
+        rows = []
+        for r in records:
+            s = r["sentiment"]
+            p_pos = None if s["score"] is None else (s["score"] if s["label"] == "positive" else 1 - s["score"])
+            rows.append(
+                (
+                    r["id"],
+                    s["model"] or "none",
+                    film_of(r),
+                    s["label"],
+                    s["score"],
+                    p_pos,
+                    r.get("quality", {}).get("machine_translation"),
+                    [e["code"] for e in r["errors"]],
+                    json.dumps(r, ensure_ascii=False),
+                )
+            )
+        if rows:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO reviews (id, model, film, label, score, p_positive, machine_translation,"
+                " errors, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def count(self) -> int:
+        """Reviews in the store."""
+        return int(self.db.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def films(self) -> list[dict[str, Any]]:
+        """One summary row per film with at least one judged review."""
+        rows = self.db.execute(
+            """
+            SELECT film, count(*) AS reviews,
+                   sum(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS positives,
+                   avg(p_positive) AS mean_p_positive,
+                   avg(CASE WHEN machine_translation > ? THEN 1.0 ELSE 0.0 END) AS mt_share
+            FROM reviews WHERE film IS NOT NULL AND label IS NOT NULL
+            GROUP BY film ORDER BY reviews DESC, film
+            """,
+            [MT_THRESHOLD],
+        ).fetchall()
+        return [self._film_summary(*row) for row in rows]
+
+    def _film_summary(self, film: str, n: int, positives: int, mean_p: float, mt_share: float) -> dict[str, Any]:
+        low, high = wilson_interval(int(positives), int(n))
+        analyses = [json.loads(a) for (a,) in self._analyses(film)]
+        return {
+            "film": film,
+            "reviews": int(n),
+            "positive_share": round(positives / n, 4),
+            "positive_ci95": [round(low, 4), round(high, 4)],
+            "mean_p_positive": round(float(mean_p), 4),
+            "aspects": _aspect_balance(analyses),
+            "people": _top_people(analyses),
+            "awards": sorted({a["award"] for r in analyses for a in r["facts"]["awards"]}),
+            "machine_translated_share": round(float(mt_share), 4),
+        }
+
+    def _analyses(self, film: str) -> list[tuple[str]]:
+        return self.db.execute(
+            "SELECT analysis FROM reviews WHERE film = ? AND label IS NOT NULL ORDER BY id", [film]
+        ).fetchall()
+
+    def film(self, title: str) -> dict[str, Any] | None:
+        """A film's summary plus its strongest positive and negative evidence passages."""
+        match = self.db.execute(
+            "SELECT film FROM reviews WHERE lower(film) = lower(?) AND label IS NOT NULL LIMIT 1", [title]
+        ).fetchone()
+        if match is None:
+            return None
+        summary = next(f for f in self.films() if f["film"] == match[0])
+        passages = [
+            {"review": r["id"], "text": e["text"], "weight": e["weight"]}
+            for r in (json.loads(a) for (a,) in self._analyses(match[0]))
+            for e in r["evidence"]
+        ]
+        summary["strongest_positive"] = sorted((p for p in passages if p["weight"] > 0), key=lambda p: -p["weight"])[:5]
+        summary["strongest_negative"] = sorted((p for p in passages if p["weight"] < 0), key=lambda p: p["weight"])[:5]
+        return summary
+
+    def timeline(self) -> list[tuple[str, int]]:
+        """Reviews added per day (for the 'reviews over the store' plot)."""
+        rows = self.db.execute(
+            "SELECT strftime(added_at, '%Y-%m-%d') AS day, count(*) FROM reviews GROUP BY day ORDER BY day"
+        ).fetchall()
+        return [(str(day), int(n)) for day, n in rows]
+
+    def scores(self) -> list[float]:
+        """Every P(positive) in the store (for the polarity distribution plot)."""
+        return [float(p) for (p,) in self.db.execute("SELECT p_positive FROM reviews WHERE p_positive IS NOT NULL")]
+
+
+def _aspect_balance(analyses: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    balance: dict[str, dict[str, int]] = {}
+    for record in analyses:
+        for aspect in record["aspects"]:
+            counts = balance.setdefault(aspect["aspect"], {"positive": 0, "negative": 0, "mixed": 0})
+            counts[aspect["polarity"]] += 1
+    return dict(sorted(balance.items()))
+
+
+def _top_people(analyses: list[dict[str, Any]], limit: int = 5) -> list[dict[str, Any]]:
+    people: dict[str, dict[str, Any]] = {}
+    for record in analyses:
+        for person in record["facts"]["people"]:
+            entry = people.setdefault(person["name"], {"name": person["name"], "mentions": 0, "roles": set()})
+            entry["mentions"] += 1
+            entry["roles"].update(person["roles"])
+    ranked = sorted(people.values(), key=lambda p: (-p["mentions"], p["name"]))[:limit]
+    return [{**p, "roles": sorted(p["roles"])} for p in ranked]
