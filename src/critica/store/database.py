@@ -164,7 +164,8 @@ class ReviewStore:
 
     def scores(self) -> list[float]:
         """Every P(positive) in the store (for the polarity distribution plot)."""
-        return [float(p) for (p,) in self.db.execute("SELECT p_positive FROM reviews WHERE p_positive IS NOT NULL")]
+        rows = self.db.execute("SELECT p_positive FROM reviews WHERE p_positive IS NOT NULL").fetchall()
+        return [float(p) for (p,) in rows]
 
 
 def _aspect_balance(analyses: list[dict[str, Any]]) -> dict[str, dict[str, int]]:

@@ -1,0 +1,170 @@
+"""critica batch end to end: accounting, kill -9 and resume, Parquet, the store, and Dask."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+NATIVE = [json.loads(line)["review"] for line in (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines()]
+NATIVE += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+
+
+def write_reviews(path: Path, n: int, film: bool = False) -> list[str]:
+    ids = []
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review", "film"] if film else ["id", "review"])
+        for i in range(n):
+            ids.append(f"r{i:04d}")
+            row = [ids[-1], NATIVE[i % len(NATIVE)] + f" (copia {i})"]
+            writer.writerow(row + [f"Película {i % 3}"] if film else row)
+    return ids
+
+
+def batch(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "critica.cli", "batch", *args], capture_output=True, timeout=timeout)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_messy_csv_every_row_accounted_for(tmp_path: Path) -> None:
+    source = tmp_path / "messy.csv"
+    huge = ("La película es buena. " * 250_000)[:5_000_000]
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review"])
+        writer.writerow(["ok1", NATIVE[0]])
+        writer.writerow(["empty", ""])
+        writer.writerow(["short"])  # missing text field
+        writer.writerow(["wide", "a", "b"])  # too many fields
+        writer.writerow(["junk", "\x01\x02\x03\x04\x05\x06\x07\x08"])
+        writer.writerow(["huge", huge])
+        writer.writerow(["html", "<div><br/></div>"])
+        writer.writerow(["ok1", NATIVE[0]])  # duplicate id
+        writer.writerow(["ok2", NATIVE[1]])
+    with source.open("ab") as handle:  # a row whose bytes are not valid UTF-8
+        handle.write(b'bad,"pel\xedcula mala \xff\xfe"\r\n')
+    out = tmp_path / "out.jsonl"
+    done = batch(str(source), "-o", str(out), "--fast", "--workers", "2")
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    summary = json.loads(done.stderr.decode().strip().splitlines()[-1])
+    records = read_jsonl(out)
+    assert summary["read"] == 10
+    assert summary["read"] == summary["analysed"] + summary["errors"] + summary["duplicates"]
+    assert summary["duplicates"] == 1 and summary["analysed"] == 2
+    assert len(records) == summary["analysed"] + summary["errors"]
+    codes = {r["id"]: [e["code"] for e in r["errors"]] for r in records}
+    assert codes["huge"] == ["text_too_long"] and codes["short"] == ["missing_text"]
+    assert codes["wide"] == ["malformed_row"] and codes["empty"] == ["empty_text"]
+    assert codes["html"] == ["no_words"] and codes["bad"] == ["undecodable_text"]
+    assert codes["junk"] and codes["ok1"] == [] and codes["ok2"] == []
+    assert [r["source"]["index"] for r in records] == sorted(r["source"]["index"] for r in records)
+
+
+def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    ids = write_reviews(source, 240)
+    out = tmp_path / "out.jsonl"
+    checkpoint = tmp_path / "out.jsonl.checkpoint.json"
+    args = [sys.executable, "-m", "critica.cli", "batch", str(source), "-o", str(out), "--fast", "--workers", "1"]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if checkpoint.exists() and json.loads(checkpoint.read_text())["rows_done"] >= 64:
+            break
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    state = json.loads(checkpoint.read_text())
+    assert not state["finished"] and 0 < state["rows_done"] < 240, "the kill must land mid-run"
+
+    done = batch(str(source), "-o", str(out), "--fast", "--workers", "2", "--resume")
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    summary = json.loads(done.stderr.decode().strip().splitlines()[-1])
+    records = read_jsonl(out)
+    out_ids = [r["id"] for r in records]
+    assert len(out_ids) == len(set(out_ids)), "no row written twice"
+    assert sorted(out_ids) == ids, "no row lost"
+    assert summary["read"] == 240 == summary["analysed"] + summary["errors"] + summary["duplicates"]
+
+
+def test_refuses_to_overwrite_without_resume(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    write_reviews(source, 3)
+    out = tmp_path / "out.jsonl"
+    out.write_text("{}\n")
+    done = batch(str(source), "-o", str(out), "--fast", "--workers", "1")
+    assert done.returncode == 2 and b"--resume" in done.stderr
+
+
+def test_parquet_output_store_and_report(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "in.csv"
+    ids = write_reviews(source, 12, film=True)
+    out = tmp_path / "out.parquet"
+    db = tmp_path / "critica.duckdb"
+    done = batch(str(source), "-o", str(out), "--fast", "--workers", "2", "--film-col", "film", "--store", str(db))
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    table = pq.read_table(out)
+    assert table.column("id").to_pylist() == ids
+    assert set(table.column("label").to_pylist()) <= {"positive", "negative"}
+    assert json.loads(table.column("analysis")[0].as_py())["id"] == ids[0]
+
+    from critica.store.database import ReviewStore
+
+    store = ReviewStore(db)
+    assert store.count() == 12
+    store.add(json.loads(a) for a in table.column("analysis").to_pylist())  # idempotent
+    assert store.count() == 12
+    films = store.films()
+    assert sum(f["reviews"] for f in films) == 12
+    for film in films:
+        low, high = film["positive_ci95"]
+        assert low <= film["positive_share"] <= high
+    one = store.film(films[0]["film"].upper())
+    assert one is not None and (one["strongest_positive"] or one["strongest_negative"])
+    store.close()
+
+    report = subprocess.run([sys.executable, "-m", "critica.cli", "report", "--db", str(db), "-f", "html", "-o",
+                             str(tmp_path / "r.html")], capture_output=True, timeout=120)
+    assert report.returncode == 0, report.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 3 and films[0]["film"] in page
+
+
+def test_dask_engine_matches_the_local_path(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    import pyarrow.parquet as pq
+
+    from critica.batch.dask_engine import run_dask
+    from critica.batch.runner import BatchConfig, run_batch
+
+    source = tmp_path / "in.csv"
+    write_reviews(source, 40)
+    with source.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(["broken"])
+    local = run_batch(BatchConfig(str(source), tmp_path / "local.jsonl", workers=1, tier="fast", progress=False))
+    distributed = run_dask(str(source), tmp_path / "dask", tier="fast", workers=2, partition_rows=8)
+    assert (distributed.read, distributed.analysed, distributed.errors) == (local.read, local.analysed, local.errors)
+    local_rows = {r["id"]: r for r in read_jsonl(tmp_path / "local.jsonl")}
+    parts = sorted((tmp_path / "dask").glob("part-*.parquet"))
+    assert len(parts) == 6
+    dask_rows = {json.loads(a)["id"]: json.loads(a) for p in parts for a in pq.read_table(p).column("analysis").to_pylist()}
+    assert dask_rows.keys() == local_rows.keys()
+    for rid, record in local_rows.items():
+        other = dask_rows[rid]
+        assert other["sentiment"] == record["sentiment"]
+        assert other["aspects"] == record["aspects"] and other["facts"] == record["facts"]
