@@ -138,8 +138,11 @@ def test_parquet_output_store_and_report(tmp_path: Path) -> None:
     assert one is not None and (one["strongest_positive"] or one["strongest_negative"])
     store.close()
 
-    report = subprocess.run([sys.executable, "-m", "critica.cli", "report", "--db", str(db), "-f", "html", "-o",
-                             str(tmp_path / "r.html")], capture_output=True, timeout=120)
+    report = subprocess.run(
+        [sys.executable, "-m", "critica.cli", "report", "--db", str(db), "-f", "html", "-o", str(tmp_path / "r.html")],
+        capture_output=True,
+        timeout=120,
+    )
     assert report.returncode == 0, report.stderr
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 3 and films[0]["film"] in page
@@ -162,7 +165,9 @@ def test_dask_engine_matches_the_local_path(tmp_path: Path) -> None:
     local_rows = {r["id"]: r for r in read_jsonl(tmp_path / "local.jsonl")}
     parts = sorted((tmp_path / "dask").glob("part-*.parquet"))
     assert len(parts) == 6
-    dask_rows = {json.loads(a)["id"]: json.loads(a) for p in parts for a in pq.read_table(p).column("analysis").to_pylist()}
+    dask_rows = {
+        json.loads(a)["id"]: json.loads(a) for p in parts for a in pq.read_table(p).column("analysis").to_pylist()
+    }
     assert dask_rows.keys() == local_rows.keys()
     for rid, record in local_rows.items():
         other = dask_rows[rid]

@@ -325,6 +325,34 @@ def report(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps it local.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes, each with its own models.")] = 1,
+    store: Annotated[Path | None, typer.Option(help="DuckDB store for the /v1/films reports.")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier.")] = False,
+    max_text_chars: Annotated[int, typer.Option(help="Longest review accepted.")] = 100_000,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option(help="Allow this browser origin (CORS is off by default).")
+    ] = None,
+) -> None:
+    """HTTP API (OpenAPI at /docs) and the web page at /."""
+    import os
+
+    import uvicorn
+
+    os.environ.update(
+        {
+            "CRITICA_TIER": "fast" if fast else "default",
+            "CRITICA_STORE": str(store.resolve()) if store else "",
+            "CRITICA_MAX_TEXT_CHARS": str(max_text_chars),
+            "CRITICA_CORS_ORIGINS": ",".join(cors_origin or []),
+        }
+    )
+    uvicorn.run("critica.service.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
 def doctor() -> None:
     """Say what is installed, which models load, and what to do when something is missing."""
     from critica.doctor import run_checks

@@ -80,6 +80,7 @@ def _base_forms(word: str) -> list[str]:
         if stem:
             forms.append(stem)
     forms += [f[:-1] + "o" for f in list(forms) if f.endswith("a")]
+    forms += [f[:-1] for f in list(forms) if f.endswith(("ora", "ona"))]  # "conmovedora" → "conmovedor"
     return forms
 
 

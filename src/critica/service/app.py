@@ -1,0 +1,220 @@
+"""The HTTP service: the contract over JSON, per-film reports from the store, and the web page.
+
+Every error is a JSON body `{"error": {"code", "message"}}` with a 4xx
+status: oversized bodies (413), wrong content type (415), invalid JSON or
+missing fields (422), texts over the configured length (422), batches over
+the limit (422), unknown films (404). Models load once per worker at
+start-up; analyses run in a thread, one at a time per worker (the encoder is
+not re-entrant), so the event loop stays free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Limits and resources of one service instance."""
+
+    tier: str = "default"
+    store: Path | None = None
+    max_body_bytes: int = 1_000_000
+    max_text_chars: int = 100_000
+    max_batch: int = 100
+    cors_origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls) -> ServiceConfig:
+        """Read CRITICA_* variables (how `critica serve --workers N` passes options to each worker)."""
+        store = os.environ.get("CRITICA_STORE")
+        origins = os.environ.get("CRITICA_CORS_ORIGINS", "")
+        return cls(
+            tier=os.environ.get("CRITICA_TIER", "default"),
+            store=Path(store) if store else None,
+            max_body_bytes=int(os.environ.get("CRITICA_MAX_BODY_BYTES", 1_000_000)),
+            max_text_chars=int(os.environ.get("CRITICA_MAX_TEXT_CHARS", 100_000)),
+            max_batch=int(os.environ.get("CRITICA_MAX_BATCH", 100)),
+            cors_origins=tuple(o for o in origins.split(",") if o),
+        )
+
+
+class ReviewIn(BaseModel):
+    """One review to analyse."""
+
+    text: str = Field(description="The review text.")
+    id: str | None = Field(default=None, description="Your id for it; a hash of the text otherwise.")
+
+
+class BatchIn(BaseModel):
+    """Several reviews to analyse."""
+
+    reviews: list[ReviewIn]
+
+
+class ApiError(Exception):
+    """A 4xx answer with a code the client can act on."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return JSONResponse(body, status_code=status)
+
+
+def create_app(config: ServiceConfig | None = None) -> FastAPI:
+    """Build the FastAPI application."""
+    config = config or ServiceConfig()
+    state: dict[str, Any] = {"pipeline": None, "lock": asyncio.Lock()}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from critica.pipeline import Pipeline
+
+        pipeline = Pipeline(tier=config.tier, max_chars=config.max_text_chars)
+        await run_in_threadpool(lambda: pipeline.stages)  # load every model before serving
+        await run_in_threadpool(pipeline.analyze, "Una película estupenda, con una fotografía preciosa.")
+        state["pipeline"] = pipeline
+        yield
+
+    app = FastAPI(
+        title="critica",
+        version=_version(),
+        summary="Reseñas de cine en español: polaridad, aspectos, datos de la película y calidad de la traducción.",
+        lifespan=lifespan,
+    )
+    if config.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins), allow_methods=["GET", "POST"])
+
+    @app.middleware("http")
+    async def guard_body(request: Request, call_next):
+        if request.method == "POST":
+            length = request.headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > config.max_body_bytes):
+                return _error(413, "body_too_large", f"the body is over {config.max_body_bytes:,} bytes")
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != "application/json":
+                return _error(415, "unsupported_media_type", "send the body as application/json")
+            body = await request.body()
+            if len(body) > config.max_body_bytes:
+                return _error(413, "body_too_large", f"the body is over {config.max_body_bytes:,} bytes")
+        return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+        return _error(422, "invalid_request", "the body is not valid JSON of the expected shape", details)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+        return _error(500, "internal_error", f"{type(exc).__name__}: {exc}")
+
+    async def analyse(reviews: list[ReviewIn]) -> list[dict[str, Any]]:
+        for review in reviews:
+            if len(review.text) > config.max_text_chars:
+                raise ApiError(422, "text_too_long", f"a review is over {config.max_text_chars:,} characters")
+        pipeline = state["pipeline"]
+        async with state["lock"]:
+            return await run_in_threadpool(lambda: [pipeline.analyze(r.text, id=r.id).to_dict() for r in reviews])
+
+    @app.get("/healthz", tags=["service"])
+    async def healthz() -> dict[str, Any]:
+        """Whether the models are loaded."""
+        pipeline = state["pipeline"]
+        loaded = pipeline is not None
+        return {
+            "status": "ok" if loaded else "loading",
+            "models_loaded": loaded,
+            "tier": config.tier,
+            "model": pipeline.polarity_model.name if loaded else None,
+            "store": str(config.store) if config.store else None,
+        }
+
+    @app.post("/v1/analyze", tags=["analysis"])
+    async def analyze_one(review: ReviewIn) -> dict[str, Any]:
+        """Analyse one review; returns the contract object."""
+        return (await analyse([review]))[0]
+
+    @app.post("/v1/analyze/batch", tags=["analysis"])
+    async def analyze_batch(batch: BatchIn) -> dict[str, Any]:
+        """Analyse up to `max_batch` reviews; results in request order."""
+        if len(batch.reviews) > config.max_batch:
+            raise ApiError(422, "batch_too_large", f"send at most {config.max_batch} reviews per request")
+        return {"results": await analyse(batch.reviews)}
+
+    def store():
+        if config.store is None or not config.store.exists():
+            raise ApiError(404, "no_store", "this service has no store; start it with `critica serve --store FILE`")
+        from critica.store.database import ReviewStore
+
+        return ReviewStore(config.store, read_only=True)
+
+    @app.get("/v1/films", tags=["store"])
+    async def films() -> dict[str, Any]:
+        """Per-film reports from the store."""
+        db = store()
+        try:
+            return {"films": await run_in_threadpool(db.films), "reviews": db.count()}
+        finally:
+            db.close()
+
+    @app.get("/v1/films/{film}", tags=["store"])
+    async def film(film: str) -> dict[str, Any]:
+        """One film's report with its strongest evidence passages."""
+        db = store()
+        try:
+            found = await run_in_threadpool(db.film, film)
+        finally:
+            db.close()
+        if found is None:
+            raise ApiError(404, "unknown_film", f"no reviews of '{film}' in the store")
+        return found
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app
+
+
+def _version() -> str:
+    from critica import __version__
+
+    return __version__
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn workers (`critica serve --workers N`)."""
+    return create_app(ServiceConfig.from_env())

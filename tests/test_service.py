@@ -1,0 +1,118 @@
+"""The HTTP service through a real client: contract, limits as 4xx JSON, the store, OpenAPI fuzzing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+
+from critica.service.app import ServiceConfig, create_app
+
+from .conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from critica.pipeline import Pipeline
+    from critica.store.database import ReviewStore
+
+    path = tmp_path_factory.mktemp("store") / "critica.duckdb"
+    pipeline = Pipeline(tier="fast")
+    store = ReviewStore(path)
+    for name in ("resena_positiva", "resena_negativa"):
+        store.add([pipeline.analyze((EXAMPLES / f"{name}.txt").read_text(encoding="utf-8"), id=name).to_dict()])
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(store_path: Path):
+    app = create_app(
+        ServiceConfig(tier="fast", store=store_path, max_body_bytes=200_000, max_text_chars=20_000, max_batch=5)
+    )
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_health_and_docs(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["models_loaded"] is True and health["model"] == "critica-es-fast"
+    assert client.get("/docs").status_code == 200
+    assert "/v1/analyze" in client.get("/openapi.json").json()["paths"]
+
+
+def test_analyze_returns_the_contract(client: TestClient) -> None:
+    text = (EXAMPLES / "resena_positiva.txt").read_text(encoding="utf-8")
+    body = client.post("/v1/analyze", json={"text": text, "id": "p"}).json()
+    assert body["id"] == "p" and body["sentiment"]["label"] == "positive"
+    assert {"sentences", "evidence", "aspects", "facts", "quality", "errors"} <= set(body)
+
+
+def test_batch_keeps_order_and_limits(client: TestClient) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    body = client.post("/v1/analyze/batch", json={"reviews": [{"text": t, "id": str(i)} for i, t in enumerate(texts)]})
+    assert [r["id"] for r in body.json()["results"]] == ["0", "1"]
+    too_many = client.post("/v1/analyze/batch", json={"reviews": [{"text": "hola"}] * 6})
+    assert too_many.status_code == 422 and too_many.json()["error"]["code"] == "batch_too_large"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "code"),
+    [
+        ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, "invalid_request"),
+        ({"json": {"texto": "sin campo text"}}, 422, "invalid_request"),
+        ({"json": {"text": 42}}, 422, "invalid_request"),
+        ({"content": b"text=hola", "headers": {"content-type": "text/plain"}}, 415, "unsupported_media_type"),
+        ({"json": {"text": "a" * 20_001}}, 422, "text_too_long"),
+        ({"json": {"text": "a" * 300_000}}, 413, "body_too_large"),
+    ],
+)
+def test_bad_requests_are_clear_4xx(client: TestClient, kwargs: dict, status: int, code: str) -> None:
+    response = client.post("/v1/analyze", **kwargs)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+
+
+def test_unjudgeable_text_is_a_200_with_errors(client: TestClient) -> None:
+    body = client.post("/v1/analyze", json={"text": "   "}).json()
+    assert body["sentiment"]["label"] is None and body["errors"][0]["code"] == "empty_text"
+
+
+def test_films_from_the_store(client: TestClient) -> None:
+    films = client.get("/v1/films").json()
+    assert films["reviews"] == 2
+    titles = [f["film"] for f in films["films"]]
+    assert sorted(titles) == ["El faro del fin del mundo", "Noche de plomo"]  # the reviewed films of the texts
+    one = client.get("/v1/films/noche de plomo").json()
+    assert one["reviews"] == 1 and one["positive_share"] == 0 and one["strongest_negative"]
+    missing = client.get("/v1/films/Nada")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown_film"
+
+
+def test_no_store_is_a_404_not_a_500() -> None:
+    with TestClient(create_app(ServiceConfig(tier="fast"))) as plain:
+        response = plain.get("/v1/films")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "no_store"
+        assert plain.options("/v1/analyze").headers.get("access-control-allow-origin") is None  # CORS off
+
+
+def test_openapi_property_based_no_5xx(client: TestClient) -> None:
+    # Schemathesis generates requests from the OpenAPI schema (valid and invalid ones); none may be a 5xx.
+    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    checked = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(operation.as_strategy())
+        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+        def no_server_error(case) -> None:
+            response = case.call()
+            assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:300])
+
+        no_server_error()
+        checked += 1
+    assert checked == 5  # healthz, analyze, analyze/batch, films, films/{film}
