@@ -40,7 +40,8 @@ def measure(source: Path, tier: str, workers: int) -> tuple[float, int]:
         "from critica.batch.runner import BatchConfig, run_batch\n"
         f"c = BatchConfig(sys.argv[1], Path(sys.argv[2]), workers={workers}, tier='{tier}', progress=False)\n"
         "s = run_batch(c)\n"
-        "rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "usage = resource.getrusage\n"
+        "rss = max(usage(resource.RUSAGE_SELF).ru_maxrss, usage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "print(json.dumps({'read': s.read, 'seconds': s.seconds, 'rss_mb': rss // 1024}))\n"
     )
     with tempfile.TemporaryDirectory() as tmp:

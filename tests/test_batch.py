@@ -27,7 +27,7 @@ def write_reviews(path: Path, n: int, film: bool = False) -> list[str]:
         for i in range(n):
             ids.append(f"r{i:04d}")
             row = [ids[-1], NATIVE[i % len(NATIVE)] + f" (copia {i})"]
-            writer.writerow(row + [f"Película {i % 3}"] if film else row)
+            writer.writerow([*row, f"Película {i % 3}"] if film else row)
     return ids
 
 
