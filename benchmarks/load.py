@@ -1,0 +1,98 @@
+"""Load test of `critica serve` on loopback: N concurrent clients posting reviews for a fixed time.
+
+    .venv/bin/python benchmarks/load.py [--clients 16] [--seconds 30] [--tier fast|default]
+
+Starts the service itself (one worker), waits for its models, then runs an asyncio client pool
+against 127.0.0.1 only; bounded in time and stops by itself. Reports reviews/s, p50/p99 latency
+and the number of errors (any non-200 answer or transport failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+import httpx
+
+from throughput import load_reviews
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(tier: str, port: int) -> subprocess.Popen:
+    args = [sys.executable, "-m", "critica.cli", "serve", "--port", str(port)] + (["--fast"] if tier == "fast" else [])
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if json.load(response)["models_loaded"]:
+                    return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit("the service did not start")
+
+
+async def client(url: str, texts: list[str], stop_at: float, latencies: list[float], errors: list[str], k: int):
+    async with httpx.AsyncClient(timeout=120) as http:
+        i = k
+        while time.monotonic() < stop_at:
+            start = time.perf_counter()
+            try:
+                response = await http.post(f"{url}/v1/analyze", json={"text": texts[i % len(texts)]})
+                if response.status_code == 200:
+                    latencies.append(time.perf_counter() - start)
+                else:
+                    errors.append(str(response.status_code))
+            except httpx.HTTPError as exc:
+                errors.append(type(exc).__name__)
+            i += 16
+
+
+async def run(url: str, clients: int, seconds: float, texts: list[str]) -> tuple[list[float], list[str], float]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.monotonic()
+    stop_at = started + seconds
+    await asyncio.gather(*(client(url, texts, stop_at, latencies, errors, k) for k in range(clients)))
+    return latencies, errors, time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--tier", choices=["fast", "default"], default="fast")
+    args = parser.parse_args()
+    port = free_port()
+    server = start_server(args.tier, port)
+    try:
+        latencies, errors, elapsed = asyncio.run(
+            run(f"http://127.0.0.1:{port}", args.clients, args.seconds, load_reviews(200))
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+    p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
+    print(
+        f"tier {args.tier}: {args.clients} clients, {elapsed:.1f} s, {len(latencies)} reviews, "
+        f"{len(latencies) / elapsed:.1f} reviews/s, p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p99 {p99 * 1000:.0f} ms, errors {len(errors)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
