@@ -73,6 +73,6 @@ def test_gold_dev_figures_do_not_regress() -> None:
     scores = evaluate_aspects_file(
         SHARED_DATA / "gold" / "gold_dev.jsonl", SHARED_DATA / "imdb_es" / "imdb_es_1700.csv"
     )
-    # Floors just under the measured figures (0.742 / 0.621 when written): a change that makes things worse fails.
-    assert scores["aspects"].f1 >= 0.72
-    assert scores["aspect_polarity"].f1 >= 0.60
+    # Floors at the targets, just under the measured 0.772 / 0.677: a change that makes things worse fails.
+    assert scores["aspects"].f1 >= 0.75
+    assert scores["aspect_polarity"].f1 >= 0.65

@@ -9,6 +9,7 @@ for score, "cinematografía" for cinematography).
 from __future__ import annotations
 
 ASPECT_TERMS: dict[str, list[str]] = {
+    # Not "luz" or "color" alone: too often about something else than the images.
     "fotografia": [
         "fotografía",
         "cinematografía",
@@ -25,8 +26,6 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "visualmente",
         "estética",
         "composición",
-        "luz",
-        "color",
         "colorido",
         "paisaje",
         "director de fotografía",
@@ -93,6 +92,7 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "musical",
         "efecto de sonido",
     ],
+    # Not "largo" ("a lo largo de") nor "minuto" ("los primeros 20 minutos"): rarely about pace.
     "ritmo": [
         "ritmo",
         "montaje",
@@ -106,9 +106,7 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "entretenido",
         "trepidante",
         "ágil",
-        "largo",
         "metraje",
-        "minuto",
         "pesado",
     ],
     "efectos": [
@@ -122,15 +120,14 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "criatura",
         "especial",
     ],
+    # Not a bare "producción" or "escenario": reviews use them for the film itself and the plot.
     "produccion": [
         "decorado",
         "vestuario",
         "escenografía",
-        "producción",
         "presupuesto",
         "ambientación",
         "localización",
-        "escenario",
         "diseño de producción",
         "valor de producción",
         "traje",

@@ -31,7 +31,8 @@ from critica.sentiment.model import PolarityModel
 from critica.text import Document
 
 MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
-MIXED_SHARE = 0.5  # share of the clause-level model logit in a mention's score
+MIXED_SHARE = 0.5
+DOC_WEIGHT = 0.5  # share of the whole review's polarity added to each mention  # share of the clause-level model logit in a mention's score
 ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod", "obl", "ccomp", "cop"}
 _SINGLE = {term: aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
 _MULTI = [(term.split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
@@ -199,10 +200,15 @@ class AspectStage:
 def judge_aspects(doc: Document, model: PolarityModel | None = None) -> list[AspectJudgement]:
     """Aspects the review judges, in the contract's order of first mention."""
     parsed = doc.spacy
+    # The review's overall tone tips borderline judgements ("the acting is what it is" in a pan);
+    # a text of one or two sentences has no context beyond its own clauses.
+    has_context = model is not None and len(doc.sentences) >= 3
+    tone = DOC_WEIGHT * _clause_logit(model, doc.text) if has_context else 0.0
     hits: dict[str, list[_Hit]] = {}
     for sent in parsed.sents:
         for aspect, start, end in _find_terms(sent):
             hit = _score_hit(parsed, aspect, start, end, model)
             if hit is not None and hit.score != 0:
+                hit.score += tone
                 hits.setdefault(aspect, []).append(hit)
     return [_judgement(doc, aspect, aspect_hits) for aspect, aspect_hits in hits.items()]
