@@ -31,8 +31,8 @@ from critica.sentiment.model import PolarityModel
 from critica.text import Document
 
 MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
-MIXED_SHARE = 0.5
-DOC_WEIGHT = 0.5  # share of the whole review's polarity added to each mention  # share of the clause-level model logit in a mention's score
+MIXED_SHARE = 0.5  # the weaker side must weigh half the stronger for "mixed"
+DOC_WEIGHT = 0.5  # share of the whole review's polarity added to each mention
 ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod", "obl", "ccomp", "cop"}
 _SINGLE = {term: aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
 _MULTI = [(term.split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
