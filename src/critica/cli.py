@@ -310,8 +310,10 @@ def report(
         data: Any = store_db.film(film) if film else store_db.films()
         if film and data is None:
             fail(f"no reviews of '{film}' in {db}")
-        if format is ReportFormat.table:
-            print_film(data) if film else print_films(data)
+        if format is ReportFormat.table and film:
+            print_film(data)
+        elif format is ReportFormat.table:
+            print_films(data)
         elif out is None:
             fail(f"--format {format.value} needs --out FILE")
         elif format is ReportFormat.csv:
