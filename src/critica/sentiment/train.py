@@ -18,12 +18,14 @@ is seeded; the same data gives the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from critica.sentiment.encoder import LiveEncoder
 from critica.sentiment.features import fit_featurizer
 from critica.sentiment.model import Combiner, PolarityModel, document_embeddings
 
@@ -56,6 +58,7 @@ class TrainingConfig:
     lexicon: dict[str, float] = field(default_factory=dict)
     transfer_weight: float = 0.5
     name: str = "critica-es"
+    embedder: Any = field(default_factory=LiveEncoder)  # an EmbeddingCache makes repeated runs cheap
 
 
 def _logistic(c: float, seed: int) -> LogisticRegression:
@@ -113,7 +116,7 @@ class _ProbeLearner:
         self.c: float | None = None
 
     def fit(self, data: TrainingData) -> tuple[np.ndarray, float]:
-        x = document_embeddings(data.sentences + data.transfer_sentences)
+        x = document_embeddings(data.sentences + data.transfer_sentences, self.config.embedder)
         y = np.concatenate([data.y, data.transfer_y]).astype(int)
         weights = np.concatenate([np.ones(len(data.y)), np.full(len(data.transfer_y), self.config.transfer_weight)])
         if self.c is None:
@@ -122,12 +125,14 @@ class _ProbeLearner:
         return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
-def _base_logits(data: TrainingData, sparse: tuple, probe: tuple | None, index: np.ndarray) -> np.ndarray:
+def _base_logits(
+    data: TrainingData, sparse: tuple, probe: tuple | None, index: np.ndarray, embedder: Any
+) -> np.ndarray:
     featurizer, coef, intercept = sparse
     held_out = [data.sentences[i] for i in index]
     columns = [np.asarray(featurizer.documents(held_out) @ coef).ravel() + intercept]
     if probe is not None:
-        columns.append(document_embeddings(held_out) @ probe[0] + probe[1])
+        columns.append(document_embeddings(held_out, embedder) @ probe[0] + probe[1])
     return np.column_stack(columns)
 
 
@@ -142,7 +147,8 @@ def train(data: TrainingData, config: TrainingConfig) -> PolarityModel:
     folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed)
     for tr, te in folds.split(np.zeros(len(data.y)), data.y):
         inner = data.subset(tr)
-        oof[te] = _base_logits(data, sparse_learner.fit(inner), probe_learner.fit(inner) if use_probe else None, te)
+        inner_probe = probe_learner.fit(inner) if use_probe else None
+        oof[te] = _base_logits(data, sparse_learner.fit(inner), inner_probe, te, config.embedder)
     calibrator = LogisticRegression(C=100.0, max_iter=1000).fit(oof, data.y)
     weights = calibrator.coef_[0]
     featurizer, coef, intercept = sparse
@@ -155,6 +161,7 @@ def train(data: TrainingData, config: TrainingConfig) -> PolarityModel:
         combiner=Combiner(float(weights[0]), float(weights[1]) if use_probe else 0.0, float(calibrator.intercept_[0])),
         probe_coef=probe[0] if probe else None,
         probe_intercept=probe[1] if probe else 0.0,
+        embedder=config.embedder,
         report={
             "C_sparse": sparse_learner.c,
             "C_probe": probe_learner.c,

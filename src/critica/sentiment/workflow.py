@@ -11,7 +11,6 @@ import numpy as np
 from critica.evaluation.metrics import polarity_metrics
 from critica.evaluation.plots import save_confusion_matrix, save_reliability_diagram
 from critica.io.readers import UnusableInput, read_reviews
-from critica.sentiment import model as model_module
 from critica.sentiment.data import file_digest, load_labelled
 from critica.sentiment.encoder import EmbeddingCache
 from critica.sentiment.lexicon import load_lexicon
@@ -59,10 +58,10 @@ def train_and_report(
     if transfer is not None and tier == "default":
         extra = _transfer_set(transfer, data, "review", label_col)
         training.transfer_sentences, training.transfer_y = extra.sentences, extra.y
-    config = TrainingConfig(tier=tier, seed=seed, lexicon=load_lexicon(lexicons) if lexicons else {})
-
     embedding_cache = EmbeddingCache(cache) if tier == "default" else None
-    model_module.use_embedding_cache(embedding_cache)
+    config = TrainingConfig(tier=tier, seed=seed, lexicon=load_lexicon(lexicons) if lexicons else {})
+    if embedding_cache is not None:
+        config.embedder = embedding_cache
     try:
         report: dict[str, Any] = {
             "data": data.name,
@@ -80,7 +79,6 @@ def train_and_report(
     finally:
         if embedding_cache is not None:
             embedding_cache.save()
-        model_module.use_embedding_cache(None)
     model.report = {**report, **model.report}
     model.save(out)
     return model.report

@@ -1,0 +1,55 @@
+"""Training and model files: deterministic bytes, safe formats, clear errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from critica.sentiment.model import ModelFormatError, PolarityModel
+
+from .conftest import ROOT
+
+NATIVE = [json.loads(line) for line in (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines()]
+
+
+def train(out: Path, data: Path) -> subprocess.CompletedProcess[bytes]:
+    args = ["train", "--tier", "fast", "--data", str(data), "--out", str(out), "--no-cv"]
+    return subprocess.run([sys.executable, "-m", "critica.cli", *args], capture_output=True, timeout=300)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_training_is_reproducible_and_the_model_works(tmp_path: Path) -> None:
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in NATIVE * 3), encoding="utf-8")
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        done = train(folder, data)
+        assert done.returncode == 0, done.stderr.decode()[-1000:]
+    assert digest(first) == digest(second), "same data and seed give the same bytes"
+    model = PolarityModel.load(first)
+    sentences = [["La película es una maravilla, brillante y conmovedora."], ["Un desastre aburrido y previsible."]]
+    p = model.predict_proba(sentences)
+    assert p[0] > 0.5 > p[1]
+
+
+def test_a_pickled_weights_file_is_refused(tmp_path: Path) -> None:
+    bundled = ROOT / "src" / "critica" / "models" / "polarity-fast"
+    for name in ("model.json", "vocabulary.json"):
+        (tmp_path / name).write_bytes((bundled / name).read_bytes())
+    with (tmp_path / "weights.npz").open("wb") as handle:
+        np.savez(handle, idf=np.array([object()], dtype=object), sparse_coef=np.zeros(1))
+    with pytest.raises(ModelFormatError):
+        PolarityModel.load(tmp_path)
+    (tmp_path / "weights.npz").write_bytes(pickle.dumps({"idf": [1.0]}))
+    with pytest.raises(ModelFormatError):
+        PolarityModel.load(tmp_path)
