@@ -184,7 +184,7 @@ async function showFilm(title) {
   const passages = (items) => list(items, (p) => `${p.weight > 0 ? "+" : ""}${p.weight.toFixed(2)} · ${p.text}`, "Ninguno.");
   box.replaceChildren(
     el("h3", {}, film.film),
-    el("p", {}, `${film.reviews} reseñas; ${Math.round(film.positive_share * 100)} % positivas (IC 95 %: ${Math.round(film.positive_ci95[0] * 100)}–${Math.round(film.positive_ci95[1] * 100)} %).`),
+    el("p", {}, `${film.reviews} ${film.reviews === 1 ? "reseña" : "reseñas"}; ${Math.round(film.positive_share * 100)} % positivas (IC 95 %: ${Math.round(film.positive_ci95[0] * 100)}–${Math.round(film.positive_ci95[1] * 100)} %).`),
     bar([{ label: "positivas", value: film.positive_share, colour: "#2e7d32" }, { label: "negativas", value: 1 - film.positive_share, colour: "#c62828" }]),
     aspects,
     el("h4", {}, "Personas más citadas"),
@@ -200,7 +200,7 @@ async function loadFilms() {
   const response = await fetch("/v1/films");
   const body = await response.json();
   if (!response.ok) { status.textContent = body.error.message; return; }
-  status.textContent = `${body.reviews} reseñas en el almacén.`;
+  status.textContent = `${body.reviews} ${body.reviews === 1 ? "reseña" : "reseñas"} en el almacén.`;
   const tbody = document.querySelector("#tabla-peliculas tbody");
   tbody.replaceChildren();
   body.films.forEach((f) => {
