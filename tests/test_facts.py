@@ -143,3 +143,14 @@ def test_no_person_on_fact_free_gold_reviews() -> None:
     fact_free = [text for gold, text in rows if not gold["people"] and not gold["films"]]
     assert len(fact_free) == 5
     assert all(facts(text).people == [] for text in fact_free)
+
+
+def test_bracketed_actor_after_a_description_and_colon_cues() -> None:
+    found = people("Dirigida por: Nerea Alzola. La víctima es su profesora (Itziar Lazkano), que huye de todo.")
+    assert "director" in found["Nerea Alzola"][0]
+    assert found["Itziar Lazkano"] == (["actor"], None)
+
+
+def test_names_joined_by_de_split_when_both_sides_are_full_names() -> None:
+    found = people("El Madrid de Pedro Almodóvar no es el de Carlos Saura. El director Pedro Almodóvar lo sabe.")
+    assert "Pedro Almodóvar" in found and "Madrid de Pedro Almodóvar" not in found

@@ -68,7 +68,8 @@ ROLE_BEFORE: list[tuple[str, str]] = [
     (
         "actor",
         r"actor|actriz|actores|actrices|protagonizad[oa] por|protagonista|estrella|coprotagonista|int[ée]rprete"
-        r"|con la actuaci[óo]n de|interpretad[oa] por|elenco (?:formado por|con)|reparto (?:formado por|con)",
+        r"|actuaci[óo]n de|interpretaci[óo]n de|interpretad[oa] por|elenco (?:formado por|con)"
+        r"|reparto (?:formado por|con)|starring",
     ),
 ]
 ROLE_AFTER: list[tuple[str, str]] = [

@@ -88,7 +88,23 @@ def name_spans(text: str) -> list[NameSpan]:
         glued = _GLUED.search(match.group())
         value = match.group()[: glued.start()] if glued else match.group()
         before = text[max(0, match.start() - 3) : match.start()].rstrip(" \"'“«¿¡")
-        trimmed = trim(NameSpan(value, match.start(), match.start() + len(value)), not before or before[-1] in ".!?:")
-        if trimmed is not None:
-            spans.append(trimmed)
+        at_sentence_start = not before or before[-1] in ".!?:"
+        for start, piece in _split_at_particle(value, match.start()):
+            trimmed = trim(NameSpan(piece, start, start + len(piece)), at_sentence_start and start == match.start())
+            if trimmed is not None:
+                spans.append(trimmed)
     return spans
+
+
+_JOINING_PARTICLE = re.compile(r"\s+(?:de|del)\s+(?=\S+\s+\S)")
+
+
+def _split_at_particle(value: str, offset: int) -> list[tuple[int, str]]:
+    """'Hong Kong de John Woo' is two names: a particle is only part of a name before its last word."""
+    match = _JOINING_PARTICLE.search(value)
+    if match is None or not value[match.end() :].split()[0][:1].isupper():
+        return [(offset, value)]
+    left, right = value[: match.start()], value[match.end() :]
+    if len(right.split()) < 2 or right.split()[0].lower() in {"la", "las", "los", "le"}:
+        return [(offset, value)]
+    return [(offset, left), (offset + match.end(), right)]

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from critica.facts.gazetteers import ROLE_AFTER, ROLE_BEFORE
 from critica.facts.names import NameSpan, fold, is_common_word
 
-_BEFORE_TIGHT = [(role, re.compile(rf"\b(?:{cue})\s*,?\s*$", re.I)) for role, cue in ROLE_BEFORE]
+# "dirigida por X", "el director, X", "Dirigida por: X"
+_BEFORE_TIGHT = [(role, re.compile(rf"\b(?:{cue})\s*[,:]?\s*$", re.I)) for role, cue in ROLE_BEFORE]
+# "su maestra (Jonathan Schaech)": a full name in brackets after a description is the actor playing it.
+_BRACKETED_AFTER_WORDS = re.compile(r"[a-záéíóúñ]\s*\($")
 # "la cinematografía de mano inspirada y dinámica de Sergei Urusevsky"
 _BEFORE_LOOSE = [
     (role, re.compile(rf"\b(?:{cue})(?:\s+[\w,]+){{0,5}}\s+de\s*$", re.I))
@@ -73,6 +76,8 @@ def role_of(text: str, span: NameSpan) -> str | None:
     for role, pattern in _BEFORE_LOOSE:
         if pattern.search(before):
             return role
+    if len(span.tokens) >= 2 and _BRACKETED_AFTER_WORDS.search(before) and text[span.end : span.end + 1] == ")":
+        return "actor"
     return None
 
 
