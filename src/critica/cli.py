@@ -51,15 +51,7 @@ def _pipeline(fast: bool, model: Path | None):
 
 
 def _analyse_row(pipeline, row: InputRow):
-    from critica.pipeline import review_id, unjudged
-
-    if row.problem:
-        rid = row.id or f"row{row.row}"
-        return unjudged(rid, None, *row.problem)
-    rid = row.id
-    if rid is None and isinstance(row.text, str):
-        rid = review_id(row.text)
-    return pipeline.analyze(row.text, id=rid)
+    return pipeline.analyze_row(row.text, row.id, row.problem, fallback_id=f"row{row.row}")
 
 
 @app.command()

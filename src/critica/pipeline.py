@@ -115,6 +115,17 @@ class Pipeline:
                 analysis.errors.append(AnalysisError(f"{stage.name}_failed", f"{type(exc).__name__}: {exc}"))
         return analysis
 
+    def analyze_row(self, text: Any, id: str | None, problem: tuple[str, str] | None, fallback_id: str) -> Analysis:
+        """Analyse a row read from a file; a row the reader could not use becomes an error result.
+
+        `fallback_id` names rows that have neither an id nor usable text (e.g. "row 12").
+        """
+        if problem is not None:
+            return unjudged(id or fallback_id, None, *problem)
+        if id is None and not isinstance(text, str):
+            id = fallback_id
+        return self.analyze(text, id=id)
+
     def analyze_many(self, reviews: Iterable[Any]) -> Iterator[Analysis]:
         """Stream analyses for strings, `Review`s, (id, text) pairs or dicts with id/review."""
         for item in reviews:

@@ -85,8 +85,6 @@ def _init_worker(tier: str, single_threaded: bool) -> None:
 
 def analyse_chunk(items: list[Item]) -> list[dict[str, Any]]:
     """Contract objects for a chunk of rows, each tagged with where it came from."""
-    from critica.pipeline import unjudged
-
     assert _worker_pipeline is not None, "worker not initialised"
     out = []
     for index, file, row, rid, text, problem, film, duplicate in items:
@@ -94,11 +92,7 @@ def analyse_chunk(items: list[Item]) -> list[dict[str, Any]]:
         if duplicate:
             out.append({"duplicate": True, "id": rid, "source": source})
             continue
-        if problem is not None:
-            result = unjudged(rid or f"{file}:{row}", None, *problem)
-        else:
-            result = _worker_pipeline.analyze(text, id=rid)
-        record = result.to_dict()
+        record = _worker_pipeline.analyze_row(text, rid, problem, fallback_id=f"{file}:{row}").to_dict()
         record["source"] = source
         out.append(record)
     return out
