@@ -173,3 +173,29 @@ def test_dask_engine_matches_the_local_path(tmp_path: Path) -> None:
         other = dask_rows[rid]
         assert other["sentiment"] == record["sentiment"]
         assert other["aspects"] == record["aspects"] and other["facts"] == record["facts"]
+
+
+def test_parquet_crash_and_resume(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from critica.batch.runner import BatchConfig, run_batch
+
+    source = tmp_path / "in.csv"
+    ids = write_reviews(source, 50)
+    out = tmp_path / "out.parquet"
+    config = BatchConfig(str(source), out, workers=1, tier="fast", chunk_size=8, parquet_part_rows=16, progress=False)
+    seen: list[str] = []
+
+    def crash_after_30(records: list[dict]) -> None:
+        seen.extend(r["id"] for r in records)
+        if len(seen) > 30:
+            raise RuntimeError("simulated crash")
+
+    with pytest.raises(RuntimeError):
+        run_batch(config, on_commit=crash_after_30)
+    assert not out.exists() and len(list((tmp_path / "out.parquet.parts").glob("part-*.parquet"))) == 1
+
+    config.resume = True
+    summary = run_batch(config)
+    assert summary.read == 50 == summary.analysed + summary.errors
+    assert pq.read_table(out).column("id").to_pylist() == ids

@@ -41,6 +41,7 @@ class BatchConfig:
     text_col: str = "review"
     film_col: str | None = None
     chunk_size: int = 32
+    parquet_part_rows: int = 2000
     store: Path | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
 
@@ -218,7 +219,7 @@ def run_batch(config: BatchConfig, on_commit: Callable[[list[dict[str, Any]]], N
         if state.get("finished"):
             return summary
     config.output.parent.mkdir(parents=True, exist_ok=True)
-    sink = open_sink(config.output)
+    sink = open_sink(config.output, parquet_part_rows=config.parquet_part_rows)
     rows_done = 0
     if state is not None:
         sink.truncate_to(state["position"])
@@ -250,11 +251,13 @@ def run_batch(config: BatchConfig, on_commit: Callable[[list[dict[str, Any]]], N
             if on_commit is not None:
                 on_commit(records)  # e.g. the store; idempotent, so a resumed chunk may be re-added
             position = sink.commit()
-            rows_done = results[-1]["source"]["index"] + 1
-            summary.seconds = round(time.monotonic() - started, 2)
-            _save_checkpoint(config, rows_done, position, summary, done=False)
+            if position is not None:  # the sink made these rows durable: move the checkpoint
+                rows_done = results[-1]["source"]["index"] + 1
+                summary.seconds = round(time.monotonic() - started, 2)
+                _save_checkpoint(config, rows_done, position, summary, done=False)
             reporter.update(summary.read, summary)
         sink.close()
+        rows_done = total
         summary.seconds = round(time.monotonic() - started, 2)
         _save_checkpoint(config, rows_done, -1, summary, done=True)
     finally:

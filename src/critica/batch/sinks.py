@@ -21,8 +21,11 @@ class Sink(Protocol):
     def write(self, records: list[dict[str, Any]]) -> None:
         """Append records (not yet durable)."""
 
-    def commit(self) -> int:
-        """Make the written records durable; return the position to resume from."""
+    def commit(self) -> int | None:
+        """Make the written records durable and return the position to resume from.
+
+        None means "not yet": the sink is still buffering (Parquet writes parts of many rows).
+        """
 
     def truncate_to(self, position: int) -> None:
         """Drop everything written after `position` (a value `commit` returned)."""
@@ -115,10 +118,11 @@ def parquet_schema():
 
 
 class ParquetSink:
-    """Parquet parts in `OUTPUT.parts/` (one per committed chunk), merged into OUTPUT at the end."""
+    """Parquet parts of `part_rows` rows in `OUTPUT.parts/`, merged into OUTPUT at the end."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, part_rows: int = 2000) -> None:
         self.path = path
+        self.part_rows = part_rows
         self.parts = path.with_name(path.name + ".parts")
         self.parts.mkdir(parents=True, exist_ok=True)
         self._pending: list[dict[str, Any]] = []
@@ -130,11 +134,13 @@ class ParquetSink:
         """Buffer records until the next commit."""
         self._pending.extend(flatten(r) for r in records)
 
-    def commit(self) -> int:
-        """Write the buffered records as a new part; the position is the number of parts."""
+    def commit(self, force: bool = False) -> int | None:
+        """Write a new part once enough rows are buffered; the position is the number of parts."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        if len(self._pending) < self.part_rows and not force:
+            return None
         if self._pending:
             number = len(self._part_files())
             tmp = self.parts / f".part-{number:06d}.tmp"
@@ -161,6 +167,7 @@ class ParquetSink:
         """Merge the parts into the output file (streaming, part by part) and remove them."""
         import pyarrow.parquet as pq
 
+        self.commit(force=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         with pq.ParquetWriter(tmp, parquet_schema()) as writer:
             for part in self._part_files():
@@ -169,11 +176,11 @@ class ParquetSink:
         shutil.rmtree(self.parts)
 
 
-def open_sink(path: Path) -> Sink:
+def open_sink(path: Path, parquet_part_rows: int = 2000) -> Sink:
     """The sink for an output path, chosen by extension."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         return JsonlSink(path)
     if suffix == ".parquet":
-        return ParquetSink(path)
+        return ParquetSink(path, part_rows=parquet_part_rows)
     raise ValueError(f"{path}: the output must end in .jsonl or .parquet")
