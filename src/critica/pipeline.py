@@ -46,9 +46,10 @@ def review_id(text: str) -> str:
 
 
 class _InputProblem(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, language: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.language = language
 
 
 class Pipeline:
@@ -105,8 +106,7 @@ class Pipeline:
         try:
             doc, language = self._admit(text)
         except _InputProblem as problem:
-            language = detect_language(text[:3000])[0] if problem.code == "not_spanish" else None
-            return unjudged(rid, language, problem.code, str(problem))
+            return unjudged(rid, problem.language, problem.code, str(problem))
         analysis = Analysis(id=rid, language=language, sentiment=Sentiment(None, None, None))
         for stage in self.stages:
             try:
@@ -146,7 +146,7 @@ class Pipeline:
             raise _InputProblem("no_words", "the review has no words once markup and symbols are removed")
         language, _ = detect_language(doc.text)
         if language != "es":
-            raise _InputProblem("not_spanish", f"the review looks {language or 'unknown'}, not Spanish")
+            raise _InputProblem("not_spanish", f"the review looks {language or 'unknown'}, not Spanish", language)
         return doc, language
 
 
