@@ -26,6 +26,20 @@ def test_analyze_txt_prints_a_readable_verdict() -> None:
     assert "POSITIVA" in out and "Pasajes decisivos" in out and "probabilidad" in out
 
 
+def test_readable_output_shows_aspects_facts_and_translation(tmp_path: Path) -> None:
+    review = tmp_path / "r.txt"
+    review.write_text(
+        "«Los santos inocentes» (1984), dirigida por Mario Camus, es una obra maestra. "
+        "La fotografía es brillante y Paco Rabal (Azarías) está inmenso. Ganó un premio en Cannes.",
+        encoding="utf-8",
+    )
+    done = run("analyze", str(review), "--fast")
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert "Los santos inocentes (1984)" in out and "Mario Camus [director]" in out
+    assert "Paco Rabal [actor] como Azarías" in out and "fotografia" in out and "Traducción" in out
+
+
 def test_analyze_json_is_the_contract_object() -> None:
     done = run("analyze", str(EXAMPLES / "resena_negativa.txt"), "--fast", "--format", "json")
     data = json.loads(done.stdout)

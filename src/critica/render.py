@@ -58,8 +58,62 @@ def print_analysis(analysis: Analysis, original: str | None = None, console: Con
             console.print(
                 Text.assemble((f"{item.weight:+.2f} ", style), f"[{item.start}:{item.end}] ", (item.text, style))
             )
+    _print_aspects(analysis, console)
+    _print_facts(analysis, console)
+    _print_quality(analysis, console)
     for error in analysis.errors:
         console.print(Text(f"aviso {error.code}: {error.message}", style="yellow"))
+
+
+_ASPECT_STYLE = {"positive": "green", "negative": "red", "mixed": "yellow"}
+
+
+def _print_aspects(analysis: Analysis, console: Console) -> None:
+    if not analysis.aspects:
+        return
+    console.print(Text("\nAspectos", style="bold"))
+    for aspect in analysis.aspects:
+        mention = aspect.mentions[0].text if aspect.mentions else ""
+        console.print(
+            Text.assemble(
+                (f"  {aspect.aspect:11s} {aspect.polarity:8s} {aspect.score:.2f}  ", _ASPECT_STYLE[aspect.polarity]),
+                (mention[:100], "dim"),
+            )
+        )
+
+
+def _print_facts(analysis: Analysis, console: Console) -> None:
+    facts = analysis.facts
+    if not (facts.films or facts.people or facts.awards):
+        return
+    console.print(Text("\nDatos", style="bold"))
+    lines = []
+    for film in facts.films:
+        original = f"original: {film.original_title}" if film.original_title else ""
+        extra = ", ".join(x for x in (original, str(film.year or "")) if x)
+        reviewed = " ← reseñada" if film.reviewed else ""
+        lines.append(f"  película: {film.title}" + (f" ({extra})" if extra else "") + reviewed)
+    for person in facts.people:
+        character = f" como {person.character}" if person.character else ""
+        lines.append(f"  persona: {person.name} [{', '.join(person.roles) or '—'}]{character}")
+    for award in facts.awards:
+        parts = (award.award, award.event, award.year, award.film)
+        lines.append(f"  premio: {' · '.join(str(x) for x in parts if x)}")
+    for line in lines:
+        console.print(Text(line))  # Text, not markup: "[director]" must print as written
+
+
+def _print_quality(analysis: Analysis, console: Console) -> None:
+    quality = analysis.quality
+    if quality.machine_translation is None:
+        return
+    console.print(Text("\nTraducción", style="bold"))
+    console.print(Text(f"  probabilidad de traducción automática: {quality.machine_translation:.2f}"))
+    for fragment in quality.untranslated:
+        where = f"[{fragment.start}:{fragment.end}]"
+        console.print(Text(f"  sin traducir ({fragment.language}) {where}: {fragment.text}", style="magenta"))
+    for note in quality.notes:
+        console.print(Text(f"  nota: {note}"))
 
 
 def print_analyses(results: Iterable[tuple[Analysis, str | None]]) -> None:
