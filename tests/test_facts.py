@@ -154,3 +154,13 @@ def test_bracketed_actor_after_a_description_and_colon_cues() -> None:
 def test_names_joined_by_de_split_when_both_sides_are_full_names() -> None:
     found = people("El Madrid de Pedro Almodóvar no es el de Carlos Saura. El director Pedro Almodóvar lo sabe.")
     assert "Pedro Almodóvar" in found and "Madrid de Pedro Almodóvar" not in found
+
+
+def test_unquoted_titles_after_reference_cues() -> None:
+    text = (
+        "Es un remake de Plácido, y recuerda a películas como Bienvenido Mister Marshall. "
+        "La nueva película de Berlanga no está a la altura de El Verdugo."
+    )
+    result = facts(text)
+    titles = {f.title for f in result.films}
+    assert {"Plácido", "Bienvenido Mister Marshall", "El Verdugo"} <= titles

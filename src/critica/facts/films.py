@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from critica.facts.gazetteers import AWARDS, TITLE_CUES
+from critica.facts.gazetteers import AWARDS, FILM_REFERENCE_CUES, TITLE_CUES
 from critica.facts.names import fold, is_common_word
 
 _QUOTED = [
@@ -14,9 +14,11 @@ _QUOTED = [
     re.compile(r"«([^»\n]{1,90})»"),
     re.compile(r"(?:(?<=\s)|(?<=^)|(?<=\())['‘]([^'’\n]{1,90}?)['’](?=[\s.,;:)!?]|$)"),
 ]
-_TITLE_WORD = r"[A-ZÁÉÍÓÚÑÜ0-9][\w'’:&!?.\-]*"
+_TITLE_WORD = r"[A-ZÁÉÍÓÚÑÜ0-9][\w'’:&!?\-]*(?:\.\w+)*"  # no trailing full stop
 _CONNECTOR = r"(?:de|del|la|el|los|las|y|en|a|al|of|the|and|vs\.?|contra|para|con|un|una)"
-_CUED = re.compile(rf"\b(?:{TITLE_CUES})\s+({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,6}})")
+_CUED = re.compile(
+    rf"\b(?:{TITLE_CUES}|{FILM_REFERENCE_CUES})\s+({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,6}})"
+)
 _WITH_YEAR = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,7}})\s*\(((?:18|19|20)\d\d)\)")
 _YEAR_AFTER = re.compile(r"^\s*(?:\(((?:18|19|20)\d\d)\)|,?\s*(?:de|en|del año)\s+((?:18|19|20)\d\d)\b)")
 _YEAR_ANY = re.compile(r"(?<![\d-])((?:18|19|20)\d\d)(?![\d-])")

@@ -64,7 +64,11 @@ ROLE_BEFORE: list[tuple[str, str]] = [
         r"guionista|escritor(?:a)?|guion(?:es)? de|gui[óo]n de|escrit[oa] por|novelista|dramaturgo"
         r"|basad[oa] en (?:la|el) (?:novela|libro|obra) de",
     ),
-    ("director", r"director(?:a)?|cineasta|realizador(?:a)?|dirigid[oa] por|direcci[óo]n de|dirigida y escrita por"),
+    (
+        "director",
+        # Not "la película de X": X is as often a genre ("de terror", "de Heist") or a studio as a director.
+        r"director(?:a)?|cineasta|realizador(?:a)?|dirigid[oa] por|direcci[óo]n de|dirigida y escrita por",
+    ),
     (
         "actor",
         r"actor|actriz|actores|actrices|protagonizad[oa] por|protagonista|estrella|coprotagonista|int[ée]rprete"
@@ -86,6 +90,13 @@ ROLE_AFTER: list[tuple[str, str]] = [
 TITLE_CUES = (
     r"(?:la|su|una|esta|otra) (?:pel[íi]cula|cinta|serie|miniserie)"
     r"|(?:el|su|este|otro) (?:film|filme|largometraje|documental|remake)"
+)
+
+# Unquoted titles after words that introduce another film: "un remake de Psicosis", "películas como Alien".
+FILM_REFERENCE_CUES = (
+    r"(?:remake|secuela|precuela|continuaci[óo]n|adaptaci[óo]n|versi[óo]n) de"
+    r"|(?:pel[íi]culas|filmes|films|series|cl[áa]sicos) como"
+    r"|comparad[oa] con|al estilo de|a la altura de"
 )
 
 # Capitalised words that start sentences or are common nouns, never names on their own.
