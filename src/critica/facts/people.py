@@ -64,18 +64,11 @@ def role_of(text: str, span: NameSpan) -> str | None:
     """The role the words around a mention give it, if any."""
     before = text[max(0, span.start - 60) : span.start]
     after = text[span.end : span.end + 60]
-    for role, pattern in _BEFORE_TIGHT:
-        if pattern.search(before):
-            return role
-    for role, pattern in _AFTER:
-        if pattern.search(after):
-            return role
-    for role, pattern in _APPOSITION:
-        if pattern.search(after):
-            return role
-    for role, pattern in _BEFORE_LOOSE:
-        if pattern.search(before):
-            return role
+    # In order of reliability: a cue right before the name, a verb after it, an apposition, a loose cue.
+    for patterns, context in ((_BEFORE_TIGHT, before), (_AFTER, after), (_APPOSITION, after), (_BEFORE_LOOSE, before)):
+        for role, pattern in patterns:
+            if pattern.search(context):
+                return role
     if len(span.tokens) >= 2 and _BRACKETED_AFTER_WORDS.search(before) and text[span.end : span.end + 1] == ")":
         return "actor"
     return None
