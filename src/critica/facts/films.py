@@ -74,12 +74,12 @@ def _candidates(text: str) -> list[tuple[str, int, int]]:
     return sorted(found, key=lambda f: (f[1], -f[2]))
 
 
-def extract_films(text: str, person_names: set[str]) -> list[FilmFacts]:
-    """Films named in the (clean) text, the reviewed one marked by the caller."""
+def extract_films(text: str) -> list[FilmFacts]:
+    """Films named in the (clean) text; the caller drops those that turn out to be people."""
     films: dict[str, FilmFacts] = {}
     taken_until = -1
     for title, start, end in _candidates(text):
-        if start < taken_until or fold(title) in person_names:
+        if start < taken_until:
             continue
         taken_until = end
         original = None

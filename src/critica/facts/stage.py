@@ -31,7 +31,7 @@ def extract_facts(doc: Document) -> Facts:
     per_spans = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "PER"]
     awards = extract_awards(text, sentences)
     spans = name_spans(text)
-    films = extract_films(text, set())
+    films = extract_films(text)
     blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
     people = collect_people(text, spans, per_spans, blocked)
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
