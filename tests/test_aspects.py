@@ -76,3 +76,10 @@ def test_gold_dev_figures_do_not_regress() -> None:
     # Floors at the targets, just under the measured 0.772 / 0.677: a change that makes things worse fails.
     assert scores["aspects"].f1 >= 0.75
     assert scores["aspect_polarity"].f1 >= 0.65
+
+
+def test_a_clear_opinion_is_not_overruled_by_the_review_tone(positive_review: str) -> None:
+    # A glowing review that still finds "algún diálogo … forzado": the script is mixed, not positive.
+    judgements = {a.aspect: a for a in judge_aspects(prepare(positive_review), load_polarity("fast"))}
+    assert judgements["guion"].polarity == "mixed"
+    assert all(not m.text[:1].isspace() and not m.text[-1:].isspace() for m in judgements["guion"].mentions)

@@ -32,7 +32,8 @@ from critica.text import Document
 
 MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
 MIXED_SHARE = 0.5  # the weaker side must weigh half the stronger for "mixed"
-DOC_WEIGHT = 0.5  # share of the whole review's polarity added to each mention
+DOC_WEIGHT = 0.5  # share of the whole review's polarity added to weakly judged mentions
+WEAK_LEXICAL = 0.7  # below this, a mention's opinion words are too faint to stand on their own
 ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod", "obl", "ccomp", "cop"}
 _SINGLE = {term: aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
 _MULTI = [(term.split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
@@ -45,6 +46,7 @@ class _Hit:
     start: int  # token indices [start, end)
     end: int
     score: float
+    lexical: float  # the opinion words' part of the score
     clause: tuple[int, int]  # char offsets in the clean text
 
 
@@ -133,6 +135,10 @@ def _clause(doc, token) -> tuple[int, int]:
         left = m.end()
     right_match = _CLAUSE_BREAK.search(text, token.idx + len(token.text), sent.end_char)
     right = right_match.start() if right_match else sent.end_char
+    while left < right and text[left].isspace():
+        left += 1
+    while right > left and text[right - 1].isspace():
+        right -= 1
     return left, right
 
 
@@ -153,10 +159,11 @@ def _score_hit(doc, aspect: str, start: int, end: int, model: PolarityModel | No
         values.append(_modified(head, inherent))
     if not values:
         return None  # a mention without a judgement
-    score = sum(values)
+    lexical = sum(values)
+    score = lexical
     if model is not None:
         score += MODEL_WEIGHT * _clause_logit(model, doc.text[clause[0] : clause[1]])
-    return _Hit(aspect, start, end, score, clause)
+    return _Hit(aspect, start, end, score, lexical, clause)
 
 
 def _clause_logit(model: PolarityModel, clause: str) -> float:
@@ -209,6 +216,7 @@ def judge_aspects(doc: Document, model: PolarityModel | None = None) -> list[Asp
         for aspect, start, end in _find_terms(sent):
             hit = _score_hit(parsed, aspect, start, end, model)
             if hit is not None and hit.score != 0:
-                hit.score += tone
+                if abs(hit.lexical) < WEAK_LEXICAL:  # tone never overrules a clear opinion word
+                    hit.score += tone
                 hits.setdefault(aspect, []).append(hit)
     return [_judgement(doc, aspect, aspect_hits) for aspect, aspect_hits in hits.items()]
