@@ -242,7 +242,12 @@ def batch(
                     store_db.close()
     except (UnusableInput, ValueError) as exc:
         fail(str(exc))
-    typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False), err=True)
+    typer.echo(
+        f"critica batch: {summary.read:,} rows read = {summary.analysed:,} analysed + {summary.errors:,} with errors"
+        f" + {summary.duplicates:,} duplicates skipped, in {summary.seconds:,.1f} s → {summary.output}",
+        err=True,
+    )
+    typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False), err=True)  # the same, for scripts
 
 
 store_app = typer.Typer(help="The DuckDB store of analysed reviews.", no_args_is_help=True)
