@@ -164,3 +164,8 @@ def test_unquoted_titles_after_reference_cues() -> None:
     result = facts(text)
     titles = {f.title for f in result.films}
     assert {"Plácido", "Bienvenido Mister Marshall", "El Verdugo"} <= titles
+
+
+def test_sequel_numbers_mark_titles() -> None:
+    titles = {f.title for f in facts("Vi Torrente 2 y luego El Padrino II, que es mejor que Torrente.").films}
+    assert {"Torrente 2", "El Padrino II"} <= titles

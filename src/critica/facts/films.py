@@ -20,6 +20,8 @@ _CUED = re.compile(
     rf"\b(?:{TITLE_CUES}|{FILM_REFERENCE_CUES})\s+({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,6}})"
 )
 _WITH_YEAR = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,7}})\s*\(((?:18|19|20)\d\d)\)")
+# "Peter Pan II", "Shrek 2": a capitalised name followed by a sequel number is a film.
+_SEQUEL = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}\s+(?:II|III|IV|V|[2-5]))(?![\w])")
 _YEAR_AFTER = re.compile(r"^\s*(?:\(((?:18|19|20)\d\d)\)|,?\s*(?:de|en|del año)\s+((?:18|19|20)\d\d)\b)")
 _YEAR_ANY = re.compile(r"(?<![\d-])((?:18|19|20)\d\d)(?![\d-])")
 _SPEECH_AFTER = re.compile(
@@ -59,6 +61,23 @@ def _looks_like_title(candidate: str, quoted: bool = True) -> bool:
     return not (len(words) > 6 and sum(w[0].islower() for w in words) > len(words) / 2)
 
 
+_ARTICLES = frozenset("el la los las un una".split())
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" ")
+    return not before or before[-1] in ".!?:"
+
+
+def _drop_leading_words(start: int, title: str) -> tuple[int, str]:
+    """'Vi Torrente 2' → 'Torrente 2': a sentence's first word is capitalised for the sentence, not the title."""
+    words = title.split(" ")
+    while len(words) > 1 and words[0].lower() not in _ARTICLES and is_common_word(words[0]):
+        start += len(words[0]) + 1
+        words.pop(0)
+    return start, " ".join(words)
+
+
 def _candidates(text: str) -> list[tuple[str, int, int]]:
     found = []
     for pattern in _QUOTED:
@@ -66,11 +85,13 @@ def _candidates(text: str) -> list[tuple[str, int, int]]:
             title = m.group(1).strip()
             if _looks_like_title(title) and not _SPEECH_AFTER.match(text[m.end(1) : m.end(1) + 40]):
                 found.append((title, m.start(1), m.start(1) + len(title)))
-    for pattern in (_CUED, _WITH_YEAR):
+    for pattern in (_CUED, _WITH_YEAR, _SEQUEL):
         for m in pattern.finditer(text):
-            title = m.group(1).strip()
+            start, title = m.start(1), m.group(1).strip()
+            if pattern is not _CUED and _starts_sentence(text, start):
+                start, title = _drop_leading_words(start, title)
             if _looks_like_title(title, quoted=False):
-                found.append((title, m.start(1), m.start(1) + len(title)))
+                found.append((title, start, start + len(title)))
     return sorted(found, key=lambda f: (f[1], -f[2]))
 
 
