@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from critica.facts.gazetteers import AWARDS, FILM_REFERENCE_CUES, TITLE_CUES
 from critica.facts.names import fold, is_common_word
+from critica.text.segment import starts_sentence
 
 _QUOTED = [
     re.compile(r"\"([^\"\n]{1,90})\""),
@@ -64,11 +65,6 @@ def _looks_like_title(candidate: str, quoted: bool = True) -> bool:
 _ARTICLES = frozenset("el la los las un una".split())
 
 
-def _starts_sentence(text: str, start: int) -> bool:
-    before = text[max(0, start - 3) : start].rstrip(" ")
-    return not before or before[-1] in ".!?:"
-
-
 def _drop_leading_words(start: int, title: str) -> tuple[int, str]:
     """'Vi Torrente 2' → 'Torrente 2': a sentence's first word is capitalised for the sentence, not the title."""
     words = title.split(" ")
@@ -88,7 +84,7 @@ def _candidates(text: str) -> list[tuple[str, int, int]]:
     for pattern in (_CUED, _WITH_YEAR, _SEQUEL):
         for m in pattern.finditer(text):
             start, title = m.start(1), m.group(1).strip()
-            if pattern is not _CUED and _starts_sentence(text, start):
+            if pattern is not _CUED and starts_sentence(text, start):
                 start, title = _drop_leading_words(start, title)
             if _looks_like_title(title, quoted=False):
                 found.append((title, start, start + len(title)))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from critica.facts.gazetteers import NOT_NAMES
+from critica.text.segment import starts_sentence
 
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ"
 # A capitalised word; only initials ("J.") keep a trailing dot, so names never run across sentences.
@@ -87,8 +88,7 @@ def name_spans(text: str) -> list[NameSpan]:
     for match in NAME_SPAN.finditer(text):
         glued = _GLUED.search(match.group())
         value = match.group()[: glued.start()] if glued else match.group()
-        before = text[max(0, match.start() - 3) : match.start()].rstrip(" \"'“«¿¡")
-        at_sentence_start = not before or before[-1] in ".!?:"
+        at_sentence_start = starts_sentence(text, match.start())
         for start, piece in _split_at_particle(value, match.start()):
             trimmed = trim(NameSpan(piece, start, start + len(piece)), at_sentence_start and start == match.start())
             if trimmed is not None:

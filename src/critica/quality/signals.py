@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from critica.facts.gazetteers import ENGLISH_AWARD_FORMS
+from critica.text.segment import starts_sentence
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _SPANISH_AUX = frozenset("he has ha hemos han había habían soy es era fue estoy estaba puedo".split())
@@ -84,16 +85,11 @@ def _is_garbled(word: str) -> bool:
     return es == 0.0 and en == 0.0
 
 
-def _sentence_initial(text: str, start: int) -> bool:
-    before = text[max(0, start - 3) : start].rstrip(" \"'“«¿¡(")
-    return not before or before[-1] in ".!?:"
-
-
 def _fragments(text: str, words: list[re.Match[str]]) -> list[tuple[int, int, str]]:
     runs: list[list[re.Match[str]]] = []
     current: list[re.Match[str]] = []
     for match in words:
-        if _looks_english(match.group(), _sentence_initial(text, match.start())):
+        if _looks_english(match.group(), starts_sentence(text, match.start())):
             current.append(match)
             continue
         if current:

@@ -77,6 +77,16 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def starts_sentence(text: str, position: int) -> bool:
+    """True when `position` begins a sentence (after . ! ? : and any opening quotes or marks).
+
+    Rules that read capital letters ask this: a sentence's first word is capitalised for the
+    sentence, not because it is a name or a title.
+    """
+    before = text[max(0, position - 4) : position].rstrip(" \"'“‘«¿¡(")
+    return not before or before[-1] in ".!?:"
+
+
 def split_sentences(clean: CleanText) -> list[Sentence]:
     """Split clean text into sentences whose offsets slice the original text."""
     text = clean.text
