@@ -16,8 +16,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from critica.aspects.lexicon import (
     ASPECT_TERMS,
     CONTRAST_MARKERS,
@@ -162,17 +160,8 @@ def _score_hit(doc, aspect: str, start: int, end: int, model: PolarityModel | No
     lexical = sum(values)
     score = lexical
     if model is not None:
-        score += MODEL_WEIGHT * _clause_logit(model, doc.text[clause[0] : clause[1]])
+        score += MODEL_WEIGHT * float(model.sparse_polarity([doc.text[clause[0] : clause[1]]])[0])
     return _Hit(aspect, start, end, score, lexical, clause)
-
-
-def _clause_logit(model: PolarityModel, clause: str) -> float:
-    """The calibrated sparse model on the clause alone, as a polarity in [-1, 1]."""
-    rows = model.featurizer.sentence_counts([clause])
-    norm = float(np.sqrt(rows.multiply(rows).sum())) or 1.0
-    c = model.combiner
-    z = c.sparse * (float((rows @ model.sparse_coef)[0]) / norm + model.sparse_intercept) + c.bias
-    return math.tanh(z / 2)  # = 2·P(positive) − 1
 
 
 def _judgement(doc: Document, aspect: str, hits: list[_Hit]) -> AspectJudgement:
@@ -210,7 +199,7 @@ def judge_aspects(doc: Document, model: PolarityModel | None = None) -> list[Asp
     # The review's overall tone tips borderline judgements ("the acting is what it is" in a pan);
     # a text of one or two sentences has no context beyond its own clauses.
     has_context = model is not None and len(doc.sentences) >= 3
-    tone = DOC_WEIGHT * _clause_logit(model, doc.text) if has_context else 0.0
+    tone = DOC_WEIGHT * float(model.sparse_polarity([doc.text])[0]) if has_context else 0.0
     hits: dict[str, list[_Hit]] = {}
     for sent in parsed.sents:
         for aspect, start, end in _find_terms(sent):

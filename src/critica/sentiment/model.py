@@ -86,6 +86,12 @@ class PolarityModel:
         doc_norm = document_norms(_sum_rows(rows))[0]
         return raw / doc_norm, raw / document_norms(rows)
 
+    def sparse_polarity(self, texts: list[str]) -> np.ndarray:
+        """The calibrated n-gram part alone on each text, as 2·P(positive) − 1 (no encoder call)."""
+        _, alone = self._sparse_parts(texts)
+        c = self.combiner
+        return 2.0 * _sigmoid_array(c.sparse * (alone + self.sparse_intercept) + c.bias) - 1.0
+
     def _embed_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
         vectors, tokens = self.embedder.lookup(sentences)
         assert self.probe_coef is not None
