@@ -37,6 +37,15 @@ CREATE TABLE IF NOT EXISTS reviews (
 )
 """
 MT_THRESHOLD = 0.5
+# Per-film aggregates; {only} narrows it to one film.
+_PER_FILM = """
+    SELECT film, count(*) AS reviews,
+           sum(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS positives,
+           avg(p_positive) AS mean_p_positive,
+           avg(CASE WHEN machine_translation > ? THEN 1.0 ELSE 0.0 END) AS mt_share
+    FROM reviews WHERE film IS NOT NULL AND label IS NOT NULL {only}
+    GROUP BY film ORDER BY reviews DESC, film
+"""
 
 
 def film_of(record: dict[str, Any]) -> str | None:
@@ -105,22 +114,13 @@ class ReviewStore:
 
     def films(self) -> list[dict[str, Any]]:
         """One summary row per film with at least one judged review."""
-        rows = self.db.execute(
-            """
-            SELECT film, count(*) AS reviews,
-                   sum(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS positives,
-                   avg(p_positive) AS mean_p_positive,
-                   avg(CASE WHEN machine_translation > ? THEN 1.0 ELSE 0.0 END) AS mt_share
-            FROM reviews WHERE film IS NOT NULL AND label IS NOT NULL
-            GROUP BY film ORDER BY reviews DESC, film
-            """,
-            [MT_THRESHOLD],
-        ).fetchall()
-        return [self._film_summary(*row) for row in rows]
+        rows = self.db.execute(_PER_FILM.format(only=""), [MT_THRESHOLD]).fetchall()
+        return [self._film_summary(*row, self._analyses(row[0])) for row in rows]
 
-    def _film_summary(self, film: str, n: int, positives: int, mean_p: float, mt_share: float) -> dict[str, Any]:
+    def _film_summary(
+        self, film: str, n: int, positives: int, mean_p: float, mt_share: float, analyses: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         low, high = wilson_interval(int(positives), int(n))
-        analyses = [json.loads(a) for (a,) in self._analyses(film)]
         return {
             "film": film,
             "reviews": int(n),
@@ -133,23 +133,21 @@ class ReviewStore:
             "machine_translated_share": round(float(mt_share), 4),
         }
 
-    def _analyses(self, film: str) -> list[tuple[str]]:
-        return self.db.execute(
+    def _analyses(self, film: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
             "SELECT analysis FROM reviews WHERE film = ? AND label IS NOT NULL ORDER BY id", [film]
         ).fetchall()
+        return [json.loads(a) for (a,) in rows]
 
     def film(self, title: str) -> dict[str, Any] | None:
-        """A film's summary plus its strongest positive and negative evidence passages."""
-        match = self.db.execute(
-            "SELECT film FROM reviews WHERE lower(film) = lower(?) AND label IS NOT NULL LIMIT 1", [title]
-        ).fetchone()
-        if match is None:
+        """A film's summary (title matched case-insensitively) plus its strongest evidence passages."""
+        row = self.db.execute(_PER_FILM.format(only="AND lower(film) = lower(?)"), [MT_THRESHOLD, title]).fetchone()
+        if row is None:
             return None
-        summary = next(f for f in self.films() if f["film"] == match[0])
+        analyses = self._analyses(row[0])
+        summary = self._film_summary(*row, analyses)
         passages = [
-            {"review": r["id"], "text": e["text"], "weight": e["weight"]}
-            for r in (json.loads(a) for (a,) in self._analyses(match[0]))
-            for e in r["evidence"]
+            {"review": r["id"], "text": e["text"], "weight": e["weight"]} for r in analyses for e in r["evidence"]
         ]
         summary["strongest_positive"] = sorted((p for p in passages if p["weight"] > 0), key=lambda p: -p["weight"])[:5]
         summary["strongest_negative"] = sorted((p for p in passages if p["weight"] < 0), key=lambda p: p["weight"])[:5]
