@@ -15,6 +15,15 @@ from critica.io.readers import InputRow, UnusableInput, read_reviews
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Understand Spanish film reviews, offline.")
 
 
+# Options several commands share, declared once.
+IdColumn = Annotated[str, typer.Option(help="Id column (csv/jsonl/parquet).")]
+TextColumn = Annotated[str, typer.Option(help="Review text column (csv/jsonl/parquet).")]
+LabelColumn = Annotated[str, typer.Option(help="Label column (positive/negative).")]
+FastTier = Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier (no encoder).")]
+ModelFolder = Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")]
+StoreFile = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
+
+
 class OutputFormat(StrEnum):
     """How `analyze` prints results."""
 
@@ -58,10 +67,10 @@ def _analyse_row(pipeline, row: InputRow):
 def analyze(
     path: Annotated[str, typer.Argument(help="A .txt review, a .csv/.jsonl/.parquet file, or - for stdin.")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
-    id_col: Annotated[str, typer.Option(help="Id column for csv/jsonl/parquet.")] = "id",
-    text_col: Annotated[str, typer.Option(help="Text column for csv/jsonl/parquet.")] = "review",
-    fast: Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier (no encoder).")] = False,
-    model: Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")] = None,
+    id_col: IdColumn = "id",
+    text_col: TextColumn = "review",
+    fast: FastTier = False,
+    model: ModelFolder = None,
 ) -> None:
     """Analyse reviews and print the contract object for each (in input order)."""
     try:
@@ -90,8 +99,8 @@ def train(
     tier: Annotated[Tier, typer.Option(help="Which tier to train.")] = Tier.default,
     transfer: Annotated[Path | None, typer.Option(help="Extra labelled reviews in another language.")] = None,
     lexicons: Annotated[Path | None, typer.Option(help="Folder with ml_senticon/, isol/, elhpolar/.")] = None,
-    text_col: Annotated[str, typer.Option(help="Text column.")] = "review",
-    label_col: Annotated[str, typer.Option(help="Label column (positive/negative).")] = "sentiment",
+    text_col: TextColumn = "review",
+    label_col: LabelColumn = "sentiment",
     cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Report 5-fold cross-validation first.")] = True,
     seed: Annotated[int, typer.Option(help="Seed for folds and solvers.")] = 13,
     cache: Annotated[Path, typer.Option(help="Sentence-embedding cache file.")] = Path(".cache/embeddings.npz"),
@@ -144,10 +153,10 @@ def evaluate(
     facts: Annotated[Path | None, typer.Option(help="Gold JSONL to score fact extraction against.")] = None,
     aspects: Annotated[Path | None, typer.Option(help="Gold JSONL to score aspect judgements against.")] = None,
     texts: Annotated[Path | None, typer.Option(help="id,review file giving the gold reviews' text.")] = None,
-    fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast tier.")] = False,
-    model: Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")] = None,
-    text_col: Annotated[str, typer.Option(help="Text column.")] = "review",
-    label_col: Annotated[str, typer.Option(help="Label column.")] = "sentiment",
+    fast: FastTier = False,
+    model: ModelFolder = None,
+    text_col: TextColumn = "review",
+    label_col: LabelColumn = "sentiment",
     out: Annotated[Path, typer.Option(help="Folder for the PNG plots.")] = Path("evaluation"),
 ) -> None:
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE, plus confusion and reliability PNGs."""
@@ -189,10 +198,10 @@ def batch(
     inputs: Annotated[str, typer.Argument(help="A csv/jsonl/parquet file, a folder of them, or a glob.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Results: .jsonl, or .parquet (a folder with dask).")],
     workers: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
-    fast: Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier.")] = False,
+    fast: FastTier = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
-    id_col: Annotated[str, typer.Option(help="Id column.")] = "id",
-    text_col: Annotated[str, typer.Option(help="Text column.")] = "review",
+    id_col: IdColumn = "id",
+    text_col: TextColumn = "review",
     film_col: Annotated[str | None, typer.Option(help="Film column, for grouping when the text names none.")] = None,
     store: Annotated[Path | None, typer.Option(help="Also add the results to this DuckDB store.")] = None,
     engine: Annotated[Engine, typer.Option(help="local processes or a Dask cluster.")] = Engine.local,
@@ -257,7 +266,7 @@ app.add_typer(store_app, name="store")
 @store_app.command("add")
 def store_add(
     results: Annotated[Path, typer.Argument(help="A .jsonl of contract objects (e.g. from critica batch).")],
-    db: Annotated[Path, typer.Option("--db", help="The DuckDB file.")] = Path("critica.duckdb"),
+    db: StoreFile = Path("critica.duckdb"),
 ) -> None:
     """Add results to the store (re-adding the same review and model replaces it)."""
     from critica.store.database import ReviewStore
@@ -290,7 +299,7 @@ class ReportFormat(StrEnum):
 
 @app.command()
 def report(
-    db: Annotated[Path, typer.Option("--db", help="The DuckDB file.")] = Path("critica.duckdb"),
+    db: StoreFile = Path("critica.duckdb"),
     film: Annotated[str | None, typer.Option(help="One film, with its strongest evidence passages.")] = None,
     format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File for csv/json/html.")] = None,
@@ -329,7 +338,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes, each with its own models.")] = 1,
     store: Annotated[Path | None, typer.Option(help="DuckDB store for the /v1/films reports.")] = None,
-    fast: Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier.")] = False,
+    fast: FastTier = False,
     max_text_chars: Annotated[int, typer.Option(help="Longest review accepted.")] = 100_000,
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow this browser origin (CORS is off by default).")
