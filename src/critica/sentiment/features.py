@@ -74,24 +74,14 @@ def document_norms(rows: sp.csr_matrix) -> np.ndarray:
     return norms
 
 
-def fit_featurizer(sentence_lists: list[list[str]], extra_terms: set[str], min_df: int = 2) -> SparseFeaturizer:
-    """Learn a vocabulary (n-grams in ≥ `min_df` reviews, plus `extra_terms`) and smooth idf."""
-    documents = [" \n".join(s) for s in sentence_lists]  # only for document frequencies
-    df_counter = CountVectorizer(analyzer=lambda doc: set(_doc_ngrams(doc)), min_df=1, binary=True)
-    presence = df_counter.fit_transform(documents)
+def fit_featurizer(sentence_lists: list[list[str]], min_df: int = 2) -> SparseFeaturizer:
+    """Learn a vocabulary (n-grams in ≥ `min_df` reviews) and smoothed idf from reviews given as sentences."""
+    df_counter = CountVectorizer(analyzer=lambda sentences: {g for s in sentences for g in ngrams(s)}, binary=True)
+    presence = df_counter.fit_transform(sentence_lists)
     df = np.asarray(presence.sum(axis=0)).ravel()
     names = df_counter.get_feature_names_out()
     kept = {name: int(d) for name, d in zip(names, df, strict=True) if d >= min_df}
-    for term in extra_terms:
-        kept.setdefault(term, int(df[df_counter.vocabulary_[term]]) if term in df_counter.vocabulary_ else 0)
     vocabulary = sorted(kept)
     n = len(sentence_lists)
     idf = np.array([np.log((1 + n) / (1 + kept[t])) + 1.0 for t in vocabulary], dtype=np.float32)
     return SparseFeaturizer(vocabulary, idf)
-
-
-def _doc_ngrams(doc: str) -> list[str]:
-    grams: list[str] = []
-    for sentence in doc.split(" \n"):
-        grams.extend(ngrams(sentence))
-    return grams

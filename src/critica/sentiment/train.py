@@ -97,7 +97,7 @@ class _SparseLearner:
         self.c: float | None = None
 
     def fit(self, data: TrainingData) -> tuple:
-        featurizer = fit_featurizer(data.sentences, extra_terms=set())
+        featurizer = fit_featurizer(data.sentences)
         lexicon = np.array([self.config.lexicon.get(t, 0.0) for t in featurizer.vocabulary], dtype=np.float32)
         x = featurizer.documents(data.sentences)
         x_full = sp.hstack([x, sp.csr_matrix((x @ lexicon).reshape(-1, 1) * LEXICON_SCALE)]).tocsr()
