@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from critica.facts.gazetteers import AWARDS, FILM_REFERENCE_CUES, TITLE_CUES
@@ -15,14 +16,18 @@ _QUOTED = [
     re.compile(r"«([^»\n]{1,90})»"),
     re.compile(r"(?:(?<=\s)|(?<=^)|(?<=\())['‘]([^'’\n]{1,90}?)['’](?=[\s.,;:)!?]|$)"),
 ]
-_TITLE_WORD = r"[A-ZÁÉÍÓÚÑÜ0-9][\w'’:&!?\-]*(?:\.\w+)*"  # no trailing full stop
+# No trailing full stop, and "Trek.Anne" (a space lost in translation) is two words.
+_TITLE_WORD = r"[A-ZÁÉÍÓÚÑÜ0-9][\w'’:&!?\-]*(?:\.(?![A-ZÁÉÍÓÚÑ][a-záéíóúñ])\w+)*"
 _CONNECTOR = r"(?:de|del|la|el|los|las|y|en|a|al|of|the|and|vs\.?|contra|para|con|un|una)"
 _CUED = re.compile(
     rf"\b(?:{TITLE_CUES}|{FILM_REFERENCE_CUES})\s+({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,6}})"
 )
+_REFERENCE = re.compile(rf"\b(?:{FILM_REFERENCE_CUES})\s+$")
 _WITH_YEAR = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,7}})\s*\(((?:18|19|20)\d\d)\)")
 # "Peter Pan II", "Shrek 2": a capitalised name followed by a sequel number is a film.
-_SEQUEL = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}\s+(?:II|III|IV|V|[2-5]))(?![\w])")
+_SEQUEL = re.compile(
+    rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}\s+(?:II|III|IV|V|[2-5]))(?![\w/])"
+)
 _YEAR_AFTER = re.compile(r"^\s*(?:\(((?:18|19|20)\d\d)\)|,?\s*(?:de|en|del año)\s+((?:18|19|20)\d\d)\b)")
 _YEAR_ANY = re.compile(r"(?<![\d-])((?:18|19|20)\d\d)(?![\d-])")
 _SPEECH_AFTER = re.compile(
@@ -30,6 +35,45 @@ _SPEECH_AFTER = re.compile(
     r"|explic[óo]|respondi[óo]|pregunt[óo]|grit[óo])\b",
     re.I,
 )
+# "La trampa turística (1979), una de mis favoritas": a sentence-case title opening a sentence or line.
+_HEADLINE_YEAR = re.compile(
+    r"(?:^|(?<=[.!?\n]))\s*([A-ZÁÉÍÓÚÑ][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){1,5})\s*\(((?:18|19|20)\d\d)\)"
+)
+_CLAUSE_WORDS = frozenset("me te se le lo nos que es fue era son está estaba muy no vi he ha había mi".split())
+# "…, la estrella desaparecida, la última película del director…": a title in apposition to "película".
+_APPOSITIVE = re.compile(
+    r"(?:^|(?<=[,.;:]\s))((?:el|la|los|las|un|una)\s+[a-záéíóúñü][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){0,5}),\s+"
+    r"(?:la|su)\s+(?:(?:[úu]ltima|nueva|primera|segunda|tercera|anterior|siguiente|mejor|peor|gran)\s+)?"
+    r"(?:pel[íi]cula|cinta|obra)\s+(?:de|del)\b",
+    re.I,
+)
+# A lower-case quoted title needs a word that announces a title right before it ("una secuela llamada 'x'").
+_QUOTE_CUE = re.compile(
+    r"(?:llamad[oa]s?|titulad[oa]s?|recuerda a|remake de|secuela de|precuela de|versi[óo]n de|adaptaci[óo]n de"
+    r"|alquil[ée]|alquilar|hecho|\bvi|\bver|vea|pel[íi]cula|cinta|film|serie|programa|episodio)"
+    r"\s*(?:el|la|los|las|de)?\s*$",
+    re.I,
+)
+# After a cued title, more titles in the same list: "episodios de Star Trek, perdido en el espacio, e incluso FarScape".
+_LIST_NEXT = re.compile(r"^(?:\s*,\s*(?:(?:y|e|o|u)\s+)?(?:incluso\s+|hasta\s+)?|\s+(?:y|e|o|u)\s+(?:incluso\s+)?)")
+_CAPITALISED_TITLE = re.compile(rf"{_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}")
+_LOWER_ITEM = re.compile(
+    r"[a-záéíóúñü][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){1,4}(?=\s*,\s*(?:(?:y|e|o)\s+)?(?:incluso\s+)?[A-ZÁÉÍÓÚÑ])"
+)
+# Quoted names of other kinds of work ("la novela «El despido»", "el número «Ev'rybody…»") are not films.
+_OTHER_WORK_BEFORE = re.compile(
+    r"\b(?:novelas?|libros?|canci[óo]n|canciones|n[úu]meros?|temas?|[áa]lbum|discos?|sencillos?|c[óo]mics?|poemas?"
+    r"|cuentos?|relatos?|obra de teatro|musical|videojuegos?)\b(?:\s+[\w]+){0,3}\s*[\"“«'‘]?$",
+    re.I,
+)
+_OTHER_WORK_AFTER = re.compile(r"^[\"”»'’]?\s*\((?:el|la|los|las)\s+(?:c[óo]mics?|novelas?|libros?)\b", re.I)
+# Quotes after words of saying are speech or a term, not a title ("gritando «…»", "usa las palabras «…»").
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:dic(?:e|en|iendo)|dijo|grit\w*|palabras?|frase|t[ée]rmino|llaman|repitiendo|mensaje|resumen|l[íi]nea"
+    r"|pregunt\w*|respond\w*|escribi[óo]|escrito|saludo|lema|eslogan)\s*:?\s*(?:la |el |las |los )?[\"“«'‘]?$",
+    re.I,
+)
+_SCARE_AFTER = re.compile(r"^[\"”»'’]?\s*,\s*(?:por así decirlo|como (?:dicen|se dice|lo llaman))", re.I)
 _ORIGINAL = re.compile(r"^\s*\((?:t[íi]tulo )?original:?\s*([^)]{1,80})\)", re.I)
 _AWARD_WORDS = re.compile("|".join(p for forms, _ in AWARDS.values() for p in forms), re.I)
 
@@ -52,8 +96,8 @@ def _looks_like_title(candidate: str, quoted: bool = True) -> bool:
         return False
     if sum(ch.isalpha() for ch in candidate) < 3 or candidate.rstrip()[-1:] in ",;:":
         return False  # "B" (serie B), "5-6", clause fragments
-    if _AWARD_WORDS.fullmatch(candidate.strip()):
-        return False
+    if _AWARD_WORDS.fullmatch(candidate.strip()) or re.search(r",\s*[¿¡]", candidate):
+        return False  # an award, or an exclamation ("Oh Dios, ¿verdad?")
     if len(words) >= 5 and re.search(r",\s+[a-záéíóúñ]", candidate):
         return False  # quoted speech ("Bueno, tal vez será mejor"), not "Planos, trenes y automóviles"
     if not quoted and len(words) == 1 and is_common_word(words[0]):
@@ -74,28 +118,90 @@ def _drop_leading_words(start: int, title: str) -> tuple[int, str]:
     return start, " ".join(words)
 
 
-def _candidates(text: str) -> list[tuple[str, int, int]]:
+def _score_not_sequel(title: str) -> bool:
+    # "Torrente 2" is a sequel; "Stars 4" or "Finale 3" (an ordinary word and a digit) is a score or a count.
+    *words, number = title.split()
+    if not number.isdigit():
+        return False
+    from wordfreq import zipf_frequency
+
+    word = words[-1].lower()
+    return is_common_word(word) or zipf_frequency(word, "en") >= 4.5
+
+
+def _lower_case_quote_is_title(text: str, start: int, title: str) -> bool:
+    # Most lower-case quotes are scare quotes or speech; a cue word before the quote makes it a title.
+    words = title.split()
+    return 2 <= len(words) <= 7 and title[0].islower() and bool(_QUOTE_CUE.search(text[max(0, start - 30) : start]))
+
+
+def _list_continuation(text: str, end: int) -> list[tuple[str, int, int]]:
+    """Titles that follow a referenced title in the same list (", B, e incluso C")."""
+    found = []
+    while True:
+        glue = _LIST_NEXT.match(text[end : end + 20])
+        if not glue:
+            return found
+        at = end + glue.end()
+        item = _CAPITALISED_TITLE.match(text, at) or _LOWER_ITEM.match(text, at)
+        if not item or not (_looks_like_title(item.group(0), quoted=False) or item.re is _LOWER_ITEM):
+            return found
+        title = item.group(0).strip()
+        found.append((title, at, at + len(title)))
+        end = at + len(title)
+
+
+def _headline_titles(text: str) -> list[tuple[str, int, int]]:
+    found = []
+    for m in _HEADLINE_YEAR.finditer(text):
+        title = m.group(1).strip()
+        if not _CLAUSE_WORDS.intersection(w.lower() for w in title.split()):
+            found.append((title, m.start(1), m.start(1) + len(title)))
+    for m in _APPOSITIVE.finditer(text):
+        found.append((m.group(1), m.start(1), m.end(1)))
+    return found
+
+
+def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[tuple[str, int, int]]:
     found = []
     for pattern in _QUOTED:
         for m in pattern.finditer(text):
             title = m.group(1).strip()
-            if _looks_like_title(title) and not _SPEECH_AFTER.match(text[m.end(1) : m.end(1) + 40]):
+            after = text[m.end(1) : m.end(1) + 40]
+            if _SPEECH_AFTER.match(after) or _SCARE_AFTER.match(after) or _OTHER_WORK_AFTER.match(after):
+                continue
+            before = text[max(0, m.start() - 40) : m.start() + 1]
+            if _OTHER_WORK_BEFORE.search(before) or _SPEECH_BEFORE.search(before):
+                continue
+            if _looks_like_title(title) or _lower_case_quote_is_title(text, m.start(), title):
                 found.append((title, m.start(1), m.start(1) + len(title)))
     for pattern in (_CUED, _WITH_YEAR, _SEQUEL):
         for m in pattern.finditer(text):
             start, title = m.start(1), m.group(1).strip()
+            if pattern is _SEQUEL and _score_not_sequel(title):
+                continue
             if pattern is not _CUED and starts_sentence(text, start):
                 start, title = _drop_leading_words(start, title)
-            if _looks_like_title(title, quoted=False):
+            if pattern is _CUED and (start, start + len(title)) in person_spans and " " in title:
+                continue  # "la última versión de Al Pacino": spaCy's full-name person, not a title
+            # A year in brackets is evidence enough for a one-word title ("Tesis (1996)").
+            if _looks_like_title(title, quoted=pattern is _WITH_YEAR):
                 found.append((title, start, start + len(title)))
+                if pattern is _CUED and _REFERENCE.search(text[max(0, m.start(1) - 40) : m.start(1)]):
+                    found += _list_continuation(text, start + len(title))
+    found += _headline_titles(text)
     return sorted(found, key=lambda f: (f[1], -f[2]))
 
 
-def extract_films(text: str) -> list[FilmFacts]:
-    """Films named in the (clean) text; the caller drops those that turn out to be people."""
+def extract_films(text: str, person_spans: Iterable[tuple[int, int]] = ()) -> list[FilmFacts]:
+    """Films named in the (clean) text; the caller drops those that turn out to be people.
+
+    `person_spans` are spaCy's PER entities: an unquoted name after a cue ("versión de …") that
+    spaCy reads as a full name is left to the people extractor.
+    """
     films: dict[str, FilmFacts] = {}
     taken_until = -1
-    for title, start, end in _candidates(text):
+    for title, start, end in _candidates(text, frozenset(person_spans)):
         if start < taken_until:
             continue
         taken_until = end

@@ -58,21 +58,21 @@ ROLE_BEFORE: list[tuple[str, str]] = [
     ),
     ("composer", r"compositor(?:a)?|m[úu]sica (?:original )?de|banda sonora de|partitura de|m[úu]sico"),
     ("editor", r"montador(?:a)?|editor(?:a)?|montaje de|edici[óo]n de"),
-    ("producer", r"productor(?:a)?(?: ejecutivo| ejecutiva)?|producid[oa] por|producci[óo]n de"),
+    ("producer", r"productor(?:a)?(?: ejecutivo| ejecutiva)?|producid[oa]s? por|producci[óo]n de"),
     (
         "writer",
-        r"guionista|escritor(?:a)?|guion(?:es)? de|gui[óo]n de|escrit[oa] por|novelista|dramaturgo"
+        r"guionista|escritor(?:a)?|guion(?:es)? de|gui[óo]n de|escrit[oa]s? por|novelista|dramaturgo"
         r"|basad[oa] en (?:la|el) (?:novela|libro|obra) de",
     ),
     (
         "director",
         # Not "la película de X": X is as often a genre ("de terror", "de Heist") or a studio as a director.
-        r"director(?:a)?|cineasta|realizador(?:a)?|dirigid[oa] por|direcci[óo]n de|dirigida y escrita por",
+        r"director(?:a)?|cineasta|realizador(?:a)?|dirigid[oa]s? por|direcci[óo]n de|dirigida y escrita por",
     ),
     (
         "actor",
-        r"actor|actriz|actores|actrices|protagonizad[oa] por|protagonista|estrella|coprotagonista|int[ée]rprete"
-        r"|actuaci[óo]n de|interpretaci[óo]n de|interpretad[oa] por|elenco (?:formado por|con)"
+        r"actor|actriz|actores|actrices|protagonizad[oa]s? por|protagonista|estrella|coprotagonista|int[ée]rprete"
+        r"|actuaci[óo]n de|interpretaci[óo]n de|interpretad[oa]s? por|elenco (?:formado por|con)"
         r"|reparto (?:formado por|con)|starring",
     ),
 ]
@@ -82,7 +82,8 @@ ROLE_AFTER: list[tuple[str, str]] = [
     (
         "actor",
         r"interpreta|interpret[óo]|encarna|encarn[óo]|da vida a|dio vida a|act[úu]a|actu[óo]|protagoniza"
-        r"|como (?=[A-ZÁÉÍÓÚ])|en el papel de|hace de|juega a",
+        # "como Tim", "como el malvado Baddie"; never "como si"
+        r"|(?-i:como (?=[A-ZÁÉÍÓÚ]))|como (?:el|la|un|una) |en el papel de|hace de|juega a",
     ),
 ]
 
@@ -95,7 +96,9 @@ TITLE_CUES = (
 # Unquoted titles after words that introduce another film: "un remake de Psicosis", "películas como Alien".
 FILM_REFERENCE_CUES = (
     r"(?:remake|secuela|precuela|continuaci[óo]n|adaptaci[óo]n|versi[óo]n) de"
-    r"|(?:pel[íi]culas|filmes|films|series|cl[áa]sicos) como"
+    r"|(?:pel[íi]culas|filmes|films|series|cl[áa]sicos|programas|t[íi]tulos|comedias|dramas) como"
+    r"|(?:pel[íi]cula|cinta|comedia|drama|thriller|western|serie)s? (?:\w+ ){0,2}\w+, como"
+    r"|(?:episodios|cap[íi]tulos|temporadas|entregas) de"
     r"|comparad[oa] con|al estilo de|a la altura de"
 )
 

@@ -51,6 +51,18 @@ def is_common_word(token: str) -> bool:
     return zipf_frequency(word, "es") >= 4.2 and zipf_frequency(word, "en") < 5.0
 
 
+def _NAME_AL(tokens: list[re.Match], sentence_start: bool) -> bool:
+    # Mid-sentence, a capitalised "Al" before another name is a first name ("de Al Pacino"), not "a + el".
+    return tokens[0].group() == "Al" and len(tokens) > 1 and not sentence_start
+
+
+def _english_verb(token: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    word = token.lower()
+    return word.endswith("s") and zipf_frequency(word, "en") >= 3.5 and zipf_frequency(word, "es") < 2.5
+
+
 _EDGE_WORDS = frozenset("de del la le el los las y e o en con por para a al".split())
 
 
@@ -63,13 +75,15 @@ def trim(span: NameSpan, sentence_start: bool) -> NameSpan | None:
     """
     tokens = list(re.finditer(r"\S+", span.text))
     while tokens and (
-        tokens[0].group().lower().strip(".") in NOT_NAMES
+        (tokens[0].group().lower().strip(".") in NOT_NAMES and not _NAME_AL(tokens, sentence_start))
         or (sentence_start and is_common_word(tokens[0].group()) and len(tokens) != 2)
     ):
         tokens.pop(0)
         sentence_start = False
     while tokens and tokens[-1].group().lower().strip(".'’") in _EDGE_WORDS:
         tokens.pop()
+    if len(tokens) >= 3 and _english_verb(tokens[-1].group()):
+        tokens.pop()  # "Geoffrey Rush Wishes": the translation left an English verb after the name
     if not tokens:
         return None
     a, b = tokens[0].start(), tokens[-1].end()

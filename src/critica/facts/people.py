@@ -10,18 +10,33 @@ merge into the same person.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from critica.facts.gazetteers import ROLE_AFTER, ROLE_BEFORE
 from critica.facts.names import NameSpan, fold, is_common_word
 
 # "dirigida por X", "el director, X", "Dirigida por: X"
-_BEFORE_TIGHT = [(role, re.compile(rf"\b(?:{cue})\s*[,:]?\s*$", re.I)) for role, cue in ROLE_BEFORE]
+# "el aclamado director italiano Gianni Amelio": one adjective may sit between the cue and the name.
+_BEFORE_TIGHT = [
+    (role, re.compile(rf"\b(?:{cue})(?:\s+(?-i:[a-záéíóúñ]+[oae]s?))?\s*[,:]?\s*$", re.I)) for role, cue in ROLE_BEFORE
+]
+# "Escrita y dirigida por Jason Maran": both roles at once.
+_WRITER_DIRECTOR = re.compile(
+    r"\b(?:(?:escrit[oa] y dirigid[oa]|dirigid[oa] y escrit[oa]) por\s*:?"
+    r"|(?:guionista y director|director y guionista)\s*,?)\s*$",
+    re.I,
+)
 # "su maestra (Jonathan Schaech)": a full name in brackets after a description is the actor playing it.
 _BRACKETED_AFTER_WORDS = re.compile(r"[a-záéíóúñ]\s*\($")
 # "la cinematografía de mano inspirada y dinámica de Sergei Urusevsky"
+# …but not "la cinematografía de las películas de Batman": the name after "películas de" owns films, not the role.
 _BEFORE_LOOSE = [
-    (role, re.compile(rf"\b(?:{cue})(?:\s+[\w,]+){{0,5}}\s+de\s*$", re.I))
+    # "dirigidas por el mismo tipo, Jim Wynorski": a short description, then the name in apposition.
+    ("director", re.compile(r"\bdirigid[oa]s? por(?:\s+[\w]+){1,4}\s*,\s*$", re.I)),
+    ("writer", re.compile(r"\bescrit[oa]s? por(?:\s+[\w]+){1,4}\s*,\s*$", re.I)),
+] + [
+    (role, re.compile(rf"\b(?:{cue})(?:\s+(?!pel[íi]culas?\b)[\w,]+){{0,5}}\s+de\s*$", re.I))
     for role, cue in (
         ("cinematographer", r"fotograf[íi]a|cinematograf[íi]a|c[áa]mara"),
         ("composer", r"m[úu]sica|banda sonora|partitura"),
@@ -33,21 +48,37 @@ _APPOSITION = [
     (role, re.compile(rf"^\s*,?\s*(?:el|la|un|una|su|nuestro|nuestra)?\s*(?:\w+\s+)?(?:{cue})\b", re.I))
     for role, cue in ROLE_BEFORE
 ]
+# "Cenicienta como Drizella" compares two characters; "Will Smith como Tim" casts an actor: one word is not enough.
+_BARE_COMO = re.compile(r"^\s*,?\s*como [A-ZÁÉÍÓÚ]")
 _AFTER = [(role, re.compile(rf"^\s*,?\s*(?:también\s+)?(?:{cue})", re.I)) for role, cue in ROLE_AFTER]
 _LIST_GLUE = re.compile(r"^\s*(?:,|y|e|,\s*y)\s*$")
 _ACTING_WORDS = re.compile(
     r"\b(?:actor|actores|actriz|actrices|reparto|elenco|actuaci[óo]n|actuaciones"
-    r"|interpretaci[óo]n|interpretaciones|papel|papeles|act[úu]a|actu[óo]|actuando|personaje"
-    r"|personajes|protagoniza|protagonista|coprotagonista|estrellas?|juega a|interpreta|casting"
+    r"|interpretaci[óo]n|interpretaciones|papel|papeles|act[úu]a|actu[óo]|actuando|actuad[oa]|actuar|act[úu]an"
+    r"|actuaron|personaje|personajes|protagoniza|protagonistas?|protag[óo]nic[oa]s?|coprotagonistas?|roles?"
+    r"|desempeño|estrellas?|juega a|interpreta|casting"
     r"|voz|voces|elegid[oa])\b",
     re.I,
 )
 _CHARACTER_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:interpreta a|interpretando a|en el papel de|como|que interpreta a"
-    r"|da vida a|encarna a|juega a|juega al|hace de)\s+"
+    r"|da vida a|encarna a|juega a|juega al|hace de"
+    r"|\(\s*(?:también\s+)?(?:actuando|apareciendo|haciendo)\s+(?:como|de))\s+"
     r"(?:(?:don|doña|el|la|sr\.|sra\.|dr\.|dra\.|señor|señora)\s+)?$",
     re.I,
 )
+
+
+# "Tatyana Samojlova (Veronika)", "David Duchovny, (Dr. Eugene Sands)": the honorific belongs to the character.
+_BRACKET_OPEN = re.compile(r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|Lord|Sir|Don|Doña)\.?\s+)?")
+
+
+# "el director X (también actuando como el padre)": a second role after the name.
+_ALSO_ACTING = re.compile(
+    r"^\s*,?\s*\(?\s*también\s+(?:actuando|act[úu]a|aparece|apareciendo|interpreta|interpretando|encarna)\b", re.I
+)
+# "las películas de Lorne Michaels": a full name that owns films is a person (its role stays unsaid).
+_FILMS_OF = re.compile(r"\bpel[íi]culas? (?:[\w]+ ){0,3}de\s*$", re.I)
 
 
 @dataclass
@@ -67,7 +98,7 @@ def role_of(text: str, span: NameSpan) -> str | None:
     # In order of reliability: a cue right before the name, a verb after it, an apposition, a loose cue.
     for patterns, context in ((_BEFORE_TIGHT, before), (_AFTER, after), (_APPOSITION, after), (_BEFORE_LOOSE, before)):
         for role, pattern in patterns:
-            if pattern.search(context):
+            if pattern.search(context) and not (len(span.tokens) == 1 and _BARE_COMO.match(after)):
                 return role
     if len(span.tokens) >= 2 and _BRACKETED_AFTER_WORDS.search(before) and text[span.end : span.end + 1] == ")":
         return "actor"
@@ -80,15 +111,17 @@ def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
     by_start = {s.start: i for i, s in enumerate(spans)}
     for i, span in enumerate(spans):
         # "Veronika (Tatyana Samojlova)" or "Tatyana Samojlova (Veronika)"
-        inner = re.match(r"\s*(,)?\s*\(", text[span.end : span.end + 4])
+        inner = _BRACKET_OPEN.match(text[span.end : span.end + 12])
         if inner:
             j = by_start.get(span.end + inner.end())
             if j is not None and text[spans[j].end : spans[j].end + 1] == ")":
                 actor, character = _who_is_the_actor(span, spans[j], comma=inner.group(1) is not None)
-                pairs[by_start[actor.start]] = character.text
+                title = inner.group(2) or ""
+                pairs[by_start[actor.start]] = title + character.text if character is spans[j] else character.text
         # "Jean Servais en el papel de Tony Le Stéphanois", "Will Smith como Tim"
-        if i + 1 < len(spans) and _CHARACTER_AFTER.match(text[span.end : spans[i + 1].start]):
-            pairs.setdefault(i, spans[i + 1].text)
+        glue = text[span.end : spans[i + 1].start] if i + 1 < len(spans) else ""
+        if _CHARACTER_AFTER.match(glue) and (len(span.tokens) >= 2 or glue.strip() != "como"):
+            pairs.setdefault(i, spans[i + 1].text)  # a bare "como" needs a full name: "tan cruel con Ana como Eva"
     return pairs
 
 
@@ -101,12 +134,21 @@ def _who_is_the_actor(outside: NameSpan, inside: NameSpan, comma: bool) -> tuple
 
 
 def collect_people(
-    text: str, spans: list[NameSpan], per_spans: list[tuple[int, int]], blocked: list[tuple[int, int]]
+    text: str,
+    spans: list[NameSpan],
+    per_spans: list[tuple[int, int]],
+    blocked: list[tuple[int, int]],
+    place_spans: Sequence[tuple[int, int]] = (),
 ) -> list[PersonFacts]:
-    """Decide which spans are people, give them roles and characters, merge their mentions."""
+    """Decide which spans are people, give them roles and characters, merge their mentions.
+
+    `per_spans` and `place_spans` are spaCy's PER and LOC entities (clean offsets).
+    """
     spans = [s for s in spans if not _inside(s, blocked)]
     characters = character_pairs(text, spans)
-    character_names = {fold(c) for c in characters.values()}
+    character_names = {fold(c) for c in characters.values()} | {
+        fold(_BRACKET_OPEN.sub("", f"({c}")) for c in characters.values()
+    }  # with and without the honorific
     roles: dict[int, str] = {}
     for i, span in enumerate(spans):
         role = role_of(text, span)
@@ -120,9 +162,17 @@ def collect_people(
     people: dict[str, PersonFacts] = {}
     pending_single: list[tuple[int, NameSpan]] = []
     for i, span in enumerate(spans):
-        is_person = i in roles or (len(span.tokens) >= 2 and _overlaps(span, per_spans))
-        if fold(span.text) in character_names and i not in characters:
-            continue
+        is_person = i in roles or (
+            len(span.tokens) >= 2
+            and (
+                _overlaps(span, per_spans)
+                or (_FILMS_OF.search(text[max(0, span.start - 50) : span.start]) and not _overlaps(span, place_spans))
+            )
+        )
+        if i not in characters and (
+            fold(span.text) in character_names or (len(span.tokens) >= 2 and fold(span.tokens[0]) in character_names)
+        ):
+            continue  # the character, or the character's full name ("Vincenzo Buonovolonta" after "Vincenzo (…)")
         if not is_person:
             pending_single.append((i, span))
             continue
@@ -132,6 +182,11 @@ def collect_people(
             person.roles.add(roles[i])
         if i in characters:
             person.character = characters[i]
+            person.roles.add("actor")  # "el director Alain Chabat (también actuando como César)"
+        if _WRITER_DIRECTOR.search(text[max(0, span.start - 40) : span.start]):
+            person.roles |= {"writer", "director"}
+        if _ALSO_ACTING.match(text[span.end : span.end + 40]):
+            person.roles.add("actor")
     _merge_surnames(people, pending_single, text)
     _acting_sentences(text, people)
     return _merge_partial_names(list(people.values()))
@@ -183,7 +238,7 @@ def _merge_partial_names(people: list[PersonFacts]) -> list[PersonFacts]:
     ]  # "Corny Corny" is an echo, not a name
 
 
-def _overlaps(span: NameSpan, ranges: list[tuple[int, int]]) -> bool:
+def _overlaps(span: NameSpan, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(a < span.end and span.start < b for a, b in ranges)
 
 

@@ -31,9 +31,10 @@ def extract_facts(doc: Document) -> Facts:
     per_spans = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "PER"]
     awards = extract_awards(text, sentences)
     spans = name_spans(text)
-    films = extract_films(text)
+    films = extract_films(text, per_spans)
     blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
-    people = collect_people(text, spans, per_spans, blocked)
+    places = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "LOC"]
+    people = collect_people(text, spans, per_spans, blocked, places)
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]
     reviewed = reviewed_film(films, text)

@@ -27,7 +27,7 @@ from critica.sentiment.e5.tuned import LAYER_FIELDS, layer_arrays
 class FineTuneConfig:
     """What and how to fine-tune (defaults: the recipe the MODEL_CARD reports)."""
 
-    tuned_layers: int = 2
+    tuned_layers: int = 3
     epochs: int = 3
     batch_reviews: int = 8
     layer_lr: float = 5e-5
