@@ -178,6 +178,7 @@ def test_sequel_numbers_mark_titles() -> None:
     ("text", "name", "roles"),
     [
         ("Es la última película del veterano director asturiano Gonzalo Suárez.", "Gonzalo Suárez", {"director"}),
+        ("Ahora Kiran Rao dirige con mano firme.", "Kiran Rao", {"director"}),
         (
             "Escrita y dirigida por Julia Ducournau, no deja a nadie indiferente.",
             "Julia Ducournau",

@@ -56,6 +56,13 @@ def _NAME_AL(tokens: list[re.Match], sentence_start: bool) -> bool:
     return tokens[0].group() == "Al" and len(tokens) > 1 and not sentence_start
 
 
+def _very_frequent(token: re.Match) -> bool:
+    # "Ahora Himesh", "Sólo Kananga": adverbs far more frequent than any first name (Juan is 5.3).
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(token.group().lower(), "es") >= 5.5
+
+
 def _english_verb(token: str) -> bool:
     from wordfreq import zipf_frequency
 
@@ -76,7 +83,7 @@ def trim(span: NameSpan, sentence_start: bool) -> NameSpan | None:
     tokens = list(re.finditer(r"\S+", span.text))
     while tokens and (
         (tokens[0].group().lower().strip(".") in NOT_NAMES and not _NAME_AL(tokens, sentence_start))
-        or (sentence_start and is_common_word(tokens[0].group()) and len(tokens) != 2)
+        or (sentence_start and is_common_word(tokens[0].group()) and (len(tokens) != 2 or _very_frequent(tokens[0])))
     ):
         tokens.pop(0)
         sentence_start = False
