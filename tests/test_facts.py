@@ -266,3 +266,19 @@ def test_title_patterns_of_translated_reviews(text: str, expected: dict[str, int
 )
 def test_quotes_that_are_not_film_titles(text: str) -> None:
     assert titles(text) == {}, titles(text)
+
+
+def test_a_bracketed_list_of_favourites_names_films() -> None:
+    found = titles("Mis slashers favoritos (Martyrs, Sleepaway Camp, la Viernes 13 original) daban miedo de verdad.")
+    assert {"Martyrs", "Sleepaway Camp"} <= set(found), found
+
+
+def test_a_cast_heading_gives_the_actor_role_to_the_list() -> None:
+    found = people("Dirigida por: Paco Plaza. Reparto: Leticia Dolera, Javier Botet y Manuela Velasco.")
+    assert all("actor" in found[n][0] for n in ("Leticia Dolera", "Javier Botet", "Manuela Velasco")), found
+    assert "director" in found["Paco Plaza"][0]
+
+
+def test_a_titled_name_without_a_credit_is_a_character() -> None:
+    found = people("Lady Tremaine es cruel y el Capitán Alatriste duda, mientras Emma Suárez interpreta a la madre.")
+    assert "Lady Tremaine" not in found and "Capitán Alatriste" not in found and "Emma Suárez" in found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 import critica
@@ -130,3 +131,16 @@ def test_a_failing_stage_becomes_an_error_entry(positive_review: str) -> None:
     result = pipeline.analyze(positive_review)
     assert result.sentiment.label == "positive"
     assert [e.code for e in result.errors] == ["broken_failed"]
+
+
+def test_default_tier_decision_splits_exactly_over_sentences(negative_review: str) -> None:
+    model = critica.get_pipeline("default").polarity_model
+    assert model.uses_encoder
+    sentences = [s.text for s in critica.text.prepare(negative_review).sentences]
+    explanation = model.explain(sentences)
+    # n-gram terms and encoder token scores both sum over sentences: base + contributions = logit.
+    assert explanation.base + explanation.contributions.sum() == pytest.approx(explanation.logit, abs=1e-4)
+    assert model.predict_proba([sentences])[0] == pytest.approx(explanation.probability, abs=1e-5)
+    assert explanation.probability < 0.5
+    assert (np.abs(explanation.sentence_polarity) <= 1).all()
+    assert explanation.sentence_polarity.min() < 0, "the negative review has a negative sentence"

@@ -53,3 +53,22 @@ def test_a_pickled_weights_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "weights.npz").write_bytes(pickle.dumps({"idf": [1.0]}))
     with pytest.raises(ModelFormatError):
         PolarityModel.load(tmp_path)
+
+
+def test_the_default_tier_ships_small_float16_layers_and_runs_without_torch(positive_review: str) -> None:
+    folder = ROOT / "src" / "critica" / "models" / "polarity-default"
+    assert (folder / "encoder.npz").stat().st_size <= 30 * 2**20
+    with np.load(folder / "encoder.npz", allow_pickle=False) as data:
+        assert {data[k].dtype for k in data.files} == {np.dtype(np.float16)}
+    meta = json.loads((folder / "model.json").read_text())
+    cv = meta["report"]["cross_validation"]
+    assert cv["accuracy"] >= 0.89 and cv["ece"] <= 0.04
+    code = (
+        "import sys, critica; r = critica.analyze(sys.stdin.read()); "
+        "assert 'torch' not in sys.modules, 'inference imported torch'; print(r.sentiment.label)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=positive_review.encode(), capture_output=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout.decode().strip() == "positive"

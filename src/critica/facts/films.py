@@ -56,6 +56,7 @@ _QUOTE_CUE = re.compile(
 )
 # After a cued title, more titles in the same list: "episodios de Star Trek, perdido en el espacio, e incluso FarScape".
 _LIST_NEXT = re.compile(r"^(?:\s*,\s*(?:(?:y|e|o|u)\s+)?(?:incluso\s+|hasta\s+)?|\s+(?:y|e|o|u)\s+(?:incluso\s+)?)")
+_FAVOURITES = re.compile(r"\b(?:favorit[oa]s|preferid[oa]s)\s*\(\s*", re.I)
 _CAPITALISED_TITLE = re.compile(rf"{_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}")
 _LOWER_ITEM = re.compile(
     r"[a-záéíóúñü][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){1,4}(?=\s*,\s*(?:(?:y|e|o)\s+)?(?:incluso\s+)?[A-ZÁÉÍÓÚÑ])"
@@ -151,8 +152,19 @@ def _list_continuation(text: str, end: int) -> list[tuple[str, int, int]]:
         end = at + len(title)
 
 
-def _headline_titles(text: str) -> list[tuple[str, int, int]]:
+def _bracketed_favourites(text: str) -> list[tuple[str, int, int]]:
+    """ "mis favoritos (Halloween, Cortinas, Scream)": a bracketed list after favourites names films."""
     found = []
+    for m in _FAVOURITES.finditer(text):
+        first = _CAPITALISED_TITLE.match(text, m.end())
+        if first and _looks_like_title(first.group(0), quoted=False):
+            found.append((first.group(0), first.start(), first.end()))
+            found += _list_continuation(text, first.end())
+    return found
+
+
+def _headline_titles(text: str) -> list[tuple[str, int, int]]:
+    found = _bracketed_favourites(text)
     for m in _HEADLINE_YEAR.finditer(text):
         title = m.group(1).strip()
         if not _CLAUSE_WORDS.intersection(w.lower() for w in title.split()):

