@@ -153,7 +153,7 @@ def _list_continuation(text: str, end: int) -> list[tuple[str, int, int]]:
 
 
 def _bracketed_favourites(text: str) -> list[tuple[str, int, int]]:
-    """ "mis favoritos (Halloween, Cortinas, Scream)": a bracketed list after favourites names films."""
+    """Films in a bracketed list after "favoritos": "mis favoritos (Halloween, Cortinas, Scream)"."""
     found = []
     for m in _FAVOURITES.finditer(text):
         first = _CAPITALISED_TITLE.match(text, m.end())
