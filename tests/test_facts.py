@@ -282,3 +282,8 @@ def test_a_cast_heading_gives_the_actor_role_to_the_list() -> None:
 def test_a_titled_name_without_a_credit_is_a_character() -> None:
     found = people("Lady Tremaine es cruel y el Capitán Alatriste duda, mientras Emma Suárez interpreta a la madre.")
     assert "Lady Tremaine" not in found and "Capitán Alatriste" not in found and "Emma Suárez" in found
+
+
+def test_an_ellipsis_does_not_hide_the_acting_sentence_before_a_name() -> None:
+    found = people("Nadie en el reparto había actuado antes ... La única que sonaba creíble era Aitana Sánchez-Gijón.")
+    assert "actor" in found["Aitana Sánchez-Gijón"][0], found

@@ -77,6 +77,7 @@ _BRACKET_OPEN = re.compile(r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|L
 _ALSO_ACTING = re.compile(
     r"^\s*,?\s*\(?\s*también\s+(?:actuando|act[úu]a|aparece|apareciendo|interpreta|interpretando|encarna)\b", re.I
 )
+_SENTENCE_END = re.compile(r"[.!?…]+(?:\s+|$)")  # "antes ... La única": an ellipsis is one boundary
 _CHARACTER_TITLES = frozenset(
     "lady lord sir dr dra capitan capitana detective inspector inspectora teniente sargento agente tia tio reina rey "
     "principe princesa conde condesa madame madre padre hermano hermana profesor profesora doctor doctora".split()
@@ -215,10 +216,12 @@ def _acting_sentences(text: str, people: dict[str, PersonFacts]) -> None:
     for person in people.values():
         if person.roles:
             continue
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         for mention in person.mentions:
-            start = max(text.rfind(".", 0, max(text.rfind(".", 0, mention.start), 0)), 0)
-            end = text.find(".", mention.end)
-            if _ACTING_WORDS.search(text[start : end if end != -1 else len(text)]):
+            before = [e for e in ends if e <= mention.start]
+            start = before[-2] if len(before) >= 2 else 0  # the mention's sentence and the one before it
+            end = next((e for e in ends if e > mention.end), len(text))
+            if _ACTING_WORDS.search(text[start:end]):
                 person.roles.add("actor")
                 break
 
