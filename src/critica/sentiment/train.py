@@ -5,8 +5,9 @@ Recipe:
    optional lexicon priors folded into the n-gram weights; logistic
    regression with C chosen by inner cross-validation.
 2. default tier only: multilingual-e5-small with its upper layers and a
-   linear head fine-tuned on the reviews (`e5.finetune`); its out-of-fold
-   scores come from cross-fitting (`e5.training`).
+   linear head fine-tuned on the reviews (`e5.finetune`), and a logistic
+   probe on its frozen lower layers; their out-of-fold scores come from
+   cross-fitting (`e5.training`).
 3. a Platt-style combiner fitted on out-of-fold base logits: it calibrates
    the probability and weighs the two base scores.
 
@@ -151,22 +152,25 @@ def train_default(data: TrainingData, config: TrainingConfig) -> tuple[PolarityM
     for tr, te in folds:
         sparse_oof[te] = _sparse_logits(_SparseLearner(config).fit(data.subset(tr)), [data.sentences[i] for i in te])
     encoder = cross_fit(data.sentences, data.y, folds, config.finetune, config.cache)
-    oof = np.column_stack([sparse_oof, encoder.oof_raw])
+    oof = np.column_stack([sparse_oof, encoder.oof_raw, encoder.oof_probe])
     proba = np.zeros(len(data.y))
     for tr, te in folds:
         proba[te] = _combiner(oof[tr], data.y[tr]).predict_proba(oof[te])[:, 1]
     learner = _SparseLearner(config)
     calibrator = _combiner(oof, data.y)
-    a, b = (float(w) for w in calibrator.coef_[0])
+    a, b, p = (float(w) for w in calibrator.coef_[0])
     model = _sparse_model(
         config,
         learner.fit(data),
-        Combiner(a, b, float(calibrator.intercept_[0])),
+        Combiner(a, b, float(calibrator.intercept_[0]), p),
         {
             "C_sparse": learner.c,
+            "C_probe": encoder.probe_c,
             "reviews": len(data.y),
-            "encoder_alone_cv_accuracy": round(float(np.mean((encoder.oof_raw > 0) == (data.y == 1))), 4),
-            "sparse_alone_cv_accuracy": round(float(np.mean((sparse_oof > 0) == (data.y == 1))), 4),
+            "cv_accuracy_alone": {
+                name: round(float(np.mean((column > 0) == (data.y == 1))), 4)
+                for name, column in zip(("sparse", "tuned_encoder", "frozen_probe"), oof.T, strict=True)
+            },
         },
     )
     model.encoder_arrays = encoder.arrays

@@ -31,6 +31,8 @@ def train_and_report(
     cv: bool,
     seed: int,
     cache: Path,
+    tuned_layers: int = 3,
+    epochs: int = 3,
 ) -> dict[str, Any]:
     """Cross-validate (optionally), train on everything, save the model and its report."""
     labelled = load_labelled(data, text_col=text_col, label_col=label_col)
@@ -39,7 +41,7 @@ def train_and_report(
         tier=tier,
         seed=seed,
         lexicon=load_lexicon(lexicons) if lexicons else {},
-        finetune=FineTuneConfig(seed=seed),
+        finetune=FineTuneConfig(seed=seed, tuned_layers=tuned_layers, epochs=epochs),
         cache=cache,
     )
     report: dict[str, Any] = {

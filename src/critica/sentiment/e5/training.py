@@ -1,5 +1,9 @@
 """Cross-fitted fine-tuning: out-of-fold encoder scores for every review, then a final fit on all.
 
+Two scores come out of the encoder: the fine-tuned upper layers' head, and a
+logistic probe on the frozen lower layers' states (free at inference: those
+states are computed anyway). Both are means of per-token scores.
+
 Expensive steps are checkpointed under a cache folder, keyed by everything
 that determines their result (inputs, labels, folds, settings), so an
 interrupted `make model` resumes where it stopped and a rerun with the same
@@ -26,14 +30,41 @@ from critica.sentiment.e5.finetune import FineTuneConfig, fine_tune
 from critica.sentiment.e5.inputs import EncoderInput
 from critica.sentiment.e5.tuned import TunedEncoder, frozen_base, layer_arrays
 
+PROBE_CS = (0.1, 0.3, 1.0, 3.0, 10.0)
+
 
 @dataclass
 class EncoderFit:
     """What cross-fitting produced."""
 
     oof_raw: np.ndarray  # held-out head output per review
-    arrays: dict[str, np.ndarray]  # final tuned layers + head (float16), trained on every review
+    oof_probe: np.ndarray  # held-out frozen-probe output per review
+    arrays: dict[str, np.ndarray]  # final tuned layers + head + probe (float16), trained on every review
     frozen_layers: int
+    probe_c: float
+
+
+def frozen_features(states: list[list[np.ndarray]], inputs: list[EncoderInput]) -> np.ndarray:
+    """Each review's frozen-layer states averaged over its sentence tokens (what the probe reads)."""
+    out = np.zeros((len(inputs), states[0][0].shape[1]), dtype=np.float32)
+    for i, (windows, inp) in enumerate(zip(states, inputs, strict=True)):
+        total, count = np.zeros(out.shape[1]), 0
+        for x, owner in zip(windows, inp.owners, strict=True):
+            inside = owner >= 0
+            total += x[inside].sum(axis=0)
+            count += int(inside.sum())
+        out[i] = total / max(count, 1)
+    return out
+
+
+def fit_probe(features: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, float, float]:
+    """Logistic probe on frozen features, C by inner 5-fold log-loss: (weights, bias, C)."""
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.model_selection import StratifiedKFold
+
+    inner = StratifiedKFold(5, shuffle=True, random_state=seed + 1)
+    model = LogisticRegressionCV(Cs=list(PROBE_CS), cv=inner, scoring="neg_log_loss", max_iter=3000).fit(features, y)
+    return model.coef_[0], float(model.intercept_[0]), float(model.C_[0])
 
 
 def half(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -112,6 +143,11 @@ def cross_fit(
             start, base.config.heads, base.config.eps, config, log,
         )  # fmt: skip
 
+    features = frozen_features(states, inputs)
+    oof_probe = np.zeros(len(y))
+    for train_index, test_index in folds:
+        w, b, _ = fit_probe(features[train_index], y[train_index], config.seed)
+        oof_probe[test_index] = features[test_index] @ half({"w": w})["w"].astype(np.float32) + b
     oof = np.zeros(len(y))
     for k, (train_index, test_index) in enumerate(folds):
         log(f"fold {k + 1}/{len(folds)}: fine-tuning on {len(train_index)} reviews")
@@ -123,4 +159,6 @@ def cross_fit(
         log(f"fold {k + 1}: held-out accuracy of the encoder alone {accuracy:.4f}")
     log(f"final: fine-tuning on all {len(y)} reviews")
     arrays = _load_or_fit(run / "all.npz", lambda: fit(np.arange(len(y))))
-    return EncoderFit(oof, arrays, frozen)
+    w, b, c = fit_probe(features, y, config.seed)
+    arrays = {**arrays, **half({"probe_w": w, "probe_b": np.array([b])})}
+    return EncoderFit(oof, oof_probe, arrays, frozen, c)

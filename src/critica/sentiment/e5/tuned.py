@@ -43,14 +43,19 @@ class EncoderWeightsError(RuntimeError):
 
 @dataclass
 class SentenceScores:
-    """Per-sentence sums of token scores and token counts (head bias excluded)."""
+    """Per-sentence sums of token scores (biases excluded) and token counts."""
 
-    sums: np.ndarray
+    sums: np.ndarray  # tuned head
     tokens: np.ndarray
+    probe_sums: np.ndarray  # probe on the frozen states
 
     def review_raw(self, bias: float) -> float:
         """The review's head output: mean token score plus bias."""
         return float(self.sums.sum() / max(float(self.tokens.sum()), 1.0) + bias)
+
+    def review_probe(self, bias: float) -> float:
+        """The review's frozen-probe output: mean token score plus bias."""
+        return float(self.probe_sums.sum() / max(float(self.tokens.sum()), 1.0) + bias)
 
 
 def layer_arrays(layer: Layer) -> dict[str, np.ndarray]:
@@ -98,7 +103,11 @@ def frozen_base(frozen_layers: int) -> E5Encoder:
 
 
 class TunedEncoder:
-    """Frozen lower layers + tuned upper layers + linear head → per-sentence scores."""
+    """Frozen lower layers + tuned upper layers + linear head → per-sentence scores.
+
+    A second linear probe reads the frozen layers' states directly; its weights
+    (`probe_w`, `probe_b`) ride in the same file.
+    """
 
     def __init__(self, arrays: dict[str, np.ndarray], frozen_layers: int, base: E5Encoder | None = None) -> None:
         self.frozen_layers = frozen_layers
@@ -107,6 +116,8 @@ class TunedEncoder:
         self.layers = [layer_from_arrays(arrays, f"{name}.") for name in tuned]
         self.head = np.asarray(arrays["head_w"], dtype=np.float32).ravel()
         self.bias = float(np.asarray(arrays["head_b"]).ravel()[0])
+        self.probe = np.asarray(arrays.get("probe_w", np.zeros_like(self.head)), dtype=np.float32).ravel()
+        self.probe_bias = float(np.asarray(arrays.get("probe_b", [0.0])).ravel()[0])
 
     def inputs(self, sentences: list[str]) -> EncoderInput:
         """The review as windows of piece ids."""
@@ -118,14 +129,13 @@ class TunedEncoder:
 
     def scores_from_states(self, states: list[np.ndarray], inp: EncoderInput) -> SentenceScores:
         """Run the tuned layers and the head over cached frozen states."""
-        sums = np.zeros(inp.n_sentences)
-        tokens = np.zeros(inp.n_sentences)
+        sums, probe_sums, tokens = (np.zeros(inp.n_sentences) for _ in range(3))
         for x, owner in zip(states, inp.owners, strict=True):
-            token_scores = self.base.apply_layers(x, self.layers) @ self.head
             inside = owner >= 0
-            np.add.at(sums, owner[inside], token_scores[inside])
+            np.add.at(probe_sums, owner[inside], (x @ self.probe)[inside])
+            np.add.at(sums, owner[inside], (self.base.apply_layers(x, self.layers) @ self.head)[inside])
             np.add.at(tokens, owner[inside], 1.0)
-        return SentenceScores(sums, tokens)
+        return SentenceScores(sums, tokens, probe_sums)
 
     def scores(self, sentences: list[str]) -> SentenceScores:
         """Per-sentence scores of one review."""
