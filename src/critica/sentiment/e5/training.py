@@ -59,17 +59,22 @@ def frozen_features(states: list[list[np.ndarray]], inputs: list[EncoderInput]) 
 
 def fit_probe(features: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, float, float]:
     """Logistic probe on frozen features, C by inner 5-fold log-loss: (weights, bias, C)."""
-    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    inner = StratifiedKFold(5, shuffle=True, random_state=seed + 1)
-    model = LogisticRegressionCV(Cs=list(PROBE_CS), cv=inner, scoring="neg_log_loss", max_iter=3000).fit(features, y)
-    return model.coef_[0], float(model.intercept_[0]), float(model.C_[0])
+    inner = list(StratifiedKFold(5, shuffle=True, random_state=seed + 1).split(features, y))
 
+    def loss(c: float) -> float:
+        total = 0.0
+        for tr, te in inner:
+            p = LogisticRegression(C=c, max_iter=3000).fit(features[tr], y[tr]).predict_proba(features[te])[:, 1]
+            p = np.clip(p, 1e-7, 1 - 1e-7)
+            total -= float(np.sum(y[te] * np.log(p) + (1 - y[te]) * np.log(1 - p)))
+        return total
 
-def half(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The float16 weights that ship (what every reported figure is measured with)."""
-    return {k: np.asarray(v, dtype=np.float16) for k, v in arrays.items()}
+    best = min(PROBE_CS, key=loss)
+    model = LogisticRegression(C=best, max_iter=3000).fit(features, y)
+    return model.coef_[0], float(model.intercept_[0]), best
 
 
 def _digest(*parts: bytes | str) -> str:
