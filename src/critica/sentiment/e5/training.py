@@ -77,6 +77,11 @@ def fit_probe(features: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarra
     return model.coef_[0], float(model.intercept_[0]), best
 
 
+def half(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The float16 weights that ship (what every reported figure is measured with)."""
+    return {k: np.asarray(v, dtype=np.float16) for k, v in arrays.items()}
+
+
 def _digest(*parts: bytes | str) -> str:
     h = hashlib.sha256()
     for part in parts:
