@@ -27,7 +27,8 @@ model-fast:
 	$(BIN)/critica train --tier fast --data $(DATA)/imdb_es/imdb_es_1700.csv --out $(MODELS)/polarity-fast
 
 model-default:
-	$(BIN)/critica train --tier default --data $(DATA)/imdb_es/imdb_es_1700.csv --out $(MODELS)/polarity-default
+	$(BIN)/critica train --tier default --data $(DATA)/imdb_es/imdb_es_1700.csv \
+		--transfer $(DATA)/imdb_en/imdb_en_2798.csv --out $(MODELS)/polarity-default
 
 model-mt:
 	$(BIN)/critica train-mt --translated $(DATA)/imdb_es/imdb_es_1700.csv \

