@@ -103,21 +103,13 @@ def _modules(torch):
     return Top
 
 
-_PARAMETER = {
-    "qkv": ("qkv", "weight"),
-    "qkv_bias": ("qkv", "bias"),
-    "out": ("out", "weight"),
-    "out_bias": ("out", "bias"),
-    "ln1_w": ("ln1", "weight"),
-    "ln1_b": ("ln1", "bias"),
-    "up": ("up", "weight"),
-    "up_bias": ("up", "bias"),
-    "down": ("down", "weight"),
-    "down_bias": ("down", "bias"),
-    "ln2_w": ("ln2", "weight"),
-    "ln2_b": ("ln2", "bias"),
-}
-assert set(_PARAMETER) == set(LAYER_FIELDS)
+def _parameter(field: str) -> tuple[str, str]:
+    """`Layer` field → (torch submodule, weight or bias): "qkv" → (qkv, weight), "ln1_b" → (ln1, bias)."""
+    module, _, suffix = field.partition("_")
+    return module, "weight" if suffix in ("", "w") else "bias"
+
+
+_PARAMETER = {field: _parameter(field) for field in LAYER_FIELDS}
 
 
 def _batches(lengths: np.ndarray, size: int, rng: np.random.Generator) -> list[np.ndarray]:

@@ -32,12 +32,14 @@ class Layer:
     qkv_bias: np.ndarray
     out: np.ndarray
     out_bias: np.ndarray
-    ln1: tuple[np.ndarray, np.ndarray]
+    ln1_w: np.ndarray
+    ln1_b: np.ndarray
     up: np.ndarray
     up_bias: np.ndarray
     down: np.ndarray
     down_bias: np.ndarray
-    ln2: tuple[np.ndarray, np.ndarray]
+    ln2_w: np.ndarray
+    ln2_b: np.ndarray
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -56,10 +58,10 @@ def apply_layer(x: np.ndarray, layer: Layer, heads: int, eps: float) -> np.ndarr
     scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
     scores /= scores.sum(axis=-1, keepdims=True)
     context = (scores @ v).transpose(1, 0, 2).reshape(-1, hidden)
-    x = _layer_norm(x + context @ layer.out.T + layer.out_bias, *layer.ln1, eps)
+    x = _layer_norm(x + context @ layer.out.T + layer.out_bias, layer.ln1_w, layer.ln1_b, eps)
     mid = x @ layer.up.T + layer.up_bias
     mid = 0.5 * mid * (1.0 + erf(mid * _SQRT_HALF))
-    return _layer_norm(x + mid @ layer.down.T + layer.down_bias, *layer.ln2, eps)
+    return _layer_norm(x + mid @ layer.down.T + layer.down_bias, layer.ln2_w, layer.ln2_b, eps)
 
 
 class E5Encoder:
@@ -85,12 +87,14 @@ class E5Encoder:
             qkv_bias=np.concatenate([w.vector(f"l{i}.{p}.b") for p in "qkv"]),
             out=w.matrix(f"l{i}.ao.w", h),
             out_bias=w.vector(f"l{i}.ao.b"),
-            ln1=(w.vector(f"l{i}.aln.w"), w.vector(f"l{i}.aln.b")),
+            ln1_w=w.vector(f"l{i}.aln.w"),
+            ln1_b=w.vector(f"l{i}.aln.b"),
             up=w.matrix(f"l{i}.fi.w", f),
             up_bias=w.vector(f"l{i}.fi.b"),
             down=w.matrix(f"l{i}.fo.w", h),
             down_bias=w.vector(f"l{i}.fo.b"),
-            ln2=(w.vector(f"l{i}.oln.w"), w.vector(f"l{i}.oln.b")),
+            ln2_w=w.vector(f"l{i}.oln.w"),
+            ln2_b=w.vector(f"l{i}.oln.b"),
         )
 
     def _word_rows(self, ids: list[int]) -> np.ndarray:

