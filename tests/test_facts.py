@@ -262,6 +262,13 @@ def test_title_patterns_of_translated_reviews(text: str, expected: dict[str, int
         'El final no es una broma, es más como un "Oh Dios, ¿verdad?" sin gracia.',
         'Dijo que era "muy mala" y se fue.',
         "Me encantó la película (2008) y poco más.",
+        'Es una película "De visita obligada" para toda la familia.',  # an indefinite film: a kind, not a name
+        'El chiste funciona de una manera "Ja-Ja Jaime" muy tonta.',  # a manner
+        'En el bar ella suelta: "¿Vienes?" y él contesta "Sí. Creo que no voy" sin mirarla.',  # a sentence inside
+        'El niño grita todo el rato "Mamá, mamá ..." hasta cansar.',  # a trailing ellipsis
+        'Lo mejor es el "NOOOOOO" final y el cartel de "Vete a la M***"',  # shouting, censoring
+        'Le doy a esta película "2 (Floja)" y ya es mucho.',  # a rating
+        'Usa las palabras "Salam" y "Habibi" sin traducirlas.',  # the second quote of a speech list
     ],
 )
 def test_quotes_that_are_not_film_titles(text: str) -> None:
@@ -287,3 +294,8 @@ def test_a_titled_name_without_a_credit_is_a_character() -> None:
 def test_an_ellipsis_does_not_hide_the_acting_sentence_before_a_name() -> None:
     found = people("Nadie en el reparto había actuado antes ... La única que sonaba creíble era Aitana Sánchez-Gijón.")
     assert "actor" in found["Aitana Sánchez-Gijón"][0], found
+
+
+def test_quotes_that_stay_titles_beside_the_vetoes() -> None:
+    found = titles('Vi "El Dr. Caligari" y "Mary Poppins" el mismo día, y la película "Rumbo al Sur" después.')
+    assert {"El Dr. Caligari", "Mary Poppins", "Rumbo al Sur"} <= set(found), found

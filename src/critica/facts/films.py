@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from critica.facts.gazetteers import AWARDS, FILM_REFERENCE_CUES, TITLE_CUES
@@ -75,6 +75,11 @@ _SPEECH_BEFORE = re.compile(
     re.I,
 )
 _SCARE_AFTER = re.compile(r"^[\"”»'’]?\s*,\s*(?:por así decirlo|como (?:dicen|se dice|lo llaman))", re.I)
+# "en una manera «Har-Har»", "de forma «natural»": a quote that qualifies a manner is a scare quote.
+_MANNER_BEFORE = re.compile(r"\b(?:de|en|a) (?:una|la|esa) (?:manera|forma)\s*[\"“«'‘]$|\bde modo\s*[\"“«'‘]$", re.I)
+# "una película «Hay que ver»", "un film «de culto»": an indefinite film describes a kind, it names none.
+_INDEFINITE_FILM_BEFORE = re.compile(r"\bun[a]? (?:pel[íi]cula|film|filme|cinta)\s*[\"“«'‘]$", re.I)
+_QUOTE_LIST_GLUE = re.compile(r"[\"”»'’]?\s*(?:,|y|e|o|u|,\s*y)\s*[\"“«'‘]?")
 _ORIGINAL = re.compile(r"^\s*\((?:t[íi]tulo )?original:?\s*([^)]{1,80})\)", re.I)
 _AWARD_WORDS = re.compile("|".join(p for forms, _ in AWARDS.values() for p in forms), re.I)
 
@@ -130,6 +135,56 @@ def _score_not_sequel(title: str) -> bool:
     return is_common_word(word) or zipf_frequency(word, "en") >= 4.5
 
 
+@dataclass(frozen=True)
+class _Quote:
+    """A quoted string with the 40 characters before it (ending with the opening mark) and after it."""
+
+    title: str
+    before: str
+    after: str
+
+
+def _speech_shaped(quote: _Quote) -> bool:
+    # "Sí. Pensé que jugué bien", "Papá, papá ...": a sentence break inside, or a trailing ellipsis.
+    title = quote.title
+    breaks = _SENTENCE_BREAK.finditer(title)
+    return title.endswith(("...", "…")) or any(
+        b.group(2) != "." or b.group(1).lower() not in _ABBREVIATIONS for b in breaks
+    )
+
+
+_SENTENCE_BREAK = re.compile(r"(\w+)([.!?])\s+[A-ZÁÉÍÓÚÑ¿¡]")
+_ABBREVIATIONS = frozenset("dr dra mr mrs ms sr sra srta st jr vs no vol".split())  # "Dr. Jekyll" is one name
+
+
+def _not_words(quote: _Quote) -> bool:
+    # "HAAAAARA - HAR", "Eres F ** Ked": shouting or censoring, never a title.
+    return bool(re.search(r"(\w)\1{3}", quote.title, re.I)) or "*" in quote.title
+
+
+def _rating(quote: _Quote) -> bool:
+    # "Dé esta película «1 (Horrible)»", "«7/10»"
+    return bool(re.match(r"\d{1,2}\s*(?:\(|/|de 10\b|sobre\b)", quote.title))
+
+
+# Why a quote is not a film title; the first test that holds names the reason.
+_QUOTE_VETOES: dict[str, Callable[[_Quote], bool]] = {
+    "speech": lambda q: bool(_SPEECH_AFTER.match(q.after) or _SPEECH_BEFORE.search(q.before)),
+    "scare quote": lambda q: bool(_SCARE_AFTER.match(q.after) or _MANNER_BEFORE.search(q.before)),
+    "other work": lambda q: bool(_OTHER_WORK_AFTER.match(q.after) or _OTHER_WORK_BEFORE.search(q.before)),
+    "kind of film": lambda q: bool(_INDEFINITE_FILM_BEFORE.search(q.before)),
+    "speech shape": _speech_shaped,
+    "not words": _not_words,
+    "rating": _rating,
+}
+
+
+def quote_veto(title: str, before: str, after: str) -> str | None:
+    """Why a quoted string is not a film title ("speech", "scare quote", …), or None when it may be one."""
+    quote = _Quote(title, before, after)
+    return next((name for name, veto in _QUOTE_VETOES.items() if veto(quote)), None)
+
+
 def _lower_case_quote_is_title(text: str, start: int, title: str) -> bool:
     # Most lower-case quotes are scare quotes or speech; a cue word before the quote makes it a title.
     words = title.split()
@@ -174,19 +229,26 @@ def _headline_titles(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[tuple[str, int, int]]:
+def _quoted_candidates(text: str) -> list[tuple[str, int, int]]:
     found = []
     for pattern in _QUOTED:
+        vetoed_until = -1
         for m in pattern.finditer(text):
             title = m.group(1).strip()
-            after = text[m.end(1) : m.end(1) + 40]
-            if _SPEECH_AFTER.match(after) or _SCARE_AFTER.match(after) or _OTHER_WORK_AFTER.match(after):
-                continue
             before = text[max(0, m.start() - 40) : m.start() + 1]
-            if _OTHER_WORK_BEFORE.search(before) or _SPEECH_BEFORE.search(before):
+            after = text[m.end(1) : m.end(1) + 40]
+            # "las palabras 'Ferdos' y 'Jehaan'": a quote listed right after a vetoed one shares its fate.
+            in_vetoed_list = vetoed_until >= 0 and _QUOTE_LIST_GLUE.fullmatch(text[vetoed_until : m.start()])
+            if in_vetoed_list or quote_veto(title, before, after):
+                vetoed_until = m.end()
                 continue
             if _looks_like_title(title) or _lower_case_quote_is_title(text, m.start(), title):
                 found.append((title, m.start(1), m.start(1) + len(title)))
+    return found
+
+
+def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    found = _quoted_candidates(text)
     for pattern in (_CUED, _WITH_YEAR, _SEQUEL):
         for m in pattern.finditer(text):
             start, title = m.start(1), m.group(1).strip()
