@@ -299,3 +299,27 @@ def test_an_ellipsis_does_not_hide_the_acting_sentence_before_a_name() -> None:
 def test_quotes_that_stay_titles_beside_the_vetoes() -> None:
     found = titles('Vi "El Dr. Caligari" y "Mary Poppins" el mismo día, y la película "Rumbo al Sur" después.')
     assert {"El Dr. Caligari", "Mary Poppins", "Rumbo al Sur"} <= set(found), found
+
+
+def test_a_starring_heading_glued_to_the_line_before_and_garbled() -> None:
+    found = people("Dirigida por: Ana FerreroStoring: Marta Gil, Pedro Sanz y Luis Roaplot: Una familia se muda.")
+    assert "director" in found["Ana Ferrero"][0], found
+    assert all("actor" in found[n][0] for n in ("Marta Gil", "Pedro Sanz", "Luis Roa")), found
+    assert "Luis Roaplot" not in found
+
+
+def test_a_band_led_by_someone_is_not_a_directing_credit() -> None:
+    found = people("Una orquesta de gatos (dirigida por Tito Lamas) anima la fiesta del barrio.")
+    assert "director" not in found["Tito Lamas"][0], found
+
+
+def test_a_rare_english_verb_left_after_a_name_is_cut() -> None:
+    found = people("Entonces el inspector Pablo Mena Stares a la puerta cerrada durante minutos.")
+    assert "Pablo Mena" in found and "Pablo Mena Stares" not in found, found
+
+
+def test_a_relative_with_its_own_name_is_the_character() -> None:
+    # MT for "Lucía's father Ramiro (Andrés Gil)": the actor plays Ramiro, and "Lucía Ramiro" is nobody.
+    found = people("El padre de Lucía Ramiro (Andrés Gil) es piloto y casi nunca está en casa.")
+    assert found["Andrés Gil"] == (["actor"], "Ramiro"), found
+    assert "Lucía Ramiro" not in found

@@ -73,7 +73,10 @@ ROLE_BEFORE: list[tuple[str, str]] = [
         "actor",
         r"actor|actriz|actores|actrices|protagonizad[oa]s? por|protagonista|estrella|coprotagonista|int[ée]rprete"
         r"|actuaci[óo]n de|interpretaci[óo]n de|interpretad[oa]s? por|elenco (?:formado por|con)"
-        r"|reparto (?:formado por|con)|starring|(?:reparto|elenco|protagonistas|estrellas|int[ée]rpretes)\s*:",
+        r"|reparto (?:formado por|con)|starring|(?:reparto|elenco|protagonistas|estrellas|int[ée]rpretes)\s*:"
+        # An IMDb "Starring:" heading, garbled by translation ("Storing:") or glued to the line before
+        # when line breaks were lost ("Nelson McCormickStoring:", "Just CausEstarring:").
+        r"|\w*(?:starring|storing)\s*:",
     ),
 ]
 ROLE_AFTER: list[tuple[str, str]] = [

@@ -96,6 +96,14 @@ class PersonFacts:
     character: str | None = None
 
 
+# "una banda de jazz (dirigida por X)": a band, choir or gang is led, not directed.
+_LED_GROUP = re.compile(
+    r"\b(?:banda|orquesta|coro|grupo|pandilla|equipo|ej[ée]rcito|tropa|escuadr[óo]n|expedici[óo]n|conjunto|secta)"
+    r"\b[^.()]{0,40}\(?\s*(?:dirigid[oa]s?|liderad[oa]s?|encabezad[oa]s?) por\s*$",
+    re.I,
+)
+
+
 def role_of(text: str, span: NameSpan) -> str | None:
     """The role the words around a mention give it, if any."""
     before = text[max(0, span.start - 60) : span.start]
@@ -103,11 +111,28 @@ def role_of(text: str, span: NameSpan) -> str | None:
     # In order of reliability: a cue right before the name, a verb after it, an apposition, a loose cue.
     for patterns, context in ((_BEFORE_TIGHT, before), (_AFTER, after), (_APPOSITION, after), (_BEFORE_LOOSE, before)):
         for role, pattern in patterns:
+            if role == "director" and _LED_GROUP.search(before):
+                continue
             if pattern.search(context) and not (len(span.tokens) == 1 and _BARE_COMO.match(after)):
                 return role
     if len(span.tokens) >= 2 and _BRACKETED_AFTER_WORDS.search(before) and text[span.end : span.end + 1] == ")":
         return "actor"
     return None
+
+
+# "el padre de Carol Robert (Ben Temple)" is MT for "Carol's father Robert (Ben Temple)": the actor plays
+# Robert. With a single name ("el marido de Grace (Loretta Young)") the brackets may belong to either, and
+# the name is kept.
+_RELATIVE_OF = re.compile(
+    r"\b(?:hij[oa]s?|padre|madre|herman[oa]s?|espos[oa]|marido|mujer|novi[oa]|amig[oa]s?|t[íi][oa]|abuel[oa]"
+    r"|prim[oa]|sobrin[oa]|compañer[oa]|jefe|jefa|secretari[oa]|ayudante|criad[oa]|mayordomo)"
+    r"(?:\s+[a-záéíóúñ]+){0,2}\s+de\s*$",
+    re.I,
+)
+
+
+def _relative_with_name(text: str, span: NameSpan) -> bool:
+    return len(span.tokens) == 2 and bool(_RELATIVE_OF.search(text[max(0, span.start - 40) : span.start]))
 
 
 def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
@@ -122,7 +147,10 @@ def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
             if j is not None and text[spans[j].end : spans[j].end + 1] == ")":
                 actor, character = _who_is_the_actor(span, spans[j], comma=inner.group(1) is not None)
                 title = inner.group(2) or ""
-                pairs[by_start[actor.start]] = title + character.text if character is spans[j] else character.text
+                named = title + character.text if character is spans[j] else character.text
+                if character is span and _relative_with_name(text, span):
+                    named = span.tokens[1]
+                pairs[by_start[actor.start]] = named
         # "Jean Servais en el papel de Tony Le Stéphanois", "Will Smith como Tim"
         glue = text[span.end : spans[i + 1].start] if i + 1 < len(spans) else ""
         if _CHARACTER_AFTER.match(glue) and (len(span.tokens) >= 2 or glue.strip() != "como"):
@@ -175,9 +203,13 @@ def collect_people(
             )
         )
         if i not in characters and (
-            fold(span.text) in character_names or (len(span.tokens) >= 2 and fold(span.tokens[0]) in character_names)
+            fold(span.text) in character_names
+            or (len(span.tokens) >= 2 and fold(span.tokens[0]) in character_names)
+            or (fold(span.tokens[-1]) in character_names and _relative_with_name(text, span))
         ):
-            continue  # the character, or the character's full name ("Vincenzo Buonovolonta" after "Vincenzo (…)")
+            # The character, its full name ("Vincenzo Buonovolonta" after "Vincenzo (…)"), or the
+            # relative's owner and name ("Carol Robert" when Robert is the character).
+            continue
         if not is_person:
             pending_single.append((i, span))
             continue
