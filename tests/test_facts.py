@@ -323,3 +323,16 @@ def test_a_relative_with_its_own_name_is_the_character() -> None:
     found = people("El padre de Lucía Ramiro (Andrés Gil) es piloto y casi nunca está en casa.")
     assert found["Andrés Gil"] == (["actor"], "Ramiro"), found
     assert "Lucía Ramiro" not in found
+
+
+def test_short_forms_and_reorderings_of_a_title_are_the_same_film() -> None:
+    found = titles(
+        'Me recordó a "Planes, viajes y amigos" (1987). Todo lo roba de "PVA", sin citar a "P V & A". '
+        'Luego "Látigo Diablo" sigue igual: "Diablo\'sLátigo" es lenta.'
+    )
+    assert set(found) == {"Planes, viajes y amigos", "Látigo Diablo"}, found
+    assert found["Planes, viajes y amigos"] == 1987
+
+
+def test_a_stray_closing_quote_is_not_part_of_the_title() -> None:
+    assert titles("Esta película roba mucho de 'Caen Sombras' (2003) y se nota.") == {"Caen Sombras": 2003}

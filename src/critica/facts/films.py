@@ -279,6 +279,8 @@ def extract_films(text: str, person_spans: Iterable[tuple[int, int]] = ()) -> li
         if start < taken_until:
             continue
         taken_until = end
+        if title[-1] in "'’" and sum(title.count(q) for q in "'’") % 2:
+            title, end = title[:-1], end - 1  # "Darkness Falls' (2003)": a stray closing quote
         original = None
         if " / " in title:  # "Letyat Zhuravli / Las grúas están volando": original first
             original, title = (part.strip() for part in title.split(" / ", 1))
@@ -301,7 +303,40 @@ def extract_films(text: str, person_spans: Iterable[tuple[int, int]] = ()) -> li
         film.mentions = max(film.mentions, len(re.findall(re.escape(film.title), text, re.I)))
         if film.year is None:
             film.year = _year_in_opening_clause(text, film.start)
-    return list(films.values())
+    return _merge_variants(list(films.values()))
+
+
+_MINOR_WORDS = frozenset("y e and & de del of the el la los las a an".split())
+
+
+def _content_words(title: str) -> list[str]:
+    # "Satanás'sWhip" → satanas, whip: a glued English possessive is split back into its words.
+    spaced = re.sub(r"['’]s(?=[A-Z])|['’]s\b", " ", title)
+    spaced = re.sub(r"(?<=[a-záéíóúñ])(?=[A-ZÁÉÍÓÚÑ])", " ", spaced)
+    return [w for w in re.findall(r"\w+", fold(spaced)) if w not in _MINOR_WORDS]
+
+
+def _same_film(variant: FilmFacts, film: FilmFacts) -> bool:
+    """A short form or a reordering of another title in the same review names that film."""
+    letters = "".join(ch for ch in fold(variant.title) if ch.isalnum())
+    words = _content_words(film.title)
+    # "PTA", "PT & A" for "Planos, trenes y automóviles"
+    initials = len(words) >= 2 and 2 <= len(letters) <= 6 and letters == "".join(w[0] for w in words)
+    # "Whip Satanás" and "Satanás'sWhip": word-for-word translation moved the words, not the title
+    reordered = len(words) >= 2 and sorted(_content_words(variant.title)) == sorted(words)
+    return initials or reordered
+
+
+def _merge_variants(films: list[FilmFacts]) -> list[FilmFacts]:
+    kept: list[FilmFacts] = []
+    for film in films:
+        owner = next((k for k in kept if _same_film(film, k) or _same_film(k, film)), None)
+        if owner is None:
+            kept.append(film)
+        else:
+            owner.mentions += film.mentions
+            owner.year = owner.year or film.year
+    return kept
 
 
 def _year_in_opening_clause(text: str, start: int) -> int | None:
