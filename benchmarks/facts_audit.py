@@ -1,9 +1,11 @@
-"""List the film titles critica extracts from reviews outside gold_dev, for a hand precision check.
+"""List the films or people critica extracts from reviews outside gold_dev, for a hand precision check.
 
     .venv/bin/python benchmarks/facts_audit.py [--reviews 150] [--seed 7]
+    .venv/bin/python benchmarks/facts_audit.py --people [--reviews 40] [--seed 11]
 
-Prints each title with the 35 characters before it. On 2026-11-24 (seed 7, 150 reviews) 66 of the
-105 titles were film or series titles when checked by hand (README, facts row).
+Prints each title (or person with roles and character) with the 35 characters before its first
+mention; `--people` also prints 60 characters after it, since role cues follow names too.
+Hand checks of these listings are reported in the README's facts row.
 """
 
 from __future__ import annotations
@@ -18,26 +20,43 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reviews", type=int, default=150)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    import critica
-
+def _unseen_reviews(count: int, seed: int) -> list[dict[str, str]]:
     gold = {json.loads(line)["id"] for line in (DATA / "gold" / "gold_dev.jsonl").read_text().splitlines()}
     with (DATA / "imdb_es" / "imdb_es_1700.csv").open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["id"] not in gold]
-    random.seed(args.seed)
+    random.seed(seed)
+    return random.sample(rows, count)
+
+
+def _line(text: str, start: int, end: int, label: str, after: int) -> str:
+    before = text[max(0, start - 35) : start].replace("\n", " ")
+    following = text[end : end + after].replace("\n", " ")
+    return f"{label:60s} …{before}[{text[start:end]}]{following}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviews", type=int, default=None, help="default: 150 for films, 40 for people")
+    parser.add_argument("--seed", type=int, default=None, help="default: 7 for films, 11 for people")
+    parser.add_argument("--people", action="store_true", help="list people with roles instead of films")
+    args = parser.parse_args()
+    count = args.reviews or (40 if args.people else 150)
+    seed = args.seed if args.seed is not None else (11 if args.people else 7)
+    import critica
+
     pipeline = critica.get_pipeline("fast")
-    found = []
-    for row in random.sample(rows, args.reviews):
-        text = row["review"]
-        for film in pipeline.analyze(text).facts.films:
-            found.append((film.title, text[max(0, film.start - 35) : film.start].replace("\n", " ")))
-    for i, (title, before) in enumerate(found, 1):
-        print(f"{i:4d}  {title!r:50s} …{before}")
-    print(f"{len(found)} titles from {args.reviews} reviews")
+    lines = []
+    for row in _unseen_reviews(count, seed):
+        text, facts = row["review"], pipeline.analyze(row["review"]).facts
+        if args.people:
+            for p in facts.people:
+                label = f"{row['id']} {p.name!r} {','.join(p.roles) or '-'} {p.character or ''}"
+                lines.append(_line(text, p.start, p.end, label, after=60))
+        else:
+            lines += [_line(text, f.start, f.end, repr(f.title), after=0) for f in facts.films]
+    for i, line in enumerate(lines, 1):
+        print(f"{i:4d}  {line}")
+    print(f"{len(lines)} {'people' if args.people else 'titles'} from {count} reviews")
 
 
 if __name__ == "__main__":

@@ -336,3 +336,24 @@ def test_short_forms_and_reorderings_of_a_title_are_the_same_film() -> None:
 
 def test_a_stray_closing_quote_is_not_part_of_the_title() -> None:
     assert titles("Esta película roba mucho de 'Caen Sombras' (2003) y se nota.") == {"Caen Sombras": 2003}
+
+
+def test_an_english_epithet_before_a_full_name_is_not_part_of_it() -> None:
+    found = people("La película es un homenaje al difunto Great Paco Martínez, protagonista de la saga.")
+    assert "Paco Martínez" in found and "Great Paco Martínez" not in found, found
+
+
+def test_someone_the_story_calls_by_name_is_a_character_but_a_named_actor_is_not() -> None:
+    found = people(
+        "Un reportero llamado Andrea Martelli llega al pueblo. Lo interpreta un actor de teatro llamado Toni Sala."
+    )
+    assert "Andrea Martelli" not in found and "Toni Sala" in found, found
+
+
+def test_as_a_director_after_a_name_is_a_directing_credit() -> None:
+    found = people("Es la película que dio a conocer a Iván Rey como director. Los actores están bien, y Rey también.")
+    assert found["Iván Rey"][0] == ["director"], found
+    found = people(
+        "Sigo intrigado con Haneke como un fabricante de cineastas. El personaje es frío. Michael Haneke no cede."
+    )
+    assert found["Michael Haneke"][0] == ["director"], found

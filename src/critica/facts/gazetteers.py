@@ -80,13 +80,19 @@ ROLE_BEFORE: list[tuple[str, str]] = [
     ),
 ]
 ROLE_AFTER: list[tuple[str, str]] = [
-    ("director", r"dirige|dirigi[óo]|ha dirigido|debuta como director"),
+    # "Reitman, conocido como director", "Haneke como un fabricante de cineastas" (MT for "filmmaker")
+    (
+        "director",
+        r"dirige|dirigi[óo]|ha dirigido|(?:\w+\s+)?como (?:un\s+)?(?:director|cineasta|realizador|fabricante de)\b",
+    ),
     ("writer", r"escribi[óo]|escribe|ha escrito"),
     (
         "actor",
         r"interpreta|interpret[óo]|encarna|encarn[óo]|da vida a|dio vida a|act[úu]a|actu[óo]|protagoniza"
         # "como Tim", "como el malvado Baddie"; never "como si"
-        r"|(?-i:como (?=[A-ZÁÉÍÓÚ]))|como (?:el|la|un|una) |en el papel de|hace de|juega a",
+        r"|(?-i:como (?=[A-ZÁÉÍÓÚ]))|en el papel de|hace de|juega a"
+        r"|como (?:el|la|un|una) (?!(?:director|directora|cineasta|realizador|fabricante|escritor|guionista|productor"
+        r"|compositor)\b)",
     ),
 ]
 
@@ -119,3 +125,6 @@ NOT_NAMES = frozenset(
     francia españa méxico italia alemania rusia china japón india américa europa áfrica asia unión soviética
     segunda primera guerra mundial gran nueva york los ángeles parís londres roma""".split()
 )
+
+# English epithets left before a full name by translation ("Great Chris Farley", "Young Pamelyn Ferdin").
+ENGLISH_EPITHETS = frozenset("great young old little late poor dear big legendary classic mighty".split())

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from critica.facts.gazetteers import NOT_NAMES
+from critica.facts.gazetteers import ENGLISH_EPITHETS, NOT_NAMES
 from critica.text.segment import starts_sentence
 
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ"
@@ -92,6 +92,8 @@ def trim(span: NameSpan, sentence_start: bool) -> NameSpan | None:
     ):
         tokens.pop(0)
         sentence_start = False
+    if len(tokens) >= 3 and tokens[0].group().lower() in ENGLISH_EPITHETS:
+        tokens.pop(0)  # "el difunto Great Chris Farley": an English epithet the translation left capitalised
     while tokens and tokens[-1].group().lower().strip(".'’") in _EDGE_WORDS:
         tokens.pop()
     if len(tokens) >= 3 and _english_verb(tokens[-1].group()):

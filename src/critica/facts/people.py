@@ -82,6 +82,12 @@ _CHARACTER_TITLES = frozenset(
     "lady lord sir dr dra capitan capitana detective inspector inspectora teniente sargento agente tia tio reina rey "
     "principe princesa conde condesa madame madre padre hermano hermana profesor profesora doctor doctora".split()
 )
+# "un reportero llamado Andrea Martelli" names a character; "un actor de teatro llamado Toni Servillo" does not.
+_NAMED_IN_STORY = re.compile(
+    r"^(?!.*\b(?:actor|actriz|director|directora|cineasta|m[úu]sico|escritor|escritora)\b)"
+    r".*\b(?:llamad[oa]s?|de nombre|apodad[oa]s?|conocid[oa]s? como)\s*$",
+    re.I,
+)
 # "las películas de Lorne Michaels": a full name that owns films is a person (its role stays unsaid).
 _FILMS_OF = re.compile(r"\bpel[íi]culas? (?:[\w]+ ){0,3}de\s*$", re.I)
 
@@ -215,6 +221,8 @@ def collect_people(
             continue
         if i not in roles and fold(span.tokens[0]).rstrip(".") in _CHARACTER_TITLES:
             continue  # "Lady Tremaine", "Capitán Nemo": a title without a credit names a character
+        if i not in roles and _NAMED_IN_STORY.search(text[max(0, span.start - 50) : span.start]):
+            continue  # "un gato callejero llamado Thomas O'Malley": the story names a character
         person = people.setdefault(fold(span.text), PersonFacts(span.text))
         person.mentions.append(span)
         if i in roles:
@@ -227,8 +235,9 @@ def collect_people(
         if _ALSO_ACTING.match(text[span.end : span.end + 40]):
             person.roles.add("actor")
     _merge_surnames(people, pending_single, text)
-    _acting_sentences(text, people)
-    return _merge_partial_names(list(people.values()))
+    merged = _merge_partial_names(list(people.values()))
+    _acting_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
+    return merged
 
 
 def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, NameSpan]], text: str) -> None:
@@ -243,9 +252,9 @@ def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, Nam
             owners[0].mentions.append(span)
 
 
-def _acting_sentences(text: str, people: dict[str, PersonFacts]) -> None:
+def _acting_sentences(text: str, people: list[PersonFacts]) -> None:
     """A role-less person named in or right after a sentence about acting is an actor."""
-    for person in people.values():
+    for person in people:
         if person.roles:
             continue
         ends = [m.end() for m in _SENTENCE_END.finditer(text)]
