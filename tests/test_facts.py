@@ -357,3 +357,24 @@ def test_as_a_director_after_a_name_is_a_directing_credit() -> None:
         "Sigo intrigado con Haneke como un fabricante de cineastas. El personaje es frío. Michael Haneke no cede."
     )
     assert found["Michael Haneke"][0] == ["director"], found
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "character"),
+    [
+        ("Nuria Gago es estupenda como Laura Burgos, y el resto cumple.", "Nuria Gago", "Laura Burgos"),
+        ("Su madre Dana es interpretada por Rosa Arquero con mucha ternura.", "Rosa Arquero", "Dana"),
+        ("La gata Sassy es doblada por Sara Campo, que también hace un buen trabajo.", "Sara Campo", "Sassy"),
+    ],
+)
+def test_an_actor_judged_in_a_part_and_passive_casting(text: str, actor: str, character: str) -> None:
+    found = people(text)
+    assert found[actor] == (["actor"], character), found
+    assert character not in found
+
+
+def test_a_relative_pronoun_between_a_name_and_its_credit() -> None:
+    found = people("Nos trataron con el llanto de Ramón Gil, quien interpretó a un pastor sin fe.")
+    assert found["Ramón Gil"][0] == ["actor"], found
+    found = people("Esta entrega cansa. Toshi Ikeda, quien dirigió la magnífica primera parte, no está.")
+    assert found["Toshi Ikeda"][0] == ["director"], found

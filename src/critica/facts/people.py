@@ -50,7 +50,10 @@ _APPOSITION = [
 ]
 # "Cenicienta como Drizella" compares two characters; "Will Smith como Tim" casts an actor: one word is not enough.
 _BARE_COMO = re.compile(r"^\s*,?\s*como [A-ZÁÉÍÓÚ]")
-_AFTER = [(role, re.compile(rf"^\s*,?\s*(?:también\s+)?(?:{cue})", re.I)) for role, cue in ROLE_AFTER]
+# "Rhett Giles, quien interpretó a un pastor": a relative pronoun may stand between the name and the verb.
+_AFTER = [
+    (role, re.compile(rf"^\s*,?\s*(?:(?:quien|que)\s+)?(?:también\s+)?(?:{cue})", re.I)) for role, cue in ROLE_AFTER
+]
 _LIST_GLUE = re.compile(r"^\s*(?:,|y|e|,\s*y)\s*$")
 _ACTING_WORDS = re.compile(
     r"\b(?:actor|actores|actriz|actrices|reparto|elenco|actuaci[óo]n|actuaciones"
@@ -69,6 +72,16 @@ _CHARACTER_AFTER = re.compile(
 )
 
 
+# "Kim Greist es buena como Laura Burford": an actor judged in a part.
+_PRAISED_AS = re.compile(
+    r"^\s+(?:es|fue|está|estuvo|era|resulta)\s+(?:(?:muy|tan|realmente|simplemente|igual de)\s+)?"
+    r"[a-záéíóúñ]+\s+como\s+(?:(?:el|la)\s+)?$",
+    re.I,
+)
+# "su madre Dana es interpretada por Rosanna Arquette", "Sassy es expresado por Sally Field": passive casting.
+_PLAYED_BY = re.compile(
+    r"^\s*,?\s+(?:es|fue|era|será)\s+(?:interpretad|encarnad|expresad|doblad|retratad)[oa]s?\s+por\s+$", re.I
+)
 # "Tatyana Samojlova (Veronika)", "David Duchovny, (Dr. Eugene Sands)": the honorific belongs to the character.
 _BRACKET_OPEN = re.compile(r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|Lord|Sir|Don|Doña)\.?\s+)?")
 
@@ -161,6 +174,10 @@ def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
         glue = text[span.end : spans[i + 1].start] if i + 1 < len(spans) else ""
         if _CHARACTER_AFTER.match(glue) and (len(span.tokens) >= 2 or glue.strip() != "como"):
             pairs.setdefault(i, spans[i + 1].text)  # a bare "como" needs a full name: "tan cruel con Ana como Eva"
+        elif _PRAISED_AS.match(glue) and len(span.tokens) >= 2:
+            pairs.setdefault(i, spans[i + 1].text)
+        elif _PLAYED_BY.match(glue):
+            pairs.setdefault(i + 1, span.text)
     return pairs
 
 
