@@ -378,3 +378,21 @@ def test_a_relative_pronoun_between_a_name_and_its_credit() -> None:
     assert found["Ramón Gil"][0] == ["actor"], found
     found = people("Esta entrega cansa. Toshi Ikeda, quien dirigió la magnífica primera parte, no está.")
     assert found["Toshi Ikeda"][0] == ["director"], found
+
+
+def test_a_character_with_its_actor_in_brackets_after_played_by() -> None:
+    found = people("La doctora Eva Cole (sorprendentemente interpretada por Fiona Sáez) le salva la vida.")
+    assert found["Fiona Sáez"] == (["actor"], "Eva Cole"), found
+    assert "Eva Cole" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Un gran guión por Ramiro Vidal es su punto fuerte.", "Ramiro Vidal", "writer"),
+        ("Boris Karloff juega un inventor de muñecas que aterroriza al pueblo.", "Boris Karloff", "actor"),
+        ("Aparece Casper Van Dien, retratando a un sargento sin gracia.", "Casper Van Dien", "actor"),
+    ],
+)
+def test_more_credit_phrasings_of_translated_reviews(text: str, name: str, role: str) -> None:
+    assert role in people(text)[name][0], people(text)

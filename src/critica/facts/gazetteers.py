@@ -61,7 +61,7 @@ ROLE_BEFORE: list[tuple[str, str]] = [
     ("producer", r"productor(?:a)?(?: ejecutivo| ejecutiva)?|producid[oa]s? por|producci[óo]n de"),
     (
         "writer",
-        r"guionista|escritor(?:a)?|guion(?:es)? de|gui[óo]n de|escrit[oa]s? por|novelista|dramaturgo"
+        r"guionista|escritor(?:a)?|gui[óo]n(?:es)? (?:\w+ )?(?:de|por)|escrit[oa]s? por|novelista|dramaturgo"
         r"|basad[oa] en (?:la|el) (?:novela|libro|obra) de",
     ),
     (
@@ -90,7 +90,7 @@ ROLE_AFTER: list[tuple[str, str]] = [
         "actor",
         r"interpreta|interpret[óo]|encarna|encarn[óo]|da vida a|dio vida a|act[úu]a|actu[óo]|protagoniza"
         # "como Tim", "como el malvado Baddie"; never "como si"
-        r"|(?-i:como (?=[A-ZÁÉÍÓÚ]))|en el papel de|hace de|juega a"
+        r"|(?-i:como (?=[A-ZÁÉÍÓÚ]))|en el papel de|hace de|juega (?:a|al|un|una)\b|retrat(?:a|ó|ando) a"
         r"|como (?:el|la|un|una) (?!(?:director|directora|cineasta|realizador|fabricante|escritor|guionista|productor"
         r"|compositor)\b)",
     ),

@@ -82,6 +82,10 @@ _PRAISED_AS = re.compile(
 _PLAYED_BY = re.compile(
     r"^\s*,?\s+(?:es|fue|era|será)\s+(?:interpretad|encarnad|expresad|doblad|retratad)[oa]s?\s+por\s+$", re.I
 )
+# "Capt. Frank Drebin (interpretado por Leslie Nielsen)", "Dr. Eileen Cole (sorprendentemente jugado por Fiona Shaw)"
+_BRACKETED_PLAYED_BY = re.compile(
+    r"^\s*\(\s*(?:\w+mente\s+)?(?:interpretad|encarnad|jugad|doblad|retratad)[oa]s?\s+por\s+(?:(?:el|la)\s+)?$", re.I
+)
 # "Tatyana Samojlova (Veronika)", "David Duchovny, (Dr. Eugene Sands)": the honorific belongs to the character.
 _BRACKET_OPEN = re.compile(r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|Lord|Sir|Don|Doña)\.?\s+)?")
 
@@ -176,7 +180,7 @@ def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
             pairs.setdefault(i, spans[i + 1].text)  # a bare "como" needs a full name: "tan cruel con Ana como Eva"
         elif _PRAISED_AS.match(glue) and len(span.tokens) >= 2:
             pairs.setdefault(i, spans[i + 1].text)
-        elif _PLAYED_BY.match(glue):
+        elif _PLAYED_BY.match(glue) or _BRACKETED_PLAYED_BY.match(glue):
             pairs.setdefault(i + 1, span.text)
     return pairs
 
