@@ -396,3 +396,11 @@ def test_a_character_with_its_actor_in_brackets_after_played_by() -> None:
 )
 def test_more_credit_phrasings_of_translated_reviews(text: str, name: str, role: str) -> None:
     assert role in people(text)[name][0], people(text)
+
+
+def test_english_words_left_around_a_name_are_trimmed_but_english_given_names_stay() -> None:
+    found = people("Luego aparece Haunt Miguel Roca, y después Tomás Gil Madcap, protagonista de la saga.")
+    assert "Miguel Roca" in found and "Haunt Miguel Roca" not in found, found
+    found = people("Will Smith interpreta a Tim, y el actor Powers Boothe está enorme.")
+    assert {"Will Smith", "Powers Boothe"} <= set(found), found
+    assert not people("Es una de esas cintas de Born French que nadie pidió, pura Beside Liana.")

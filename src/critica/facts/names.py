@@ -75,6 +75,22 @@ def _english_verb(token: str) -> bool:
     return (english >= 3.5 and spanish < 2.5) or (english >= 1.0 and spanish == 0.0)
 
 
+# The given names among the words that test flags (checked against ~100 English given names).
+_GIVEN_NAMES_THAT_ARE_ENGLISH_WORDS = frozenset({"will", "may"})
+
+
+def _english_word(token: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    # Names are used in Spanish text as often as in English ("Powers" 4.7 en / 2.9 es, "Greer" 3.2 / 2.6);
+    # English words that translation left untouched are not ("haunt" 3.5 / 1.3, "beside" 4.2 / 1.7).
+    word = token.lower().strip(".'’")
+    if word in _GIVEN_NAMES_THAT_ARE_ENGLISH_WORDS:
+        return False
+    english = zipf_frequency(word, "en")
+    return english >= 2.0 and english - zipf_frequency(word, "es") >= 1.9
+
+
 _EDGE_WORDS = frozenset("de del la le el los las y e o en con por para a al".split())
 
 
@@ -94,10 +110,12 @@ def trim(span: NameSpan, sentence_start: bool) -> NameSpan | None:
         sentence_start = False
     if len(tokens) >= 3 and tokens[0].group().lower() in ENGLISH_EPITHETS:
         tokens.pop(0)  # "el difunto Great Chris Farley": an English epithet the translation left capitalised
+    while len(tokens) >= 2 and _english_word(tokens[0].group()):
+        tokens.pop(0)  # "Haunt Michael Rooks", "Think Dragnet": English the translation left before a name
     while tokens and tokens[-1].group().lower().strip(".'’") in _EDGE_WORDS:
         tokens.pop()
-    if len(tokens) >= 3 and _english_verb(tokens[-1].group()):
-        tokens.pop()  # "Geoffrey Rush Wishes": the translation left an English verb after the name
+    if len(tokens) >= 3 and (_english_verb(tokens[-1].group()) or _english_word(tokens[-1].group())):
+        tokens.pop()  # "Geoffrey Rush Wishes", "Ray Milland Madcap": English left after the name
     if not tokens:
         return None
     a, b = tokens[0].start(), tokens[-1].end()
