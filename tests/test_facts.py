@@ -269,6 +269,12 @@ def test_title_patterns_of_translated_reviews(text: str, expected: dict[str, int
         'Lo mejor es el "NOOOOOO" final y el cartel de "Vete a la M***"',  # shouting, censoring
         'Le doy a esta película "2 (Floja)" y ya es mucho.',  # a rating
         'Usa las palabras "Salam" y "Habibi" sin traducirlas.',  # the second quote of a speech list
+        'Era una película de "Terror Navideño" sin gracia.',  # a kind of film
+        'No es el típico "Baño de Sangre" de serie B.',  # a kind of film
+        'Merece el "Mejor cortometraje animado" sin dudarlo.',  # an award category
+        'El cartel final pone "Nunca más lo haré." en letras rojas.',  # a sentence with its full stop
+        'Ella susurra en inglés. Traducción: "Vamos a hacerlo" y se apaga la luz.',  # a translation
+        "Dice que fue la ciudad desnuda de Jules Dassin (1948) la que lo inspiró.",  # a director, not a title
     ],
 )
 def test_quotes_that_are_not_film_titles(text: str) -> None:
@@ -404,3 +410,10 @@ def test_english_words_left_around_a_name_are_trimmed_but_english_given_names_st
     found = people("Will Smith interpreta a Tim, y el actor Powers Boothe está enorme.")
     assert {"Will Smith", "Powers Boothe"} <= set(found), found
     assert not people("Es una de esas cintas de Born French que nadie pidió, pura Beside Liana.")
+
+
+def test_a_title_keeps_its_offsets_inside_spaced_quotes_and_drops_the_sentence_full_stop() -> None:
+    text = 'Clásicos como " Torso ", y el final de un "Air Force 2."'
+    found = {f.title: (f.start, f.end) for f in facts(text).films}
+    assert text[slice(*found["Torso"])] == "Torso", found
+    assert "Air Force 2" in found, found

@@ -71,14 +71,20 @@ _OTHER_WORK_AFTER = re.compile(r"^[\"”»'’]?\s*\((?:el|la|los|las)\s+(?:c[ó
 # Quotes after words of saying are speech or a term, not a title ("gritando «…»", "usa las palabras «…»").
 _SPEECH_BEFORE = re.compile(
     r"\b(?:dic(?:e|en|iendo)|dijo|grit\w*|palabras?|frase|t[ée]rmino|llaman|repitiendo|mensaje|resumen|l[íi]nea"
-    r"|pregunt\w*|respond\w*|escribi[óo]|escrito|saludo|lema|eslogan)\s*:?\s*(?:la |el |las |los )?[\"“«'‘]?$",
+    r"|pregunt\w*|respond\w*|escribi[óo]|escrito|saludo|lema|eslogan|traducci[óo]n|significa)"
+    r"\s*:?\s*(?:la |el |las |los )?[\"“«'‘]?$",
     re.I,
 )
 _SCARE_AFTER = re.compile(r"^[\"”»'’]?\s*,\s*(?:por así decirlo|como (?:dicen|se dice|lo llaman))", re.I)
 # "en una manera «Har-Har»", "de forma «natural»": a quote that qualifies a manner is a scare quote.
 _MANNER_BEFORE = re.compile(r"\b(?:de|en|a) (?:una|la|esa) (?:manera|forma)\s*[\"“«'‘]$|\bde modo\s*[\"“«'‘]$", re.I)
-# "una película «Hay que ver»", "un film «de culto»": an indefinite film describes a kind, it names none.
-_INDEFINITE_FILM_BEFORE = re.compile(r"\bun[a]? (?:pel[íi]cula|film|filme|cinta)\s*[\"“«'‘]$", re.I)
+# "una película «Hay que ver»", "una película de «Horror de Navidad»", "el típico «Blood Bath»": a kind of
+# film, not one film.
+_INDEFINITE_FILM_BEFORE = re.compile(
+    r"(?:\bun[a]? (?:pel[íi]cula|film|filme|cinta)(?: de)?|\b(?:el|la|lo) t[íi]pic[oa]|\btipo de pel[íi]cula"
+    r"|\bclase de pel[íi]cula)\s*[\"“«'‘]$",
+    re.I,
+)
 _QUOTE_LIST_GLUE = re.compile(r"[\"”»'’]?\s*(?:,|y|e|o|u|,\s*y)\s*[\"“«'‘]?")
 _ORIGINAL = re.compile(r"^\s*\((?:t[íi]tulo )?original:?\s*([^)]{1,80})\)", re.I)
 _AWARD_WORDS = re.compile("|".join(p for forms, _ in AWARDS.values() for p in forms), re.I)
@@ -144,12 +150,20 @@ class _Quote:
     after: str
 
 
+def _stray_full_stop(title: str) -> bool:
+    return title.endswith(".") and not title.endswith("..") and title.split()[-1].lower()[:-1] not in _ABBREVIATIONS
+
+
 def _speech_shaped(quote: _Quote) -> bool:
     # "Sí. Pensé que jugué bien", "Papá, papá ...": a sentence break inside, or a trailing ellipsis.
     title = quote.title
     breaks = _SENTENCE_BREAK.finditer(title)
-    return title.endswith(("...", "…")) or any(
-        b.group(2) != "." or b.group(1).lower() not in _ABBREVIATIONS for b in breaks
+    # "Sí lo soy." is a sentence; "Air America 2." is a title with the sentence's full stop inside the quotes.
+    ends_sentence = _stray_full_stop(title) and any(word[0].islower() for word in title.split())
+    return (
+        ends_sentence
+        or title.endswith(("...", "…"))
+        or any(b.group(2) != "." or b.group(1).lower() not in _ABBREVIATIONS for b in breaks)
     )
 
 
@@ -167,6 +181,10 @@ def _rating(quote: _Quote) -> bool:
     return bool(re.match(r"\d{1,2}\s*(?:\(|/|de 10\b|sobre\b)", quote.title))
 
 
+def _award_category(quote: _Quote) -> bool:
+    return bool(re.match(r"mejor(?:es)?\s", quote.title, re.I))  # "Mejor cortometraje animado"
+
+
 # Why a quote is not a film title; the first test that holds names the reason.
 _QUOTE_VETOES: dict[str, Callable[[_Quote], bool]] = {
     "speech": lambda q: bool(_SPEECH_AFTER.match(q.after) or _SPEECH_BEFORE.search(q.before)),
@@ -176,6 +194,7 @@ _QUOTE_VETOES: dict[str, Callable[[_Quote], bool]] = {
     "speech shape": _speech_shaped,
     "not words": _not_words,
     "rating": _rating,
+    "award category": _award_category,
 }
 
 
@@ -242,8 +261,11 @@ def _quoted_candidates(text: str) -> list[tuple[str, int, int]]:
             if in_vetoed_list or quote_veto(title, before, after):
                 vetoed_until = m.end()
                 continue
+            if _stray_full_stop(title):
+                title = title[:-1]
             if _looks_like_title(title) or _lower_case_quote_is_title(text, m.start(), title):
-                found.append((title, m.start(1), m.start(1) + len(title)))
+                start = m.start(1) + len(m.group(1)) - len(m.group(1).lstrip())  # '" Nun Killer "'
+                found.append((title, start, start + len(title)))
     return found
 
 
@@ -256,8 +278,11 @@ def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[tup
                 continue
             if pattern is not _CUED and starts_sentence(text, start):
                 start, title = _drop_leading_words(start, title)
-            if pattern is _CUED and (start, start + len(title)) in person_spans and " " in title:
-                continue  # "la última versión de Al Pacino": spaCy's full-name person, not a title
+            if pattern is not _SEQUEL and (start, start + len(title)) in person_spans and " " in title:
+                # "la última versión de Al Pacino", "la ciudad desnuda de Jules Dassin (1948)": spaCy's
+                # full-name person owns the film, it is not its title
+                if pattern is _CUED or text[max(0, start - 3) : start] == "de ":
+                    continue
             # A year in brackets is evidence enough for a one-word title ("Tesis (1996)").
             if _looks_like_title(title, quoted=pattern is _WITH_YEAR):
                 found.append((title, start, start + len(title)))
