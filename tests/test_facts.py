@@ -417,3 +417,16 @@ def test_a_title_keeps_its_offsets_inside_spaced_quotes_and_drops_the_sentence_f
     found = {f.title: (f.start, f.end) for f in facts(text).films}
     assert text[slice(*found["Torso"])] == "Torso", found
     assert "Air Force 2" in found, found
+
+
+def test_one_ordinary_word_in_quotes_is_a_scare_quote_unless_something_vouches_for_it() -> None:
+    assert titles('Banda sonora pobre, actores sobreactuando, "Acción" a medias y el lado "Otro".') == {}
+    vouched = {
+        'Rodó la película "Lluvia" en Galicia.': "Lluvia",  # a cue
+        'Vi "Volver" (2006) dos veces.': "Volver",  # a year
+        '"Béisbol" es un documental largo, pero "Béisbol" engancha.': "Béisbol",  # a kind of work; quoted twice
+        'Salía en "Laura", "Crossfire" y otras.': "Laura",  # a list of titles
+        'Jennifer Aniston, del elenco de "Amigos", sale poco.': "Amigos",  # a cue
+    }
+    for text, title in vouched.items():
+        assert title in titles(text), (text, titles(text))

@@ -50,7 +50,8 @@ _APPOSITIVE = re.compile(
 # A lower-case quoted title needs a word that announces a title right before it ("una secuela llamada 'x'").
 _QUOTE_CUE = re.compile(
     r"(?:llamad[oa]s?|titulad[oa]s?|recuerda a|remake de|secuela de|precuela de|versi[óo]n de|adaptaci[óo]n de"
-    r"|alquil[ée]|alquilar|hecho|\bvi|\bver|vea|pel[íi]cula|cinta|film|serie|programa|episodio)"
+    r"|alquil[ée]|alquilar|hecho|\bvi|\bver|vea|pel[íi]cula|cinta|film|serie|programa|episodio"
+    r"|elenco de|reparto de|aparici[óo]n en|apareci[óo] en)"
     r"\s*(?:el|la|los|las|de)?\s*$",
     re.I,
 )
@@ -266,7 +267,45 @@ def _quoted_candidates(text: str) -> list[tuple[str, int, int]]:
             if _looks_like_title(title) or _lower_case_quote_is_title(text, m.start(), title):
                 start = m.start(1) + len(m.group(1)) - len(m.group(1).lstrip())  # '" Nun Killer "'
                 found.append((title, start, start + len(title)))
-    return found
+    return [f for f in found if not _lone_ordinary_word(text, f, found)]
+
+
+def _lone_ordinary_word(text: str, candidate: tuple[str, int, int], quoted: list[tuple[str, int, int]]) -> bool:
+    """'Hammy actuando, "Acción"', 'el lado "Otro"': one ordinary word in quotes is a scare quote.
+
+    It stays a title when something vouches for it: a cue before it ('la película «Lluvia»'), a year or
+    a kind of work after it ('"Baseball" es un documental'), a second quoting of it, or other quoted
+    titles listed beside it ('en "Laura", "Crossfire"').
+    """
+    title, start, end = candidate
+    if " " in title or not _ordinary_word(title):
+        return False
+    before, after = text[max(0, start - 31) : start - 1], text[end + 1 : end + 50]
+    if _QUOTE_CUE.search(before) or _YEAR_AFTER.match(after) or _KIND_OF_WORK_AFTER.match(after):
+        return False
+    if sum(t == title for t, _, _ in quoted) >= 2:
+        return False
+    listed = any(
+        other is not candidate and _QUOTE_LIST_GLUE.fullmatch(text[a:b].strip() or ",")
+        for other in quoted
+        for a, b in ((other[2], start), (end, other[1]))
+        if 0 <= b - a <= 6
+    )
+    return not listed
+
+
+_KIND_OF_WORK_AFTER = re.compile(
+    r"\s*(?:es|fue|era)\s+(?:un|una|el|la)\s+(?:\w+\s+)?(?:pel[íi]cula|documental|serie|programa|film|filme|cinta"
+    r"|comedia|drama|thriller|western|musical|cl[áa]sico)\b",
+    re.I,
+)
+
+
+def _ordinary_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    folded = word.lower()
+    return is_common_word(word) or zipf_frequency(folded, "es") >= 4.0 or zipf_frequency(folded, "en") >= 4.5
 
 
 def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[tuple[str, int, int]]:
