@@ -275,6 +275,9 @@ def test_title_patterns_of_translated_reviews(text: str, expected: dict[str, int
         'El cartel final pone "Nunca más lo haré." en letras rojas.',  # a sentence with its full stop
         'Ella susurra en inglés. Traducción: "Vamos a hacerlo" y se apaga la luz.',  # a translation
         "Dice que fue la ciudad desnuda de Jules Dassin (1948) la que lo inspiró.",  # a director, not a title
+        'Me encantó el capítulo en que llega el personaje "Vince Lobo".',  # a character
+        'Con Pawel Szajda como "Ricky Boy", el chico del grupo.',  # a character
+        'Owen llamó a Larry, "Primo Patty", y todos rieron.',  # a name someone is called
     ],
 )
 def test_quotes_that_are_not_film_titles(text: str) -> None:
@@ -430,3 +433,7 @@ def test_one_ordinary_word_in_quotes_is_a_scare_quote_unless_something_vouches_f
     }
     for text, title in vouched.items():
         assert title in titles(text), (text, titles(text))
+
+
+def test_a_name_something_is_given_in_the_text_is_a_title() -> None:
+    assert "Isla Laputa" in titles('En el Reino Unido se llamaba "Isla Laputa" y la vi de niño.')

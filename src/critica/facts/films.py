@@ -71,14 +71,21 @@ _OTHER_WORK_BEFORE = re.compile(
 _OTHER_WORK_AFTER = re.compile(r"^[\"”»'’]?\s*\((?:el|la|los|las)\s+(?:c[óo]mics?|novelas?|libros?)\b", re.I)
 # Quotes after words of saying are speech or a term, not a title ("gritando «…»", "usa las palabras «…»").
 _SPEECH_BEFORE = re.compile(
-    r"\b(?:dic(?:e|en|iendo)|dijo|grit\w*|palabras?|frase|t[ée]rmino|llaman|repitiendo|mensaje|resumen|l[íi]nea"
-    r"|pregunt\w*|respond\w*|escribi[óo]|escrito|saludo|lema|eslogan|traducci[óo]n|significa)"
-    r"\s*:?\s*(?:la |el |las |los )?[\"“«'‘]?$",
+    r"\b(?:dic(?:e|en|iendo)|dijo|grit\w*|palabras?|frase|t[ée]rmino|llaman|repitiendo|mensaje"
+    r"|resumen|l[íi]nea|pregunt\w*|respond\w*|escribi[óo]|escrito|saludo|lema|eslogan|traducci[óo]n|significa"
+    # "Owen llamó a Larry, «Cousin Patty»", "le llama una «caca torpe»" (but "se llama «Último caso»" is a title)
+    r"|llam(?:a|an|ó|aba|ando)\s+(?:a\s+\w+\s*,|una?))"
+    r"\s*:?\s*(?:(?:la|el|las|los)\s+)?[\"“«'‘]?$",
     re.I,
 )
 _SCARE_AFTER = re.compile(r"^[\"”»'’]?\s*,\s*(?:por así decirlo|como (?:dicen|se dice|lo llaman))", re.I)
 # "en una manera «Har-Har»", "de forma «natural»": a quote that qualifies a manner is a scare quote.
 _MANNER_BEFORE = re.compile(r"\b(?:de|en|a) (?:una|la|esa) (?:manera|forma)\s*[\"“«'‘]$|\bde modo\s*[\"“«'‘]$", re.I)
+# "su personaje «Sita»", "Pawel Szajda como «Ricky»": a character's name.
+_FULL_NAME = r"(?-i:[A-ZÁÉÍÓÚÑ][\w'’-]+\s+[A-ZÁÉÍÓÚÑ][\w'’-]+)"
+_CHARACTER_BEFORE = re.compile(
+    rf"(?:\b(?:personaje|car[áa]cter|apodo|apodad[oa]|nombre)|{_FULL_NAME} como)\s*[\"“«'‘]$", re.I
+)
 # "una película «Hay que ver»", "una película de «Horror de Navidad»", "el típico «Blood Bath»": a kind of
 # film, not one film.
 _INDEFINITE_FILM_BEFORE = re.compile(
@@ -195,6 +202,7 @@ _QUOTE_VETOES: dict[str, Callable[[_Quote], bool]] = {
     "speech shape": _speech_shaped,
     "not words": _not_words,
     "rating": _rating,
+    "character": lambda q: bool(_CHARACTER_BEFORE.search(q.before)),
     "award category": _award_category,
 }
 
