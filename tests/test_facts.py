@@ -276,6 +276,7 @@ def test_title_patterns_of_translated_reviews(text: str, expected: dict[str, int
         'Ella susurra en inglés. Traducción: "Vamos a hacerlo" y se apaga la luz.',  # a translation
         "Dice que fue la ciudad desnuda de Jules Dassin (1948) la que lo inspiró.",  # a director, not a title
         'Me encantó el capítulo en que llega el personaje "Vince Lobo".',  # a character
+        'Y no te deja pensando "Oh, ya he estado allí" al salir.',  # speech opening with an interjection
         'Con Pawel Szajda como "Ricky Boy", el chico del grupo.',  # a character
         'Owen llamó a Larry, "Primo Patty", y todos rieron.',  # a name someone is called
     ],

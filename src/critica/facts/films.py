@@ -179,6 +179,11 @@ _SENTENCE_BREAK = re.compile(r"(\w+)([.!?])\s+[A-ZÁÉÍÓÚÑ¿¡]")
 _ABBREVIATIONS = frozenset("dr dra mr mrs ms sr sra srta st jr vs no vol".split())  # "Dr. Jekyll" is one name
 
 
+def _interjection(quote: _Quote) -> bool:
+    # "Oh, he estado allí", "Vaya, otra vez": speech opens with an interjection and a comma.
+    return bool(re.match(r"(?:oh|ah|eh|uh|wow|hey|vaya|guau|bueno|hola|sí|no|ok)\s*[,!]", quote.title, re.I))
+
+
 def _not_words(quote: _Quote) -> bool:
     # "HAAAAARA - HAR", "Eres F ** Ked": shouting or censoring, never a title.
     return bool(re.search(r"(\w)\1{3}", quote.title, re.I)) or "*" in quote.title
@@ -200,6 +205,7 @@ _QUOTE_VETOES: dict[str, Callable[[_Quote], bool]] = {
     "other work": lambda q: bool(_OTHER_WORK_AFTER.match(q.after) or _OTHER_WORK_BEFORE.search(q.before)),
     "kind of film": lambda q: bool(_INDEFINITE_FILM_BEFORE.search(q.before)),
     "speech shape": _speech_shaped,
+    "interjection": _interjection,
     "not words": _not_words,
     "rating": _rating,
     "character": lambda q: bool(_CHARACTER_BEFORE.search(q.before)),
