@@ -438,3 +438,25 @@ def test_one_ordinary_word_in_quotes_is_a_scare_quote_unless_something_vouches_f
 
 def test_a_name_something_is_given_in_the_text_is_a_title() -> None:
     assert "Isla Laputa" in titles('En el Reino Unido se llamaba "Isla Laputa" y la vi de niño.')
+
+
+def reviewed(text: str) -> str | None:
+    return next((f.title for f in facts(text).films if f.reviewed), None)
+
+
+def test_the_reviewed_film_is_not_the_short_title_inside_a_longer_one() -> None:
+    text = (
+        'Acabo de saber que "Lagarto contra Cobra" y otra película llamada "Lagarto" son del mismo director. '
+        'En "Lagarto contra Cobra" el monstruo sale poco, ruge y muerde. '
+        '"Lagarto contra Cobra" es floja.'
+    )
+    assert reviewed(text) == "Lagarto contra Cobra"
+
+
+def test_a_verdict_and_the_opening_point_at_the_reviewed_film() -> None:
+    text = (
+        'Debo decir que "Gatos II: el regreso" es una de las peores películas que he visto. '
+        'Fue hecha a la vez que "Perros II" y "Ratones III", todas secuelas baratas. '
+        'Nada que ver con "Perros II", que al menos tenía gracia.'
+    )
+    assert reviewed(text) == "Gatos II: el regreso"

@@ -108,6 +108,7 @@ class FilmFacts:
     original_title: str | None = None
     year: int | None = None
     mentions: int = 1
+    first_mention: int = -1  # clean offset of the first time the text names it, quoted or not
 
 
 def _looks_like_title(candidate: str, quoted: bool = True) -> bool:
@@ -122,7 +123,11 @@ def _looks_like_title(candidate: str, quoted: bool = True) -> bool:
         return False  # quoted speech ("Bueno, tal vez será mejor"), not "Planos, trenes y automóviles"
     if not quoted and len(words) == 1 and is_common_word(words[0]):
         return False  # "la película Hay…": an unquoted ordinary word after a cue is not a title
-    # Long quotes of lower-case prose are dialogue, not titles.
+    # Long quotes of lower-case prose are dialogue, not titles; "Cinderella II: los sueños se hacen
+    # realidad" is a title with a subtitle.
+    main_title = candidate.split(":")[0]
+    if quoted and ":" in candidate and main_title != candidate and _looks_like_title(main_title, quoted=False):
+        return True
     return not (len(words) > 6 and sum(w[0].islower() for w in words) > len(words) / 2)
 
 
@@ -308,6 +313,12 @@ def _lone_ordinary_word(text: str, candidate: tuple[str, int, int], quoted: list
     return not listed
 
 
+# '"Cinderella II" es una de las peores películas': the reviewer's verdict on a film names the reviewed one.
+_VERDICT_AFTER = re.compile(
+    r"[\"”»'’]?\s*(?:es|fue|era)\s+(?:una|un|la|el)\s+(?:de\s+las?\s+)?(?:\w+\s+){0,2}"
+    r"(?:pel[íi]culas?|film|filmes|cintas?|comedias?|dramas?|documental(?:es)?|series?|thrillers?)\b",
+    re.I,
+)
 _KIND_OF_WORK_AFTER = re.compile(
     r"\s*(?:es|fue|era)\s+(?:un|una|el|la)\s+(?:\w+\s+)?(?:pel[íi]cula|documental|serie|programa|film|filme|cinta"
     r"|comedia|drama|thriller|western|musical|cl[áa]sico)\b",
@@ -378,7 +389,7 @@ def extract_films(text: str, person_spans: Iterable[tuple[int, int]] = ()) -> li
         else:
             films[key] = FilmFacts(title, start, end, original, year)
     for film in films.values():
-        film.mentions = max(film.mentions, len(re.findall(re.escape(film.title), text, re.I)))
+        _count_mentions(film, list(films.values()), text)
         if film.year is None:
             film.year = _year_in_opening_clause(text, film.start)
     return _merge_variants(list(films.values()))
@@ -413,6 +424,7 @@ def _merge_variants(films: list[FilmFacts]) -> list[FilmFacts]:
             kept.append(film)
         else:
             owner.mentions += film.mentions
+            owner.first_mention = min(owner.first_mention, film.first_mention)
             owner.year = owner.year or film.year
     return kept
 
@@ -424,12 +436,36 @@ def _year_in_opening_clause(text: str, start: int) -> int | None:
     return int(years[0]) if len(years) == 1 else None
 
 
+def _occurrences(title: str, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", text, re.I)]
+
+
+def _count_mentions(film: FilmFacts, films: list[FilmFacts], text: str) -> None:
+    """How often, and from where on, the review names the film.
+
+    An occurrence inside a longer title is that title's ("Komodo" in "Komodo vs. COBRA").
+    """
+    longer = [o for o in films if o is not film and fold(film.title) in fold(o.title) and o.title != film.title]
+    covered = [span for other in longer for span in _occurrences(other.title, text)]
+    own = [(a, b) for a, b in _occurrences(film.title, text) if not any(c <= a and b <= d for c, d in covered)]
+    film.mentions = max(len(own), film.mentions)  # film.mentions: the times a title pattern itself found it
+    film.first_mention = min([film.start] + [a for a, _ in own])
+
+
 def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
-    """The film the review is about: the most-mentioned, or the one named in the opening."""
+    """The film the review is about.
+
+    Each mention counts one; a mention in the opening one more, and a verdict on it ('"X" es una de
+    las peores películas') two more. One mention outside the opening is not enough: that film is as
+    likely a comparison.
+    """
     if not films:
         return None
-    best = max(films, key=lambda f: (f.mentions, -f.start))
-    if best.mentions >= 2:
-        return best
-    first = min(films, key=lambda f: f.start)
-    return first if first.start < max(300, len(text) // 5) else None
+    opening = max(300, len(text) // 5)
+
+    def score(film: FilmFacts) -> int:
+        verdict = any(_VERDICT_AFTER.match(text, end) for _, end in _occurrences(film.title, text))
+        return film.mentions + (film.first_mention < opening) + 2 * verdict
+
+    best = max(films, key=lambda f: (score(f), -f.first_mention))
+    return best if score(best) >= 2 else None
