@@ -126,8 +126,9 @@ def evaluate_facts_file(gold_path: Path, texts_path: Path | None) -> dict[str, S
 
 
 def score_facts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Score]:
-    """Score predicted `facts` against gold rows: people, roles, characters, films, years, awards."""
-    scores = {k: Score() for k in ("people", "people_with_roles", "characters", "films", "years", "awards")}
+    """Score predicted `facts` against gold rows: people, roles, characters, films, the reviewed film, years, awards."""
+    kinds = ("people", "people_with_roles", "characters", "films", "reviewed_film", "years", "awards")
+    scores = {k: Score() for k in kinds}
     for gold, facts in pairs:
         rid = gold["id"]
         people = match(
@@ -141,6 +142,14 @@ def score_facts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[
         _score_roles(facts["people"], gold["people"], people, scores["people_with_roles"], rid)
         _score_characters(facts["people"], gold["people"], people, scores["characters"], rid)
         match(facts["films"], gold["films"], same_title, scores["films"], lambda f: f["title"], rid)
+        match(
+            [f for f in facts["films"] if f.get("reviewed")],
+            [g for g in gold["films"] if g.get("reviewed")],
+            same_title,
+            scores["reviewed_film"],
+            lambda f: f["title"],
+            rid,
+        )
         gold_years = [g for g in gold["films"] if g.get("year")]
         pred_years = [p for p in facts["films"] if p.get("year")]
         match(

@@ -1,0 +1,76 @@
+"""Scoring extracted facts against a gold file: the matching rules and the command that prints them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from critica.evaluation.gold import score_facts
+
+GOLD = {
+    "id": "r1",
+    "films": [
+        {"title": "Las grúas están volando", "original_title": "Letyat Zhuravli", "year": 1957, "reviewed": True},
+        {"title": "La infancia de Iván", "original_title": None, "year": None, "reviewed": False},
+    ],
+    "people": [
+        {"name": "Mijaíl Kalatózov", "roles": ["director"], "character": None},
+        {"name": "Tatiana Samóilova", "roles": ["actor"], "character": "Verónika"},
+        {"name": "Alekséi Batálov", "roles": ["actor"], "character": "Borís"},
+    ],
+    "awards": [{"award": "Palma de Oro"}],
+}
+PREDICTED = {
+    "films": [
+        {"title": "Letyat Zhuravli", "original_title": None, "year": 1957, "reviewed": False},
+        {"title": "La infancia de Iván", "original_title": None, "year": None, "reviewed": True},
+        {"title": "Solaris", "original_title": None, "year": None, "reviewed": False},
+    ],
+    "people": [
+        {"name": "Kalatozov", "roles": ["director"], "character": None},  # surname alone, accents differ
+        {"name": "Tatiana Samoilova", "roles": ["actor"], "character": "Veronika"},
+        {"name": "Andréi Tarkovski", "roles": ["director"], "character": None},
+    ],
+    "awards": [{"award": "Palma de Oro"}],
+}
+
+
+def test_matching_is_accent_case_and_surname_tolerant_and_counts_every_kind() -> None:
+    scores = score_facts([(GOLD, PREDICTED)])
+    counts = {kind: (s.tp, s.fp, s.fn) for kind, s in scores.items()}
+    assert counts["people"] == (2, 1, 1)  # Batálov missed, Tarkovski invented
+    assert counts["people_with_roles"] == (2, 1, 1)
+    assert counts["characters"] == (1, 0, 1)
+    assert counts["films"] == (2, 1, 0)  # an original title matches the film
+    assert counts["reviewed_film"] == (0, 1, 1)  # the wrong film flagged as the reviewed one
+    assert counts["years"] == (1, 0, 0)
+    assert counts["awards"] == (1, 0, 0)
+    assert "r1: Alekséi Batálov" in scores["people"].misses
+    assert round(scores["people"].f1, 3) == 0.667
+
+
+def test_evaluate_facts_prints_the_table_and_the_misses(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    row = {
+        "id": "g1",
+        "review": "La película Niebla (1994), dirigida por Lucía Ferrer, ganó la Concha de Oro. "
+        "Protagonizada por Mario Ibáñez, con Rosa Vidal (Marta) en su mejor papel.",
+        "films": [{"title": "Niebla", "original_title": None, "year": 1994, "reviewed": True}],
+        "people": [
+            {"name": "Lucía Ferrer", "roles": ["director"], "character": None},
+            {"name": "Mario Ibáñez", "roles": ["actor"], "character": None},
+            {"name": "Rosa Vidal", "roles": ["actor"], "character": "Marta"},
+            {"name": "Pablo Sanz", "roles": ["writer"], "character": None},
+        ],
+        "awards": [{"award": "Concha de Oro"}],
+    }
+    gold.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "critica.cli", "evaluate", "--facts", str(gold)], capture_output=True, timeout=300
+    )
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr.decode()
+    assert "people_with_roles" in out and "reviewed_film" in out
+    assert "Pablo Sanz" in out  # the miss is listed
