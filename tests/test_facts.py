@@ -460,3 +460,12 @@ def test_a_verdict_and_the_opening_point_at_the_reviewed_film() -> None:
         'Nada que ver con "Perros II", que al menos tenía gracia.'
     )
     assert reviewed(text) == "Gatos II: el regreso"
+
+
+def test_each_prize_keeps_its_own_clause_for_nomination_and_year() -> None:
+    found = facts("Fue nominada a tres Golden Globes y ganó el BAFTA.").awards
+    assert [(a.award, a.nomination) for a in found] == [("Globo de Oro", True), ("BAFTA", False)]
+    found = facts("Se llevó el Oso de Oro en la Berlinale de 2010 y el León de Oro en Venecia.").awards
+    assert [(a.award, a.year) for a in found] == [("Oso de Oro", 2010), ("León de Oro", None)]
+    found = facts("Fue nominada al Óscar y al Globo de Oro en 1999.").awards
+    assert [(a.award, a.year, a.nomination) for a in found] == [("Óscar", 1999, True), ("Globo de Oro", 1999, True)]

@@ -17,7 +17,10 @@ _GENERIC_PRIZE = re.compile(
     r"\b(premios? (?:a (?:la )?|al |de (?:la )?|del )?mejor(?:es)? [a-záéíóúñ]+(?: [a-záéíóúñ]+)?)", re.I
 )
 _NOMINATION = re.compile(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a", re.I)
+_WIN = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa])\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:18|19|20)\d\d)(?!\d)")
+# "Fue nominada a tres Globos de Oro y ganó el BAFTA": clauses split a sentence's prizes apart.
+_CLAUSE_BREAK = re.compile(r"\s*;\s*|,?\s+(?:y|e|pero|mientras que|aunque)\s+", re.I)
 
 
 @dataclass
@@ -41,6 +44,34 @@ def _nearest_year(text: str, start: int, end: int, sentence: tuple[int, int]) ->
     return min(years)[1] if years else None
 
 
+def _clause(text: str, position: int, sentence: tuple[int, int]) -> tuple[int, int]:
+    start, end = sentence
+    for m in _CLAUSE_BREAK.finditer(text, *sentence):
+        if m.end() <= position:
+            start = m.end()
+        elif m.start() >= position:
+            end = m.start()
+            break
+    return start, end
+
+
+def _is_nomination(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> bool:
+    """Nominated in its own clause, or in the sentence unless its own clause says it was won."""
+    if _NOMINATION.search(text, *clause):
+        return True
+    return bool(_NOMINATION.search(text, *sentence)) and not _WIN.search(text, *clause)
+
+
+def _year_of(
+    text: str, match: re.Match[str], clause: tuple[int, int], sentence: tuple[int, int], alone: bool
+) -> int | None:
+    # A year in the prize's clause is its own; one elsewhere in the sentence is shared only when no
+    # other festival stands between ("el Oso de Oro en la Berlinale de 2010 y el León de Oro en Venecia").
+    return _nearest_year(text, match.start(), match.end(), clause) or (
+        _nearest_year(text, match.start(), match.end(), sentence) if alone else None
+    )
+
+
 def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMention]:
     """Prizes (with their festival) and festivals named in the text, one entry per prize mention."""
     found: list[AwardMention] = []
@@ -52,19 +83,23 @@ def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMen
             for m in _GENERIC_PRIZE.finditer(text, a, b)
             if not any(p[2].start() <= m.start() < p[2].end() for p in prizes)
         ]
-        nomination = bool(_NOMINATION.search(text, a, b))
+        prizes.sort(key=lambda prize: prize[2].start())
+        events = {event for _, event, _ in prizes if event} | {name for name, _ in festivals}
         used_festivals = set()
         for name, event, match in prizes:
+            clause = _clause(text, match.start(), (a, b))
             if event is None and festivals:
-                event = festivals[0][0]
+                event = min(festivals, key=lambda f: abs(f[1].start() - match.start()))[0]
+            if event is not None:
                 used_festivals.add(event)
-            elif event is not None:
-                used_festivals.add(event)
-            year = _nearest_year(text, match.start(), match.end(), (a, b))
+            year = _year_of(text, match, clause, (a, b), alone=len(events - {event}) == 0)
+            nomination = _is_nomination(text, clause, (a, b))
             found.append(AwardMention(name, event, year, match.start(), match.end(), nomination, (a, b)))
         for name, match in festivals:
             if name not in used_festivals:
                 used_festivals.add(name)
-                year = _nearest_year(text, match.start(), match.end(), (a, b))
+                clause = _clause(text, match.start(), (a, b))
+                year = _year_of(text, match, clause, (a, b), alone=len(events - {name}) == 0)
+                nomination = _is_nomination(text, clause, (a, b))
                 found.append(AwardMention(name, name, year, match.start(), match.end(), nomination, (a, b)))
     return found
