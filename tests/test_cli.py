@@ -163,3 +163,8 @@ def test_doctor_reports_models_and_encoder() -> None:
     flat = " ".join(out.split())  # rich wraps long lines
     assert "verified (sha256 matches training)" in flat and "upper 3 layers" in flat
     assert done.returncode == 0, out
+
+
+def test_python_dash_m_critica_is_the_same_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "critica", "--help"], capture_output=True, timeout=120)
+    assert done.returncode == 0 and b"evaluate" in done.stdout, done.stderr

@@ -1,0 +1,5 @@
+"""`python -m critica …` runs the same command line as `critica …`."""
+
+from critica.cli import main
+
+main()
