@@ -469,3 +469,15 @@ def test_each_prize_keeps_its_own_clause_for_nomination_and_year() -> None:
     assert [(a.award, a.year) for a in found] == [("Oso de Oro", 2010), ("León de Oro", None)]
     found = facts("Fue nominada al Óscar y al Globo de Oro en 1999.").awards
     assert [(a.award, a.year, a.nomination) for a in found] == [("Óscar", 1999, True), ("Globo de Oro", 1999, True)]
+
+
+def test_a_film_named_only_to_compare_is_not_the_reviewed_one() -> None:
+    text = (
+        "Una nave llega a un planeta lejano donde vive un sabio con su hija. El capitán sospecha del sabio, "
+        "la hija se enamora del capitán y un monstruo invisible ataca el campamento cada noche. La trama avanza "
+        "despacio, pero los decorados y la música electrónica la sostienen hasta el final, que sorprende. "
+        "Sus ideas serían luego copiadas por programas como Viaje Estelar, en episodios de Viaje Estelar "
+        'y hasta en la serie original de Viaje Estelar. "Gatos del espacio" es una película peor que esta.'
+    )
+    assert reviewed(text) is None, [(f.title, f.reviewed) for f in facts(text).films]
+    assert reviewed("Como premisa, esta versión de Bosque Oscuro funciona. Bosque Oscuro asusta.") == "Bosque Oscuro"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from critica.facts.gazetteers import AWARDS, FILM_REFERENCE_CUES, TITLE_CUES
 from critica.facts.names import fold, is_common_word
@@ -109,6 +109,7 @@ class FilmFacts:
     year: int | None = None
     mentions: int = 1
     first_mention: int = -1  # clean offset of the first time the text names it, quoted or not
+    occurrences: list[int] = field(default_factory=list)  # clean offsets of every time the text names it
 
 
 def _looks_like_title(candidate: str, quoted: bool = True) -> bool:
@@ -314,9 +315,17 @@ def _lone_ordinary_word(text: str, candidate: tuple[str, int, int], quoted: list
 
 
 # '"Cinderella II" es una de las peores películas': the reviewer's verdict on a film names the reviewed one.
+# …but not '"Spike" es una película mejor actuada que esta', a comparison.
 _VERDICT_AFTER = re.compile(
     r"[\"”»'’]?\s*(?:es|fue|era)\s+(?:una|un|la|el)\s+(?:de\s+las?\s+)?(?:\w+\s+){0,2}"
-    r"(?:pel[íi]culas?|film|filmes|cintas?|comedias?|dramas?|documental(?:es)?|series?|thrillers?)\b",
+    r"(?:pel[íi]culas?|film|filmes|cintas?|comedias?|dramas?|documental(?:es)?|series?|thrillers?)\b"
+    r"(?!\s+(?:\w+\s+)?(?:mejor|peor|más|menos)\b)",
+    re.I,
+)
+_COMPARED_BEFORE = re.compile(
+    r"(?:\bcomo|(?<!esta )\b(?:episodios|cap[íi]tulos|remake|secuela|precuela|versi[óo]n|original) de|\binspirad[oa] en"
+    r"|\brecuerda a|\bsimilar a|\bparecid[oa] a|\b(?:mejor|peor|más|menos) que|\bcomparad[oa] con"
+    r"|\bal estilo de|\ba la (?:altura|par) (?:de|con))\s*[\"“«'‘]?$",
     re.I,
 )
 _KIND_OF_WORK_AFTER = re.compile(
@@ -425,6 +434,7 @@ def _merge_variants(films: list[FilmFacts]) -> list[FilmFacts]:
         else:
             owner.mentions += film.mentions
             owner.first_mention = min(owner.first_mention, film.first_mention)
+            owner.occurrences = sorted({*owner.occurrences, *film.occurrences})
             owner.year = owner.year or film.year
     return kept
 
@@ -449,7 +459,8 @@ def _count_mentions(film: FilmFacts, films: list[FilmFacts], text: str) -> None:
     covered = [span for other in longer for span in _occurrences(other.title, text)]
     own = [(a, b) for a, b in _occurrences(film.title, text) if not any(c <= a and b <= d for c, d in covered)]
     film.mentions = max(len(own), film.mentions)  # film.mentions: the times a title pattern itself found it
-    film.first_mention = min([film.start] + [a for a, _ in own])
+    film.occurrences = sorted({film.start, *(a for a, _ in own)})
+    film.first_mention = film.occurrences[0]
 
 
 def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
@@ -464,8 +475,10 @@ def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
     opening = max(300, len(text) // 5)
 
     def score(film: FilmFacts) -> int:
+        # "programas como Star Trek", "mejor que «Spike»": a film named to compare does not count.
+        own = [at for at in film.occurrences if not _COMPARED_BEFORE.search(text, max(0, at - 30), at)]
         verdict = any(_VERDICT_AFTER.match(text, end) for _, end in _occurrences(film.title, text))
-        return film.mentions + (film.first_mention < opening) + 2 * verdict
+        return len(own) + bool(own and own[0] < opening) + 2 * verdict
 
     best = max(films, key=lambda f: (score(f), -f.first_mention))
     return best if score(best) >= 2 else None
