@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/facts_audit.py [--reviews 150] [--seed 7]
     .venv/bin/python benchmarks/facts_audit.py --people [--reviews 40] [--seed 11]
+    .venv/bin/python benchmarks/facts_audit.py --reviewed --reviews 50 --seed 101
 
 Prints each title (or person with roles and character) with the 35 characters before its first
 mention; `--people` also prints 60 characters after it, since role cues follow names too.
@@ -41,6 +42,9 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=None, help="default: 150 for films, 40 for people")
     parser.add_argument("--seed", type=int, default=None, help="default: 7 for films, 11 for people")
     parser.add_argument("--people", action="store_true", help="list people with roles instead of films")
+    parser.add_argument(
+        "--reviewed", action="store_true", help="per review: the film flagged as reviewed, the others, the opening"
+    )
     args = parser.parse_args()
     count = args.reviews or (40 if args.people else 150)
     seed = args.seed if args.seed is not None else (11 if args.people else 7)
@@ -50,7 +54,11 @@ def main() -> None:
     lines = []
     for row in _unseen_reviews(count, seed):
         text, facts = row["review"], pipeline.analyze(row["review"]).facts
-        if args.people:
+        if args.reviewed:
+            flagged = next((f.title for f in facts.films if f.reviewed), None)
+            others = [f.title for f in facts.films if not f.reviewed]
+            lines.append(f"{row['id']} reviewed={flagged!r} others={others} …{text[:160].replace(chr(10), ' ')}")
+        elif args.people:
             for p in facts.people:
                 label = f"{row['id']} {p.name!r} {','.join(p.roles) or '-'} {p.character or ''}"
                 lines.append(_line(text, p.start, p.end, label, after=60))
@@ -58,7 +66,8 @@ def main() -> None:
             lines += [_line(text, f.start, f.end, repr(f.title), after=0) for f in facts.films]
     for i, line in enumerate(lines, 1):
         print(f"{i:4d}  {line}")
-    print(f"{len(lines)} {'people' if args.people else 'titles'} from {count} reviews")
+    kind = "reviews" if args.reviewed else "people" if args.people else "titles"
+    print(f"{len(lines)} {kind} from {count} reviews")
 
 
 if __name__ == "__main__":
