@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from critica.facts.awards import extract_awards
-from critica.facts.films import FilmFacts, extract_films, reviewed_film
+from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
 from critica.facts.people import collect_people
+from critica.facts.reviewed import reviewed_film
 from critica.schema import Analysis, Award, Facts, Film, Person
 from critica.text import Document
 
