@@ -63,7 +63,9 @@ _INDEFINITE_FILM_BEFORE = re.compile(
     r"|\bclase de pel[íi]cula)\s*[\"“«'‘]$",
     re.I,
 )
+# What joins the quotes of one list: '"A", "B" y "C"'.
 _QUOTE_LIST_GLUE = re.compile(r"[\"”»'’]?\s*(?:,|y|e|o|u|,\s*y)\s*[\"“«'‘]?")
+# '"Baseball" es un documental': the text itself says the quoted word names a work.
 _KIND_OF_WORK_AFTER = re.compile(
     r"\s*(?:es|fue|era)\s+(?:un|una|el|la)\s+(?:\w+\s+)?(?:pel[íi]cula|documental|serie|programa|film|filme|cinta"
     r"|comedia|drama|thriller|western|musical|cl[áa]sico)\b",
@@ -81,6 +83,7 @@ class _Quote:
 
 
 def _stray_full_stop(title: str) -> bool:
+    # A quote ending in a full stop that is not an abbreviation's ("Dr.") took the sentence's stop inside.
     return title.endswith(".") and not title.endswith("..") and title.split()[-1].lower()[:-1] not in _ABBREVIATIONS
 
 
