@@ -63,6 +63,7 @@ def _very_frequent(token: re.Match) -> bool:
     return zipf_frequency(token.group().lower(), "es") >= 5.5
 
 
+@lru_cache(maxsize=65536)
 def _english_verb(token: str) -> bool:
     from wordfreq import zipf_frequency
 
@@ -79,6 +80,7 @@ def _english_verb(token: str) -> bool:
 _GIVEN_NAMES_THAT_ARE_ENGLISH_WORDS = frozenset({"will", "may"})
 
 
+@lru_cache(maxsize=65536)
 def _english_word(token: str) -> bool:
     from wordfreq import zipf_frequency
 

@@ -275,10 +275,10 @@ def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, Nam
 
 def _acting_sentences(text: str, people: list[PersonFacts]) -> None:
     """A role-less person named in or right after a sentence about acting is an actor."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for person in people:
         if person.roles:
             continue
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         for mention in person.mentions:
             before = [e for e in ends if e <= mention.start]
             start = before[-2] if len(before) >= 2 else 0  # the mention's sentence and the one before it
