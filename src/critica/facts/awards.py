@@ -17,7 +17,8 @@ _GENERIC_PRIZE = re.compile(
     r"\b(premios? (?:a (?:la )?|al |de (?:la )?|del )?mejor(?:es)? [a-záéíóúñ]+(?: [a-záéíóúñ]+)?)", re.I
 )
 _NOMINATION = re.compile(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a", re.I)
-_WIN = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa])\b", re.I)
+# Words of winning: they make a prize a win, not a nomination, and tie it to the one person in its sentence.
+WON = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa]|honrad[oa])\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:18|19|20)\d\d)(?!\d)")
 # "Fue nominada a tres Globos de Oro y ganó el BAFTA": clauses split a sentence's prizes apart.
 _CLAUSE_BREAK = re.compile(r"\s*;\s*|,?\s+(?:y|e|pero|mientras que|aunque)\s+", re.I)
@@ -59,7 +60,7 @@ def _is_nomination(text: str, clause: tuple[int, int], sentence: tuple[int, int]
     """Nominated in its own clause, or in the sentence unless its own clause says it was won."""
     if _NOMINATION.search(text, *clause):
         return True
-    return bool(_NOMINATION.search(text, *sentence)) and not _WIN.search(text, *clause)
+    return bool(_NOMINATION.search(text, *sentence)) and not WON.search(text, *clause)
 
 
 def _year_of(

@@ -57,7 +57,6 @@ class FilmFacts:
     original_title: str | None = None
     year: int | None = None
     mentions: int = 1
-    first_mention: int = -1  # clean offset of the first time the text names it, quoted or not
     occurrences: list[int] = field(default_factory=list)  # clean offsets of every time the text names it
 
 
@@ -213,7 +212,6 @@ def _merge_variants(films: list[FilmFacts]) -> list[FilmFacts]:
             kept.append(film)
         else:
             owner.mentions += film.mentions
-            owner.first_mention = min(owner.first_mention, film.first_mention)
             owner.occurrences = sorted({*owner.occurrences, *film.occurrences})
             owner.year = owner.year or film.year
     return kept
@@ -241,4 +239,3 @@ def _count_mentions(film: FilmFacts, films: list[FilmFacts], text: str) -> None:
     own = [(a, b) for a, b in occurrences(film.title, text) if not any(c <= a and b <= d for c, d in covered)]
     film.mentions = max(len(own), film.mentions)  # film.mentions: the times a title pattern itself found it
     film.occurrences = sorted({film.start, *(a for a, _ in own)})
-    film.first_mention = film.occurrences[0]

@@ -131,10 +131,11 @@ def role_of(text: str, span: NameSpan) -> str | None:
     """The role the words around a mention give it, if any."""
     before = text[max(0, span.start - 60) : span.start]
     after = text[span.end : span.end + 60]
+    led_group = bool(_LED_GROUP.search(before))
     # In order of reliability: a cue right before the name, a verb after it, an apposition, a loose cue.
     for patterns, context in ((_BEFORE_TIGHT, before), (_AFTER, after), (_APPOSITION, after), (_BEFORE_LOOSE, before)):
         for role, pattern in patterns:
-            if role == "director" and _LED_GROUP.search(before):
+            if role == "director" and led_group:
                 continue
             if pattern.search(context) and not (len(span.tokens) == 1 and _BARE_COMO.match(after)):
                 return role

@@ -39,5 +39,6 @@ def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
         verdict = any(_VERDICT_AFTER.match(text, end) for _, end in occurrences(film.title, text))
         return len(own) + bool(own and own[0] < opening) + 2 * verdict
 
-    best = max(films, key=lambda f: (score(f), -f.first_mention))
-    return best if score(best) >= 2 else None
+    scores = {id(film): score(film) for film in films}
+    best = max(films, key=lambda f: (scores[id(f)], -f.occurrences[0]))
+    return best if scores[id(best)] >= 2 else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from critica.facts.awards import extract_awards
+from critica.facts.awards import WON, extract_awards
 from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
 from critica.facts.people import collect_people
@@ -12,7 +12,7 @@ from critica.facts.reviewed import reviewed_film
 from critica.schema import Analysis, Award, Facts, Film, Person
 from critica.text import Document
 
-_WIN = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|premiad[oa]|honrad[oa]|nominad[oa])\b", re.I)
+_NOMINATED = re.compile(r"\bnominad[oa]\b", re.I)
 
 
 class FactsStage:
@@ -66,6 +66,7 @@ def _award(doc: Document, award, films: list[FilmFacts], reviewed: FilmFacts | N
         film = reviewed.title
     person = None
     in_sentence = [p for p in people if any(a <= m.start < b for m in p.mentions)]
-    if len(in_sentence) == 1 and _WIN.search(sentence) and not re.search(r"\bpel[íi]cula\b", sentence, re.I):
+    credited = WON.search(sentence) or _NOMINATED.search(sentence)
+    if len(in_sentence) == 1 and credited and not re.search(r"\bpel[íi]cula\b", sentence, re.I):
         person = in_sentence[0].name
     return Award(award.award, award.event, award.year, film, person, award.nomination)
