@@ -31,8 +31,7 @@ model-default:
 		--transfer $(DATA)/imdb_en/imdb_en_2798.csv --out $(MODELS)/polarity-default
 
 model-mt:
-	$(BIN)/critica train-mt --translated $(DATA)/imdb_es/imdb_es_1700.csv \
-		--native data/native_es_reviews.jsonl --out $(MODELS)/mt-detector
+	$(BIN)/critica train-mt --corpora $(DATA) --out $(MODELS)/mt-detector
 
 bench:
 	$(BIN)/python benchmarks/throughput.py

@@ -13,7 +13,12 @@ from critica.text import prepare
 
 from .conftest import ROOT, SHARED
 
-NATIVE = [json.loads(line)["review"] for line in (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines()]
+# The reviews marked "about" (American films) are held out: benchmarks/mt_detector.py reports them.
+NATIVE = [
+    r["review"]
+    for r in map(json.loads, (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines())
+    if "about" not in r
+]
 NATIVE += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.txt"))]
 
 
@@ -60,7 +65,7 @@ def test_more_damage_means_a_higher_score() -> None:
     clean = collect_signals(prepare(NATIVE[0]).text)
     damaged = collect_signals(prepare(NATIVE[0] + " La parcela.Estaba bien.Usted sabe, jaltonaba sin fin.").text)
     detector = bundled_detector()
-    assert detector.score(feature_vector(damaged)) > detector.score(feature_vector(clean))
+    assert detector.combine(0.0, feature_vector(damaged)) > detector.combine(0.0, feature_vector(clean))
 
 
 SEED = SHARED / "seed" / "000_9d32fff694860531.txt"

@@ -136,22 +136,39 @@ def train(
 
 @app.command("train-mt")
 def train_mt(
-    translated: Annotated[Path, typer.Option(help="Machine-translated reviews (csv/jsonl, column review).")],
-    native: Annotated[Path, typer.Option(help="Reviews written in Spanish (csv/jsonl, column review).")],
     out: Annotated[Path, typer.Option(help="Folder to write the detector into.")],
+    corpora: Annotated[
+        Path | None, typer.Option(help="The shared data folder: train the bundled recipe (see the MODEL_CARD).")
+    ] = None,
+    translated: Annotated[Path | None, typer.Option(help="Machine-translated reviews (csv/jsonl).")] = None,
+    native: Annotated[Path | None, typer.Option(help="Reviews written in Spanish (csv/jsonl, column review).")] = None,
 ) -> None:
     """Train the machine-translation detector behind quality.machine_translation."""
-    from critica.quality.model import train_detector
+    import numpy as np
+
+    from critica.quality.train import DetectorData, bundled_training_data, train_detector
+    from critica.text import prepare
 
     def texts(path: Path) -> list[str]:
-        return [r.text for r in read_reviews(path) if isinstance(r.text, str) and r.text.strip()]
+        return [prepare(r.text).text for r in read_reviews(path) if isinstance(r.text, str) and r.text.strip()]
 
     try:
-        detector = train_detector(texts(translated), texts(native))
-    except UnusableInput as exc:
+        if corpora is not None:
+            data = bundled_training_data(corpora)
+        elif translated is not None and native is not None:
+            mt, nat = texts(translated), texts(native)
+            n = len(mt) + len(nat)
+            data = DetectorData(
+                mt + nat, np.array([1] * len(mt) + [0] * len(nat)), np.ones(n),
+                [str(i) for i in range(n)], ["translated"] * len(mt) + ["native"] * len(nat),
+            )  # fmt: skip
+        else:
+            fail("give --corpora DIR, or both --translated FILE and --native FILE")
+        detector, _ = train_detector(data)
+    except (UnusableInput, FileNotFoundError) as exc:
         fail(str(exc))
     detector.save(out)
-    typer.echo(json.dumps({"weights": detector.weights, "bias": detector.bias, **detector.report}, indent=2))
+    typer.echo(json.dumps(detector.report, indent=2))
 
 
 @app.command()

@@ -1,0 +1,115 @@
+"""Is a word Spanish? A lexicon that forgives what people really write.
+
+Machine translation sometimes invents words ("inconfiadas" for "unflinching").
+People also write words no frequency list holds: rare but real ones
+("farera"), inflections of rare verbs ("laudió"), accents left off
+("pelicula"), typos ("peliula"). Only the first kind is damage, so a word
+counts as Spanish when any of these finds it:
+
+1. wordfreq's large Spanish list, compared without accents;
+2. the same list after undoing a regular inflection (gender, number, the
+   common verb endings → a lemma the list holds);
+3. one edit (a letter dropped, added, changed or two swapped) away from a
+   common Spanish word: a typo, not an invention.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from critica.text.fold import fold
+
+COMMON_ZIPF = 3.0  # typos are measured against words at least this common
+
+# Inflected ending → lemma endings to try (accent-folded). Written for critica.
+_INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("aron", ("ar",)),
+    ("ieron", ("er", "ir")),
+    ("aban", ("ar",)),
+    ("aba", ("ar",)),
+    ("abas", ("ar",)),
+    ("ando", ("ar",)),
+    ("iendo", ("er", "ir")),
+    ("ado", ("ar",)),
+    ("ada", ("ar",)),
+    ("ados", ("ar",)),
+    ("adas", ("ar",)),
+    ("ido", ("er", "ir")),
+    ("ida", ("er", "ir")),
+    ("idos", ("er", "ir")),
+    ("idas", ("er", "ir")),
+    ("io", ("er", "ir", "iar")),
+    ("o", ("ar", "o")),
+    ("an", ("ar",)),
+    ("en", ("er", "ir")),
+    ("amos", ("ar",)),
+    ("ara", ("ar",)),
+    ("iera", ("er", "ir")),
+    ("aria", ("ar",)),
+    ("eria", ("er",)),
+    ("iria", ("ir",)),
+    ("as", ("a", "o", "ar")),
+    ("os", ("o",)),
+    ("es", ("", "e")),
+    ("a", ("o", "ar")),
+    ("s", ("",)),
+    ("mente", ("", "o")),
+    ("isimo", ("o", "e", "")),
+    ("isima", ("o", "a", "e", "")),
+    ("ito", ("o", "")),
+    ("ita", ("a", "")),
+    ("illo", ("o", "")),
+    ("illa", ("a", "")),
+)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(every word of wordfreq's large Spanish list, the common ones), accent-folded."""
+    from wordfreq import get_frequency_dict
+
+    words = get_frequency_dict("es", wordlist="large")
+    floor = 10 ** (COMMON_ZIPF - 9)  # zipf = log10(frequency per billion words)
+    folded = frozenset(fold(w) for w in words)
+    common = frozenset(fold(w) for w, f in words.items() if f >= floor)
+    return folded, common
+
+
+@lru_cache(maxsize=1)
+def _delete_index() -> frozenset[str]:
+    """Every common word with one letter dropped: one-edit look-ups without scanning the list."""
+    _, common = _lexicon()
+    return frozenset(w[:i] + w[i + 1 :] for w in common if len(w) >= 4 for i in range(len(w)))
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit_from_common(word: str) -> bool:
+    _, common = _lexicon()
+    if any(d in common for d in _deletes(word)):  # a letter added
+        return True
+    index = _delete_index()
+    if word in index:  # a letter dropped
+        return True
+    # A letter changed or two letters swapped: both share a one-letter deletion with the word.
+    return any(d in index for d in _deletes(word))
+
+
+def _inflection_of_known(word: str) -> bool:
+    known, _ = _lexicon()
+    for ending, lemmas in _INFLECTIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            if any(stem + lemma in known for lemma in lemmas):
+                return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def is_spanish_word(word: str) -> bool:
+    """True when `word` is Spanish as people write it (see the module doc); case and accents ignored."""
+    folded = fold(word)
+    known, _ = _lexicon()
+    return folded in known or _inflection_of_known(folded) or _one_edit_from_common(folded)
