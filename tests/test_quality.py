@@ -77,3 +77,35 @@ def test_showcase_review() -> None:
     assert "I He visto" in [f.text for f in result.untranslated]
     assert any("Palm D'or" in note for note in result.notes)
     assert result.machine_translation > 0.5
+
+
+def test_skeleton_keeps_function_words_and_masks_content_and_accents() -> None:
+    from critica.quality.structure import skeleton
+
+    assert skeleton("Él dijo que «Titanic» era MÁS larga... 1997!!!") == [
+        "el", "W", "que", '"', "C", '"', "era", "mas", "W", ".", "N", "!",
+    ]  # fmt: skip
+
+
+def test_the_lexicon_forgives_rare_words_inflections_accents_and_typos_but_not_inventions() -> None:
+    from critica.quality.lexicon import is_spanish_word
+
+    assert all(is_spanish_word(w) for w in ("farera", "laudió", "pelicula", "tambien", "peliula", "coñazo"))
+    assert not any(is_spanish_word(w) for w in ("inconfiadas", "jaltonaba"))
+
+
+def test_the_structure_score_equals_the_trained_tfidf_model_and_weights_are_never_negative() -> None:
+    import numpy as np
+
+    from critica.quality.train import DetectorData, _vectorizer, fit_structure
+
+    translated = ["Esta es una película que realmente me gustó. Ella es muy buena en ella."] * 4
+    native = ["Me encantó la peli, la verdad, con un reparto de lujo y sin relleno."] * 4
+    texts = translated + native
+    data = DetectorData(texts, np.array([1] * 4 + [0] * 4), np.ones(8), [str(i) for i in range(8)], ["x"] * 8)
+    model = fit_structure(texts, data.y, data.balanced_weights(), 10.0)
+    assert (model.coef >= 0).all() and (model.coef > 0).any()
+    reference = _vectorizer().fit(texts)
+    x = reference.transform([translated[0]]).toarray()[0]
+    order = np.array([model.vocabulary[t] for t in reference.get_feature_names_out()])
+    assert model.logit(translated[0]) == pytest.approx(float(x @ model.coef[order] + model.intercept), abs=1e-9)

@@ -21,45 +21,15 @@ from critica.text.fold import fold
 
 COMMON_ZIPF = 3.0  # typos are measured against words at least this common
 
-# Inflected ending → lemma endings to try (accent-folded). Written for critica.
-_INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("aron", ("ar",)),
-    ("ieron", ("er", "ir")),
-    ("aban", ("ar",)),
-    ("aba", ("ar",)),
-    ("abas", ("ar",)),
-    ("ando", ("ar",)),
-    ("iendo", ("er", "ir")),
-    ("ado", ("ar",)),
-    ("ada", ("ar",)),
-    ("ados", ("ar",)),
-    ("adas", ("ar",)),
-    ("ido", ("er", "ir")),
-    ("ida", ("er", "ir")),
-    ("idos", ("er", "ir")),
-    ("idas", ("er", "ir")),
-    ("io", ("er", "ir", "iar")),
-    ("o", ("ar", "o")),
-    ("an", ("ar",)),
-    ("en", ("er", "ir")),
-    ("amos", ("ar",)),
-    ("ara", ("ar",)),
-    ("iera", ("er", "ir")),
-    ("aria", ("ar",)),
-    ("eria", ("er",)),
-    ("iria", ("ir",)),
-    ("as", ("a", "o", "ar")),
-    ("os", ("o",)),
-    ("es", ("", "e")),
-    ("a", ("o", "ar")),
-    ("s", ("",)),
-    ("mente", ("", "o")),
-    ("isimo", ("o", "e", "")),
-    ("isima", ("o", "a", "e", "")),
-    ("ito", ("o", "")),
-    ("ita", ("a", "")),
-    ("illo", ("o", "")),
-    ("illa", ("a", "")),
+# Inflected ending → the lemma endings to try, accent-folded ("" = the bare stem). Written for critica.
+_INFLECTION_TABLE = """
+aron:ar ieron:er,ir aban:ar aba:ar abas:ar ando:ar iendo:er,ir ado:ar ada:ar ados:ar adas:ar
+ido:er,ir ida:er,ir idos:er,ir idas:er,ir io:er,ir,iar o:ar,o an:ar en:er,ir amos:ar ara:ar iera:er,ir
+aria:ar eria:er iria:ir as:a,o,ar os:o es:,e a:o,ar s: mente:,o isimo:o,e, isima:o,a,e, ito:o, ita:a,
+illo:o, illa:a,
+"""
+_INFLECTIONS = tuple(
+    (ending, tuple(lemmas.split(","))) for ending, lemmas in (entry.split(":") for entry in _INFLECTION_TABLE.split())
 )
 
 
@@ -88,13 +58,11 @@ def _deletes(word: str) -> set[str]:
 
 def _one_edit_from_common(word: str) -> bool:
     _, common = _lexicon()
-    if any(d in common for d in _deletes(word)):  # a letter added
-        return True
+    deletes = _deletes(word)
     index = _delete_index()
-    if word in index:  # a letter dropped
-        return True
-    # A letter changed or two letters swapped: both share a one-letter deletion with the word.
-    return any(d in index for d in _deletes(word))
+    # A letter added (a deletion is a common word), dropped (the word is a common word's deletion), or
+    # changed or two letters swapped (both share a one-letter deletion with the word).
+    return bool(deletes & common) or word in index or bool(deletes & index)
 
 
 def _inflection_of_known(word: str) -> bool:

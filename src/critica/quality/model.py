@@ -10,12 +10,14 @@ Two kinds of evidence, combined by a calibrated logistic model:
   register than the native training reviews (a critic's prose, news, a
   blog) therefore cannot look translated merely for lacking the training
   reviews' habits; it needs translation's own marks.
-- damage: English left in place, calques and English award names, garbled
-  words, per 100 words (`signals`).
+- damage: English left in place, calques and English award names, per 100
+  words (`signals`).
 
 The combiner is fitted on out-of-fold structure scores with balanced class
 weights, so `machine_translation` reads as P(machine-translated) for a
-collection with as many native as translated reviews. Stored as JSON.
+collection with as many native as translated reviews. Stored as JSON:
+`model.json` (weights, report; readable) and `structure.json` (the n-gram
+terms, idf and weights, compact).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from critica.text import Document
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "mt-detector"
 FORMAT_VERSION = 2
+STRUCTURE_FILE = "structure.json"
 
 
 def structure_terms(text: str) -> list[str]:
@@ -86,7 +89,7 @@ class MTDetector:
         return self.combine(self.structure.logit(text), damage)
 
     def save(self, folder: Path) -> None:
-        """Write model.json (deterministic for the same weights)."""
+        """Write model.json and structure.json (deterministic for the same weights)."""
         folder.mkdir(parents=True, exist_ok=True)
         terms = sorted(self.structure.vocabulary, key=self.structure.vocabulary.__getitem__)
         data = {
@@ -94,29 +97,30 @@ class MTDetector:
             "damage_features": list(FEATURE_NAMES),
             "damage_weights": self.damage_weights,
             "structure_weight": self.structure_weight,
+            "structure_intercept": self.structure.intercept,
             "bias": self.bias,
             "report": self.report,
-            "structure": {
-                "intercept": self.structure.intercept,
-                "terms": terms,
-                "idf": [round(float(v), 6) for v in self.structure.idf],
-                "coef": [round(float(v), 6) for v in self.structure.coef],
-            },
         }
-        (folder / "model.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        structure = {
+            "terms": terms,
+            "idf": [round(float(v), 6) for v in self.structure.idf],
+            "coef": [round(float(v), 6) for v in self.structure.coef],
+        }
+        (folder / "model.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / STRUCTURE_FILE).write_text(json.dumps(structure, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> MTDetector:
-        """Read model.json; a file from another critica version raises ValueError with advice."""
+        """Read the folder; a detector from another critica version raises ValueError with advice."""
         data = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         if data.get("format_version") != FORMAT_VERSION or data.get("damage_features") != list(FEATURE_NAMES):
             raise ValueError(f"{folder}: detector from another critica version; retrain with `make model-mt`")
-        s = data["structure"]
+        s = json.loads((folder / STRUCTURE_FILE).read_text(encoding="utf-8"))
         structure = StructureModel(
             {t: i for i, t in enumerate(s["terms"])},
             np.array(s["idf"], dtype=np.float64),
             np.array(s["coef"], dtype=np.float64),
-            float(s["intercept"]),
+            float(data["structure_intercept"]),
         )
         return cls(
             structure,
