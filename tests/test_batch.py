@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, SHARED_DATA, needs_shared_data
 
 NATIVE = [json.loads(line)["review"] for line in (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines()]
 NATIVE += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
@@ -199,3 +199,58 @@ def test_parquet_crash_and_resume(tmp_path: Path) -> None:
     summary = run_batch(config)
     assert summary.read == 50 == summary.analysed + summary.errors
     assert pq.read_table(out).column("id").to_pylist() == ids
+
+
+def test_store_of_native_reviews_reports_a_low_machine_translated_share(tmp_path: Path) -> None:
+    """Issue 14: reviews people wrote in Spanish must not make the per-film report say "translated"."""
+    from critica.store.database import ReviewStore
+
+    native = [json.loads(line) for line in (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines()]
+    source = tmp_path / "native.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review", "film"])
+        for i, row in enumerate(native):
+            writer.writerow([row["id"], row["review"], f"Película {i % 4}"])
+    db = tmp_path / "native.duckdb"
+    done = batch(str(source), "-o", str(tmp_path / "out.jsonl"), "--fast", "--film-col", "film", "--store", str(db))
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+    store = ReviewStore(db, read_only=True)
+    films = store.films()
+    store.close()
+    assert sum(f["reviews"] for f in films) == len(native)
+    flagged = sum(round(f["machine_translated_share"] * f["reviews"]) for f in films)
+    assert flagged <= 2, films  # 24 native reviews: the detector flags one of the ten about American films
+    big = [f for f in films if f["reviews"] >= 4]
+    assert big and all(f["machine_translated_share"] <= 0.25 for f in big)
+
+
+@needs_shared_data()
+def test_store_tells_a_translated_film_from_native_ones(tmp_path: Path) -> None:
+    """The same path on the corpora's held-out parts: IMDB-es rows are filed as translated, MuchoCine's are not."""
+    from critica import corpora
+    from critica.store.database import ReviewStore
+
+    translated = [r for r in corpora.imdb_es(SHARED_DATA) if r.test][:20]
+    native = [r for r in corpora.muchocine(SHARED_DATA) if r.test][:40]
+    source = tmp_path / "mixed.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review", "film"])
+        for r in translated:
+            writer.writerow([r.id, r.text, "Traducidas"])
+        for r in native:
+            writer.writerow([r.id, r.text, "Nativas"])
+    db = tmp_path / "mixed.duckdb"
+    done = batch(str(source), "-o", str(tmp_path / "o.jsonl"), "--fast", "--film-col", "film", "--store", str(db))
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    store = ReviewStore(db, read_only=True)
+    # Grouped by corpus (ids es… / mc…): the text's own reviewed film may override the film column (issue 15).
+    rows = store.db.execute(
+        "SELECT id LIKE 'es%' AS translated, avg(CASE WHEN machine_translation > 0.5 THEN 1.0 ELSE 0.0 END)"
+        " FROM reviews GROUP BY 1"
+    ).fetchall()
+    store.close()
+    share = dict(rows)
+    assert share[True] >= 0.75 and share[False] <= 0.10, share

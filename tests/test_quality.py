@@ -87,6 +87,17 @@ def test_skeleton_keeps_function_words_and_masks_content_and_accents() -> None:
     ]  # fmt: skip
 
 
+def test_structure_terms_are_the_skeleton_ngrams_that_hold_a_function_word() -> None:
+    from collections import Counter
+
+    from critica.quality.structure import FUNCTION_WORDS, skeleton_ngrams, structure_terms
+
+    text = SEED.read_text(encoding="utf-8")
+    slow = [g for g in skeleton_ngrams(text) if any(part in FUNCTION_WORDS for part in g.split(" "))]
+    assert Counter(structure_terms(text)) == Counter(slow) and len(slow) > 100
+    assert structure_terms("Titanic, 1997.") == []  # no function word, nothing to read
+
+
 def test_the_lexicon_forgives_rare_words_inflections_accents_and_typos_but_not_inventions() -> None:
     from critica.quality.lexicon import is_spanish_word
 

@@ -33,18 +33,13 @@ from typing import Any
 import numpy as np
 
 from critica.quality.signals import FEATURE_NAMES, collect_signals, feature_vector
-from critica.quality.structure import FUNCTION_WORDS, skeleton_ngrams
+from critica.quality.structure import structure_terms
 from critica.schema import Analysis, Fragment, Quality
 from critica.text import Document
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "mt-detector"
 FORMAT_VERSION = 2
 STRUCTURE_FILE = "structure.json"
-
-
-def structure_terms(text: str) -> list[str]:
-    """The skeleton n-grams the structure model reads: those holding at least one function word."""
-    return [g for g in skeleton_ngrams(text) if any(part in FUNCTION_WORDS for part in g.split(" "))]
 
 
 @dataclass

@@ -16,6 +16,7 @@ than of translation, and the detector must not learn it as "native".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 from critica.text.fold import fold
@@ -44,6 +45,8 @@ FUNCTION_WORDS = frozenset(
     """.split()
 )
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.,;:!?¡¿«»\"“”()\-–—…]")
+# Folding is the skeleton's hottest call and reviews repeat their words: cache it.
+_fold = lru_cache(maxsize=65536)(fold)
 _PUNCT_MAP = {"“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-", "…": "."}
 
 
@@ -62,7 +65,7 @@ def skeleton(text: str) -> list[str]:
                 out.append(mark)
             sentence_start = mark in ".!?"
         else:
-            folded = fold(token)
+            folded = _fold(token)
             if folded in FUNCTION_WORDS:
                 out.append(folded)
             elif token[0].isupper() and not sentence_start:
@@ -74,9 +77,25 @@ def skeleton(text: str) -> list[str]:
 
 
 def skeleton_ngrams(text: str) -> list[str]:
-    """Skeleton uni-, bi- and trigrams: the analyser of the structure model."""
+    """Skeleton uni-, bi- and trigrams."""
     tokens = skeleton(text)
     grams = list(tokens)
     grams += [f"{a} {b}" for a, b in pairwise(tokens)]
     grams += [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)]
+    return grams
+
+
+def structure_terms(text: str) -> list[str]:
+    """The skeleton n-grams holding at least one function word: the analyser of the structure model.
+
+    Same terms as filtering `skeleton_ngrams`, built without splitting every n-gram again.
+    """
+    tokens = skeleton(text)
+    keep = [t in FUNCTION_WORDS for t in tokens]
+    n = len(tokens)
+    grams = [t for t, k in zip(tokens, keep, strict=True) if k]
+    grams += [f"{tokens[i]} {tokens[i + 1]}" for i in range(n - 1) if keep[i] or keep[i + 1]]
+    grams += [
+        f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}" for i in range(n - 2) if keep[i] or keep[i + 1] or keep[i + 2]
+    ]
     return grams

@@ -19,8 +19,9 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from critica.quality.model import MTDetector, StructureModel, structure_terms
+from critica.quality.model import MTDetector, StructureModel
 from critica.quality.signals import FEATURE_NAMES, collect_signals, feature_vector
+from critica.quality.structure import structure_terms
 
 STRUCTURE_CS = (10.0, 30.0, 100.0)
 MIN_DF = 3
