@@ -134,6 +134,10 @@ def test_parquet_output_store_and_report(tmp_path: Path) -> None:
     for film in films:
         low, high = film["positive_ci95"]
         assert low <= film["positive_share"] <= high
+        assert 1.0 <= film["mean_rating"] <= 5.0
+        if film["reviews"] >= 2:
+            low, high = film["rating_ci95"]
+            assert 1.0 <= low <= film["mean_rating"] <= high <= 5.0
     one = store.film(films[0]["film"].upper())
     assert one is not None and (one["strongest_positive"] or one["strongest_negative"])
     store.close()

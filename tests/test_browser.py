@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -88,6 +89,8 @@ def test_paste_analyse_and_read_the_result(page) -> None:
     verdict = page.locator("#veredicto")
     verdict.wait_for(state="visible", timeout=60_000)
     assert "POSITIVA" in verdict.inner_text() and "probabilidad" in verdict.inner_text()
+    stars = re.search(r"valoración (\d\.\d) de 5 estrellas", verdict.inner_text())
+    assert stars and 3.0 < float(stars.group(1)) <= 5.0
 
     pieces = page.locator("#texto-anotado span")
     assert "".join(pieces.all_inner_texts()) == REVIEW  # the whole review, unchanged
@@ -123,5 +126,6 @@ def test_films_view(page) -> None:
     report = page.locator("#informe-pelicula")
     report.get_by_role("heading", name="Noche de plomo").wait_for(timeout=30_000)
     assert "0 % positivas" in report.inner_text()
+    assert re.search(r"valoración media \d\.\d de 5", report.inner_text())
     assert report.locator(".barra").count() >= 2
     page.screenshot(path=str(ARTIFACTS / "peliculas.png"), full_page=True)

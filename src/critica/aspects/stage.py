@@ -184,6 +184,7 @@ class AspectStage:
     """Fills `aspects`; reads the polarity model's n-gram weights for clause scores."""
 
     name = "aspects"
+    languages = ("es",)
 
     def __init__(self, model: PolarityModel | None = None) -> None:
         self.model = model

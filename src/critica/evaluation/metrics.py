@@ -73,3 +73,40 @@ def reliability_table(y: np.ndarray, proba: np.ndarray, bins: int = ECE_BINS) ->
 def confusion(y: np.ndarray, proba: np.ndarray) -> np.ndarray:
     """2×2 confusion matrix, rows true (neg, pos), columns predicted."""
     return confusion_matrix(np.asarray(y, dtype=int), (np.asarray(proba) >= 0.5).astype(int), labels=[0, 1])
+
+
+@dataclass(frozen=True)
+class RatingMetrics:
+    """Quality of estimated 1–5 ratings against the reviewers' stars."""
+
+    n: int
+    mae: float
+    exact: float  # rounded estimate equals the stars
+    within_one: float
+    spearman: float
+
+    def to_dict(self) -> dict[str, float]:
+        """Plain dict, rounded for reports."""
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def rounded_stars(rating: np.ndarray) -> np.ndarray:
+    """The nearest whole star, 1–5."""
+    return np.clip(np.rint(np.asarray(rating, dtype=float)), 1, 5).astype(int)
+
+
+def rating_metrics(stars: np.ndarray, rating: np.ndarray) -> RatingMetrics:
+    """MAE, exact and within-one accuracy of the rounded rating, and Spearman's rho."""
+    from scipy.stats import spearmanr
+
+    stars = np.asarray(stars, dtype=int)
+    rating = np.asarray(rating, dtype=float)
+    rounded = rounded_stars(rating)
+    rho = spearmanr(stars, rating).statistic if len(np.unique(stars)) > 1 else float("nan")
+    return RatingMetrics(
+        n=len(stars),
+        mae=float(np.abs(rating - stars).mean()),
+        exact=float((rounded == stars).mean()),
+        within_one=float((np.abs(rounded - stars) <= 1).mean()),
+        spearman=float(rho),
+    )

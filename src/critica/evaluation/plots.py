@@ -57,3 +57,27 @@ def save_reliability_diagram(y: np.ndarray, proba: np.ndarray, path: Path) -> Pa
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def save_rating_confusion(stars: np.ndarray, rating: np.ndarray, path: Path) -> Path:
+    """Write the 5×5 matrix of true stars against the rounded estimated rating as a PNG."""
+    from critica.evaluation.metrics import rounded_stars
+
+    plt = _pyplot()
+    matrix = np.zeros((5, 5), dtype=int)
+    for true, predicted in zip(np.asarray(stars, dtype=int), rounded_stars(rating), strict=True):
+        matrix[true - 1, predicted - 1] += 1
+    fig, ax = plt.subplots(figsize=(4.6, 4), dpi=120)
+    ax.imshow(matrix, cmap="Blues")
+    ticks = [str(k) for k in range(1, 6)]
+    ax.set_xticks(range(5), ticks)
+    ax.set_yticks(range(5), ticks)
+    ax.set_xlabel("estrellas estimadas (redondeadas)")
+    ax.set_ylabel("estrellas del crítico")
+    for (i, j), value in np.ndenumerate(matrix):
+        ax.text(j, i, str(value), ha="center", va="center", color="white" if value > matrix.max() / 2 else "black")
+    ax.set_title("Matriz de confusión de la valoración")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path

@@ -19,6 +19,7 @@ class FactsStage:
     """Fills `facts` from the clean text, mapping every span back to the original."""
 
     name = "facts"
+    languages = ("es",)
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Extract films, people and awards."""

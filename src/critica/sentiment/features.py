@@ -1,10 +1,18 @@
-"""Sparse n-gram features that decompose exactly over sentences.
+"""Sparse n-gram features, and their exact split over sentences.
 
-A review's feature vector is `idf * counts(review) / norm(review)`, with
-counts summed over its sentences (n-grams never cross a sentence boundary).
-A linear model's logit is therefore the sum of per-sentence terms
-`w · (idf * counts(sentence)) / norm(review)`, which is how critica explains
-a verdict with the model's own numbers.
+Terms are counted within one sentence: word uni- and bigrams, and the first
+five letters of every longer word (prefixed "#": "#aburr" for "aburrida",
+"aburridísima", "aburrimiento"). Words are lower-cased and accents
+stripped first, so "pelicula" and "película" are one term, and the prefix
+still ties a misspelt or slangy word ("peliculón", "peliculaza") to its
+relatives.
+
+A review's vector is sublinear tf-idf, `(1 + log c_t) · idf_t` L2-normalised,
+with `c_t` the term's count summed over its sentences. A linear model's
+logit `w · x` is split over sentences in proportion to each sentence's
+share of every term's count: sentence i gets `Σ_t (c_ti / c_t) · w_t · x_t`.
+The shares add up to the logit exactly, which is how critica explains a
+verdict with the model's own numbers.
 """
 
 from __future__ import annotations
@@ -17,24 +25,31 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
+from critica.text.fold import fold
+
 # Scores like "1/10" or "8 de 10" are strong signals in reviews; keep them whole.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?\s?/\s?10\b|\w+|[!?]", re.UNICODE)
+PREFIX = 5
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens, keeping accents, ratings and ! ?."""
-    return [t.replace(" ", "") for t in _TOKEN.findall(text.lower())]
+    """Lower-cased word tokens without accents, keeping ratings and ! ?."""
+    return [fold(t.replace(" ", "")) for t in _TOKEN.findall(text.lower())]
 
 
 def ngrams(text: str) -> list[str]:
-    """Unigrams and bigrams of one sentence: the analyser of every sparse model."""
+    """Word uni- and bigrams and word prefixes of one sentence: the analyser of every sparse model."""
     tokens = tokenize(text)
-    return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
+    return (
+        tokens
+        + [f"{a} {b}" for a, b in pairwise(tokens)]
+        + [f"#{t[:PREFIX]}" for t in tokens if len(t) > PREFIX and t.isalpha()]
+    )
 
 
 @dataclass
 class SparseFeaturizer:
-    """A fixed vocabulary with idf weights; turns sentences into feature rows."""
+    """A fixed vocabulary with idf weights; turns sentences into count rows and reviews into vectors."""
 
     vocabulary: list[str]
     idf: np.ndarray
@@ -50,12 +65,18 @@ class SparseFeaturizer:
         return len(self.vocabulary)
 
     def sentence_counts(self, sentences: list[str]) -> sp.csr_matrix:
-        """Idf-weighted counts, one row per sentence (not normalised)."""
-        counts = self._counter.transform(sentences)
-        return sp.csr_matrix(counts.multiply(self.idf.reshape(1, -1)), dtype=np.float32)
+        """Raw term counts, one row per sentence."""
+        return sp.csr_matrix(self._counter.transform(sentences), dtype=np.float32)
+
+    def vectors(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Sublinear tf-idf, L2-normalised, of each row of counts."""
+        x = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+        x.data = 1.0 + np.log(x.data)
+        x = sp.csr_matrix(x.multiply(self.idf.reshape(1, -1)))
+        return sp.csr_matrix(x.multiply(1.0 / document_norms(x).reshape(-1, 1)), dtype=np.float32)
 
     def documents(self, sentence_lists: list[list[str]]) -> sp.csr_matrix:
-        """L2-normalised document rows, each the sum of its sentences' rows."""
+        """One vector per review, from counts summed over its sentences."""
         flat = [s for sentences in sentence_lists for s in sentences]
         rows = self.sentence_counts(flat)
         owner = np.repeat(np.arange(len(sentence_lists)), [len(s) for s in sentence_lists])
@@ -63,8 +84,16 @@ class SparseFeaturizer:
             (np.ones(len(flat), dtype=np.float32), (owner, np.arange(len(flat)))),
             shape=(len(sentence_lists), len(flat)),
         )
-        docs = sp.csr_matrix(gather @ rows)
-        return sp.csr_matrix(docs.multiply(1.0 / document_norms(docs).reshape(-1, 1)))
+        return self.vectors(sp.csr_matrix(gather @ rows))
+
+    def split(self, sentences: list[str], coef: np.ndarray) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """`coef · x` of the review split over its sentences, `coef · x` of each sentence alone, and `x`."""
+        rows = self.sentence_counts(sentences)
+        totals = np.asarray(rows.sum(axis=0)).ravel()
+        review = self.vectors(sp.csr_matrix(totals.reshape(1, -1)))
+        dense = np.asarray(review.todense()).ravel()
+        per_count = np.divide(coef * dense, totals, out=np.zeros_like(dense), where=totals > 0)
+        return np.asarray(rows @ per_count).ravel(), np.asarray(self.vectors(rows) @ coef).ravel(), review
 
 
 def document_norms(rows: sp.csr_matrix) -> np.ndarray:

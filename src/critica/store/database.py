@@ -7,6 +7,7 @@ Schema (one table, one row per review and model version):
       film TEXT,                           -- reviewed film from facts, else the input's film column
       label TEXT, score DOUBLE,            -- sentiment; score = P(label)
       p_positive DOUBLE,                   -- P(positive), for averaging
+      rating DOUBLE,                       -- estimated stars, 1–5
       machine_translation DOUBLE,
       errors TEXT[],                       -- error codes
       analysis JSON,                       -- the whole contract object
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS reviews (
     analysis JSON,
     added_at TIMESTAMP DEFAULT current_timestamp,
     PRIMARY KEY (id, model)
-)
+);
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS rating DOUBLE;  -- stores made before ratings existed
 """
 MT_THRESHOLD = 0.5
 # Per-film aggregates; {only} narrows it to one film.
@@ -42,7 +44,8 @@ _PER_FILM = """
     SELECT film, count(*) AS reviews,
            sum(CASE WHEN label = 'positive' THEN 1 ELSE 0 END) AS positives,
            avg(p_positive) AS mean_p_positive,
-           avg(CASE WHEN machine_translation > ? THEN 1.0 ELSE 0.0 END) AS mt_share
+           avg(CASE WHEN machine_translation > ? THEN 1.0 ELSE 0.0 END) AS mt_share,
+           avg(rating) AS mean_rating, stddev_samp(rating) AS sd_rating, count(rating) AS rated
     FROM reviews WHERE film IS NOT NULL AND label IS NOT NULL {only}
     GROUP BY film ORDER BY reviews DESC, film
 """
@@ -64,6 +67,14 @@ def wilson_interval(positives: int, n: int, z: float = 1.96) -> tuple[float, flo
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def rating_interval(mean: float | None, sd: float | None, n: int, z: float = 1.96) -> list[float] | None:
+    """Normal-approximation 95% interval of a mean rating, clipped to 1–5; None below two ratings."""
+    if mean is None or sd is None or n < 2:
+        return None
+    half = z * float(sd) / math.sqrt(n)
+    return [round(max(1.0, float(mean) - half), 2), round(min(5.0, float(mean) + half), 2)]
 
 
 class ReviewStore:
@@ -95,6 +106,7 @@ class ReviewStore:
                     s["label"],
                     s["score"],
                     p_pos,
+                    s.get("rating"),
                     r.get("quality", {}).get("machine_translation"),
                     [e["code"] for e in r["errors"]],
                     json.dumps(r, ensure_ascii=False),
@@ -102,8 +114,8 @@ class ReviewStore:
             )
         if rows:
             self.db.executemany(
-                "INSERT OR REPLACE INTO reviews (id, model, film, label, score, p_positive, machine_translation,"
-                " errors, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO reviews (id, model, film, label, score, p_positive, rating,"
+                " machine_translation, errors, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         return len(rows)
@@ -118,7 +130,16 @@ class ReviewStore:
         return [self._film_summary(*row, self._analyses(row[0])) for row in rows]
 
     def _film_summary(
-        self, film: str, n: int, positives: int, mean_p: float, mt_share: float, analyses: list[dict[str, Any]]
+        self,
+        film: str,
+        n: int,
+        positives: int,
+        mean_p: float,
+        mt_share: float,
+        mean_rating: float | None,
+        sd_rating: float | None,
+        rated: int,
+        analyses: list[dict[str, Any]],
     ) -> dict[str, Any]:
         low, high = wilson_interval(int(positives), int(n))
         return {
@@ -127,6 +148,8 @@ class ReviewStore:
             "positive_share": round(positives / n, 4),
             "positive_ci95": [round(low, 4), round(high, 4)],
             "mean_p_positive": round(float(mean_p), 4),
+            "mean_rating": None if mean_rating is None else round(float(mean_rating), 2),
+            "rating_ci95": rating_interval(mean_rating, sd_rating, int(rated)),
             "aspects": _aspect_balance(analyses),
             "people": _top_people(analyses),
             "awards": sorted({a["award"] for r in analyses for a in r["facts"]["awards"]}),

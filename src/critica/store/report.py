@@ -26,6 +26,9 @@ def to_csv(films: list[dict[str, Any]], path: Path) -> None:
                 "ci95_low",
                 "ci95_high",
                 "mean_p_positive",
+                "mean_rating",
+                "rating_ci95_low",
+                "rating_ci95_high",
                 "machine_translated_share",
                 "aspects",
                 "people",
@@ -40,6 +43,8 @@ def to_csv(films: list[dict[str, Any]], path: Path) -> None:
                     f["positive_share"],
                     *f["positive_ci95"],
                     f["mean_p_positive"],
+                    f["mean_rating"],
+                    *(f["rating_ci95"] or ["", ""]),
                     f["machine_translated_share"],
                     json.dumps(f["aspects"], ensure_ascii=False),
                     json.dumps(f["people"], ensure_ascii=False),
@@ -100,6 +105,13 @@ def _plots(store: ReviewStore, films: list[dict[str, Any]]) -> dict[str, str]:
     return plots
 
 
+def _stars(film: dict[str, Any]) -> str:
+    if film["mean_rating"] is None:
+        return "—"
+    interval = film["rating_ci95"]
+    return f"{film['mean_rating']:.1f}" + (f" ({interval[0]:.1f}–{interval[1]:.1f})" if interval else "")
+
+
 def to_html(store: ReviewStore, films: list[dict[str, Any]], path: Path) -> None:
     """A self-contained HTML report (plots embedded, no external assets)."""
     plots = _plots(store, films)
@@ -119,6 +131,7 @@ def to_html(store: ReviewStore, films: list[dict[str, Any]], path: Path) -> None
                     f"{f['positive_share']:.0%}",
                     f"{f['positive_ci95'][0]:.0%}–{f['positive_ci95'][1]:.0%}",
                     f"{f['mean_p_positive']:.2f}",
+                    _stars(f),
                     aspects,
                     people,
                     ", ".join(f["awards"]),
@@ -137,6 +150,7 @@ td,th{{border:1px solid #ccc;padding:.3rem .5rem;font-size:.9rem;vertical-align:
 figure{{display:inline-block;margin:1rem}}</style></head><body>
 <h1>Informe por película</h1><p>{store.count()} reseñas en {html.escape(str(store.path))}</p>{images}
 <table><thead><tr><th>película</th><th>reseñas</th><th>% positivas</th><th>IC 95%</th><th>P(positiva) media</th>
+<th>estrellas (IC 95%)</th>
 <th>aspectos</th><th>personas</th><th>premios</th><th>% traducción automática</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table></body></html>"""
     path.write_text(page, encoding="utf-8")

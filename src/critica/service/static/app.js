@@ -127,7 +127,9 @@ function renderVerdict(result) {
     return;
   }
   box.className = `veredicto ${s.label}`;
-  box.textContent = `Veredicto: ${s.label === "positive" ? "POSITIVA" : "NEGATIVA"} — probabilidad ${s.score.toFixed(2)}`;
+  const stars = s.rating === null || s.rating === undefined ? "" : ` — valoración ${s.rating.toFixed(1)} de 5 estrellas`;
+  const language = result.language === "es" ? "" : ` (reseña en ${result.language === "en" ? "inglés" : result.language})`;
+  box.textContent = `Veredicto: ${s.label === "positive" ? "POSITIVA" : "NEGATIVA"} — probabilidad ${s.score.toFixed(2)}${stars}${language}`;
 }
 
 async function analyse(event) {
@@ -184,7 +186,7 @@ async function showFilm(title) {
   const passages = (items) => list(items, (p) => `${p.weight > 0 ? "+" : ""}${p.weight.toFixed(2)} · ${p.text}`, "Ninguno.");
   box.replaceChildren(
     el("h3", {}, film.film),
-    el("p", {}, `${film.reviews} ${film.reviews === 1 ? "reseña" : "reseñas"}; ${Math.round(film.positive_share * 100)} % positivas (IC 95 %: ${Math.round(film.positive_ci95[0] * 100)}–${Math.round(film.positive_ci95[1] * 100)} %).`),
+    el("p", {}, `${film.reviews} ${film.reviews === 1 ? "reseña" : "reseñas"}; ${Math.round(film.positive_share * 100)} % positivas (IC 95 %: ${Math.round(film.positive_ci95[0] * 100)}–${Math.round(film.positive_ci95[1] * 100)} %)${film.mean_rating === null ? "" : `; valoración media ${film.mean_rating.toFixed(1)} de 5${film.rating_ci95 ? ` (IC 95 %: ${film.rating_ci95[0].toFixed(1)}–${film.rating_ci95[1].toFixed(1)})` : ""}`}.`),
     bar([{ label: "positivas", value: film.positive_share, colour: "#2e7d32" }, { label: "negativas", value: 1 - film.positive_share, colour: "#c62828" }]),
     aspects,
     el("h4", {}, "Personas más citadas"),
@@ -207,6 +209,7 @@ async function loadFilms() {
     const row = el("tr", { tabindex: "0" },
       el("td", {}, f.film), el("td", {}, String(f.reviews)),
       el("td", {}, `${Math.round(f.positive_share * 100)} % (${Math.round(f.positive_ci95[0] * 100)}–${Math.round(f.positive_ci95[1] * 100)} %)`),
+      el("td", {}, f.mean_rating === null ? "—" : `${f.mean_rating.toFixed(1)}${f.rating_ci95 ? ` (${f.rating_ci95[0].toFixed(1)}–${f.rating_ci95[1].toFixed(1)})` : ""}`),
       el("td", {}, `${Math.round(f.machine_translated_share * 100)} %`));
     row.addEventListener("click", () => showFilm(f.film));
     row.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showFilm(f.film); } });
