@@ -6,9 +6,11 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import critica
-from critica.pipeline import Pipeline
+from critica.pipeline import Pipeline, replace_surrogates
 from critica.schema import ASPECT_IDS
 
 CONTRACT_KEYS = {"id", "language", "sentiment", "sentences", "evidence", "aspects", "facts", "quality", "errors"}
@@ -106,11 +108,43 @@ def test_ratings_follow_the_verdict(fast: Pipeline, positive_review: str, negati
 def test_a_one_line_review_and_its_sentence_agree(tier: str) -> None:
     import critica
 
-    for line in ("Aburridísima.", "Una película estupenda.", "Peli del montón, la prota salva los muebles", "Un bodrio."):
+    lines = ("Aburridísima.", "Una película estupenda.", "Peli del montón, la prota salva los muebles", "Un bodrio.")
+    for line in lines:
         result = critica.get_pipeline(tier).analyze(line)
         assert len(result.sentences) == 1
         p_positive = result.sentiment.score if result.sentiment.label == "positive" else 1 - result.sentiment.score
         assert result.sentences[0].polarity == pytest.approx(2 * p_positive - 1, abs=2e-3)
+
+
+_ANY_CHAR = st.characters(exclude_categories=())  # surrogates included: valid in Python and JSON strings
+_SPANISH = st.sampled_from(["Una película estupenda. ", "Aburridísima, ", "la fotografía de Ana Ruiz ", "\ud800", "."])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.text(_ANY_CHAR, max_size=20), _SPANISH), max_size=12).map("".join))
+def test_any_python_string_gives_an_encodable_contract_whose_offsets_slice_it(fast: Pipeline, text: str) -> None:
+    result = fast.analyze(text).to_dict()
+    json.dumps(result, ensure_ascii=False).encode("utf-8")  # no lone surrogate survives
+    assert isinstance(result["id"], str) and result["id"]
+    for span in result["sentences"] + result["evidence"]:
+        assert 0 <= span["start"] < span["end"] <= len(text)
+    shown = replace_surrogates(text)[0]  # same length as the input
+    for span in result["evidence"]:
+        assert span["text"] == shown[span["start"] : span["end"]]
+
+
+def test_lone_surrogates_are_replaced_and_said(fast: Pipeline) -> None:
+    result = fast.analyze("Una película \ud800 estupenda.", id="s\udc00")
+    assert result.sentiment.label == "positive" and result.id == "s\ufffd"
+    assert [e.code for e in result.errors] == ["invalid_characters"]
+    assert result.evidence[0].text == "Una película \ufffd estupenda."
+
+
+def test_every_result_has_a_non_empty_string_id(fast: Pipeline) -> None:
+    results = list(fast.analyze_many([None, 5, b"\x00\x01", {"review": None}, ("", "texto")]))
+    ids = [r.id for r in results]
+    assert all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids)
+    assert fast.analyze("Una película estupenda.", id=123).id == "123"
 
 
 def test_latin1_bytes_are_decoded(fast: Pipeline, positive_review: str) -> None:

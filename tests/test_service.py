@@ -81,6 +81,15 @@ def test_unjudgeable_text_is_a_200_with_errors(client: TestClient) -> None:
     assert body["sentiment"]["label"] is None and body["errors"][0]["code"] == "empty_text"
 
 
+def test_a_lone_surrogate_is_a_200_with_the_character_replaced(client: TestClient) -> None:
+    raw = b'{"text": "Una pel\\u00edcula \\ud800 estupenda.", "id": "s\\udc00"}'  # valid JSON escapes
+    response = client.post("/v1/analyze", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["sentiment"]["label"] == "positive" and body["id"] == "s\ufffd"
+    assert [e["code"] for e in body["errors"]] == ["invalid_characters"]
+
+
 def test_films_from_the_store(client: TestClient) -> None:
     films = client.get("/v1/films").json()
     assert films["reviews"] == 2

@@ -40,6 +40,9 @@ _pieces = st.sampled_from(
         ">",
         "x",
         " ",
+        "cinta.Nos muestra",  # MuchoCine lost its paragraph breaks
+        "www.ejemplo.com",
+        "3.5",
     ]
 )
 review_like = st.lists(_pieces, max_size=40).map("".join)
@@ -95,6 +98,22 @@ def test_sentences_respect_abbreviations_initials_and_spanish_marks() -> None:
     text = "La dirigió el Sr. Gómez con J. R. Moreno. ¿Funciona? ¡Claro que sí! Nota: 8/10."
     sentences = [s.text for s in prepare(text).sentences]
     assert sentences == ["La dirigió el Sr. Gómez con J. R. Moreno.", "¿Funciona?", "¡Claro que sí!", "Nota: 8/10."]
+
+
+def test_glued_sentences_are_cut_but_not_urls_decimals_or_initials() -> None:
+    text = "Una gran cinta.Nos muestra la guerra.Al final, llora. Vista en www.cine.es, nota 3.5 de J.R. Moreno."
+    sentences = [s.text for s in prepare(text).sentences]
+    assert sentences[:3] == ["Una gran cinta.", "Nos muestra la guerra.", "Al final, llora."]
+    assert "www.cine.es" in sentences[3] and "3.5" in sentences[3]
+
+
+def test_unaccented_and_misspelt_words_share_features_with_the_correct_ones() -> None:
+    from critica.sentiment.features import ngrams
+
+    assert set(ngrams("pelicula aburridisima")) & set(ngrams("película aburridísima")) == set(
+        ngrams("película aburridísima")
+    )
+    assert "#aburr" in ngrams("aburrimiento") and "#aburr" in ngrams("aburrrida")
 
 
 def test_runaway_sentences_are_split_not_truncated() -> None:

@@ -105,9 +105,9 @@ def train(
     label_col: LabelColumn = "sentiment",
     rating_col: Annotated[str | None, typer.Option(help="Column of 1–5 stars: trains the rating model.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for solvers.")] = 13,
-    cache: Annotated[
-        Path, typer.Option(help="Folder for the resumable encoder pass (default tier).")
-    ] = Path(".cache/pooled"),
+    cache: Annotated[Path, typer.Option(help="Folder for the resumable encoder pass (default tier).")] = Path(
+        ".cache/pooled"
+    ),
 ) -> None:
     """Train a polarity and rating model, with out-of-fold figures, from labelled reviews."""
     from critica.workflow import train_and_report

@@ -9,6 +9,7 @@ runs the stages in order and turns a stage failure into an entry in
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,18 +98,32 @@ class Pipeline:
         """The polarity model the sentiment stage uses."""
         return next(stage.model for stage in self.stages if stage.name == "sentiment")
 
-    def analyze(self, text: Any, id: str | None = None) -> Analysis:
-        """Analyse one review; problems with the text become `errors`, never exceptions."""
+    def analyze(self, text: Any, id: Any = None) -> Analysis:
+        """Analyse one review; problems with the text become `errors`, never exceptions.
+
+        The result's id is always a non-empty string: `id` as given (made a string), else a hash
+        of the text, or of the unusable value's type and repr.
+        """
+        rid = _clean_id(id)
         try:
             text = _as_text(text)
         except _InputProblem as problem:
-            return unjudged(id or "", None, problem.code, str(problem))
-        rid = id if id is not None else review_id(text)
+            return unjudged(rid or review_id(f"{type(text).__name__}:{text!r}"), None, problem.code, str(problem))
+        text, replaced = replace_surrogates(text)
+        rid = rid or review_id(text)
         try:
             doc, language = self._admit(text)
         except _InputProblem as problem:
             return unjudged(rid, problem.language, problem.code, str(problem))
         analysis = Analysis(id=rid, language=language, sentiment=Sentiment(None, None, None))
+        if replaced:
+            analysis.errors.append(
+                AnalysisError(
+                    "invalid_characters",
+                    f"{replaced} lone surrogate code point(s), which are not text, were replaced by U+FFFD "
+                    "(offsets unchanged); the rest of the review was analysed",
+                )
+            )
         for stage in self.stages:
             if language not in getattr(stage, "languages", ("es",)):
                 continue  # e.g. facts and aspects read only Spanish; an English review keeps them empty
@@ -130,9 +145,14 @@ class Pipeline:
         return self.analyze(text, id=id)
 
     def analyze_many(self, reviews: Iterable[Any]) -> Iterator[Analysis]:
-        """Stream analyses for strings, `Review`s, (id, text) pairs or dicts with id/review."""
-        for item in reviews:
+        """Stream analyses for strings, `Review`s, (id, text) pairs or dicts with id/review.
+
+        An item with neither an id nor usable text is named by its position ("item 3").
+        """
+        for position, item in enumerate(reviews):
             rid, text = _unpack(item)
+            if rid is None and not isinstance(text, str | bytes):
+                rid = f"item {position}"
             yield self.analyze(text, id=rid)
 
     def _admit(self, text: str) -> tuple[Document, str]:
@@ -171,6 +191,21 @@ def _as_text(value: Any) -> str:
     if "\x00" in value:
         raise _InputProblem("binary_input", "the text contains NUL characters; it looks like binary data")
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (valid in JSON and Python strings, not encodable as UTF-8) → U+FFFD, same length."""
+    return _SURROGATE.subn("\ufffd", text)
+
+
+def _clean_id(rid: Any) -> str | None:
+    if rid is None:
+        return None
+    rid = replace_surrogates(str(rid))[0]
+    return rid if rid.strip() else None
 
 
 def _unpack(item: Any) -> tuple[str | None, Any]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from critica.text.decode import NotText, decode_bytes, looks_binary
+from critica.text.decode import NotText, bom_encoding, decode_bytes, looks_binary
 
 csv.field_size_limit(sys.maxsize)  # a 5 MB review is one legitimate CSV field
 
@@ -93,21 +93,72 @@ def _open_text(path: Path) -> io.TextIOWrapper:
             sample = handle.read(65536)
     except OSError as exc:
         raise UnusableInput(f"{path}: cannot read ({exc.strerror})") from exc
-    if looks_binary(sample):
+    if looks_binary(sample, stray_nul_ok=True):
         raise UnusableInput(f"{path}: the file looks like binary data, not text")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
+    encoding = bom_encoding(sample)
+    if encoding is None:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
     # Bytes that still do not decode become U+FFFD, and such rows are reported, not analysed.
     return path.open("r", encoding=encoding, errors="replace", newline="")
 
 
+class _LineTap:
+    """The physical lines the CSV reader takes, kept until the record they make is checked."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _LineTap:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.taken.append(line)
+        return line
+
+
+def _csv_fields(lines: Iterator[str]) -> Iterator[tuple[list[str] | None, str | None]]:
+    """CSV records as field lists, or (None, problem) for one that cannot be read.
+
+    A quote that never closes makes Python's reader swallow every following line
+    into one field, silently. A record whose raw lines hold an odd number of quote
+    characters is such a record: it is reported, and the lines it swallowed are
+    read again as rows.
+    """
+    pending: Iterator[str] = iter(lines)
+    while True:
+        tap = _LineTap(pending)
+        reader = csv.reader(tap)
+        swallowed: list[str] | None = None
+        while swallowed is None:
+            tap.taken.clear()
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # e.g. a NUL byte inside the file
+                yield None, f"is not valid CSV ({exc})"
+                continue
+            if sum(line.count('"') for line in tap.taken) % 2:
+                swallowed = tap.taken[1:]
+                yield None, "opens a quote that is never closed; the lines after it are read as rows again"
+            elif fields:  # blank lines are not rows
+                yield fields, None
+        pending = iter(swallowed)  # the reader had reached the end of the file
+
+
 def _csv_records(path: Path, cols: Columns) -> Iterator[InputRow]:
     handle = _open_text(path)
-    reader = csv.DictReader(handle)
-    header = reader.fieldnames or []
+    parsed = _csv_fields(handle)
+    header, problem = next(parsed, ([], None))
+    if header is None:
+        handle.close()
+        raise UnusableInput(f"{path}: the header row {problem}")
     if cols.text not in header:
         handle.close()
         raise UnusableInput(
@@ -116,22 +167,14 @@ def _csv_records(path: Path, cols: Columns) -> Iterator[InputRow]:
 
     def records() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
         with handle:
-            row = 0
-            while True:
-                try:
-                    record = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:  # e.g. a NUL byte inside the file
-                    row += 1
-                    yield row, None, f"row {row} is not valid CSV ({exc})"
-                    continue
-                row += 1
-                if None in record:  # more fields than the header: the row is shifted, do not guess
-                    extra = record.pop(None)
-                    yield row, record, f"row {row} has {len(header) + len(extra)} fields, header has {len(header)}"
+            for row, (fields, problem) in enumerate(parsed, start=1):
+                if fields is None:
+                    yield row, None, f"row {row} {problem}"
+                elif len(fields) > len(header):  # the row is shifted: do not guess
+                    record = dict(zip(header, fields, strict=False))
+                    yield row, record, f"row {row} has {len(fields)} fields, header has {len(header)}"
                 else:
-                    yield row, record, None
+                    yield row, dict(zip(header, fields + [None] * (len(header) - len(fields)), strict=True)), None
 
     return _rows_from_records(records(), cols)
 
