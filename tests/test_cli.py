@@ -158,6 +158,24 @@ def test_evaluate_writes_metrics_and_plots(tmp_path: Path) -> None:
         assert (tmp_path / "ev" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_store_errors_are_one_line_and_bad_lines_are_counted(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"this is not a database" * 100)
+    done = run("report", "--db", str(broken))
+    err = done.stderr.decode().strip()
+    assert done.returncode == 2 and "not a critica store" in err and len(err.splitlines()) == 1, err
+
+    good = run("analyze", str(EXAMPLES / "resena_positiva.txt"), "--fast", "--format", "json").stdout.decode()
+    results = tmp_path / "results.jsonl"
+    lines = [json.dumps(json.loads(good)), "{not json", json.dumps({"id": "x"}), ""]
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    done = run("store", "add", str(results), "--db", str(db))
+    err = done.stderr.decode().strip()
+    assert done.returncode == 1 and "1 results added" in done.stdout.decode()
+    assert "2 lines" in err and "line 2" in err and "line 3" in err and len(err.splitlines()) == 1, err
+
+
 def test_doctor_reports_models_and_encoder() -> None:
     done = run("doctor")
     out = done.stdout.decode()

@@ -40,7 +40,9 @@ def test_a_nul_in_the_first_rows_flags_only_its_row(tmp_path: Path) -> None:
     path = tmp_path / "nul.csv"
     from critica import get_pipeline
 
-    path.write_bytes(b"id,review\n1,Una pel\x00icula\n2,Una pel\xc3\xadcula muy buena\n3,Una historia que no se sostiene\n")
+    path.write_bytes(
+        b"id,review\n1,Una pel\x00icula\n2,Una pel\xc3\xadcula muy buena\n3,Una historia que no se sostiene\n"
+    )
     read = list(read_reviews(path))
     assert [r.id for r in read] == ["1", "2", "3"]  # the file is not refused for one NUL
     results = [get_pipeline("fast").analyze_row(r.text, r.id, r.problem, f"row {r.row}") for r in read]
@@ -56,7 +58,7 @@ def test_a_binary_file_is_still_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
 def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path: Path, encoding: str) -> None:
-    text = "id,review\n1,\"Una película estupenda, ¡qué fotografía!\"\n"
+    text = 'id,review\n1,"Una película estupenda, ¡qué fotografía!"\n'
     data = text.encode(encoding)
     if encoding == "utf-16-be":
         data = b"\xfe\xff" + data

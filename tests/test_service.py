@@ -90,6 +90,72 @@ def test_a_lone_surrogate_is_a_200_with_the_character_replaced(client: TestClien
     assert [e["code"] for e in body["errors"]] == ["invalid_characters"]
 
 
+def test_a_chunked_body_is_cut_off_at_the_limit() -> None:
+    """Through a real uvicorn server and a raw socket: TestClient would buffer the whole body first."""
+    import resource
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    app = create_app(ServiceConfig(tier="fast", max_body_bytes=200_000))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB; the server runs in this process
+    sent = 0
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n"
+            )
+            chunk = b"x" * 65536
+            try:
+                for _ in range(16_000):  # 1 GB if the server read it all
+                    sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    sent += len(chunk)
+            except OSError:
+                pass  # the server answered and closed the connection: what we want
+            answer = sock.recv(65536)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+    assert answer.startswith(b"HTTP/1.1 413") and b"body_too_large" in answer
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert grown_mb < 300, f"{sent / 2**20:.0f} MB sent, peak memory grew {grown_mb:.0f} MB"
+
+
+def test_undecodable_json_is_a_422(client: TestClient) -> None:
+    response = client.post("/v1/analyze", content=b'{"text": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request"
+
+
+def test_no_host_header_is_echoed_and_head_and_docs_work_offline(client: TestClient) -> None:
+    response = client.get("/static", headers={"host": "evil.example"}, follow_redirects=False)
+    assert "evil.example" not in response.headers.get("location", "") and response.status_code == 404
+    assert client.head("/").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/v1/analyze" in docs.text and "http" not in docs.text.replace("/openapi", "")
+
+
+def test_an_unreadable_store_is_a_503_without_internals(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"this is not a database" * 100)
+    with TestClient(create_app(ServiceConfig(tier="fast", store=broken))) as test_client:
+        response = test_client.get("/v1/films")
+    assert response.status_code == 503 and response.headers["retry-after"]
+    body = response.text
+    assert (
+        response.json()["error"]["code"] == "store_unavailable" and str(tmp_path) not in body and "duckdb" not in body
+    )
+
+
 def test_films_from_the_store(client: TestClient) -> None:
     films = client.get("/v1/films").json()
     assert films["reviews"] == 2

@@ -267,9 +267,12 @@ def batch(
             )
             store_db = None
             if store is not None:
-                from critica.store.database import ReviewStore
+                from critica.store.database import ReviewStore, StoreError
 
-                store_db = ReviewStore(store)
+                try:
+                    store_db = ReviewStore(store)
+                except StoreError as exc:
+                    fail(str(exc))
             try:
                 summary = run_batch(config, on_commit=store_db.add if store_db else None)
             finally:
@@ -294,24 +297,41 @@ def store_add(
     results: Annotated[Path, typer.Argument(help="A .jsonl of contract objects (e.g. from critica batch).")],
     db: StoreFile = Path("critica.duckdb"),
 ) -> None:
-    """Add results to the store (re-adding the same review and model replaces it)."""
-    from critica.store.database import ReviewStore
+    """Add results to the store (re-adding the same review and model replaces it).
+
+    Lines that are not results (bad JSON, other objects) are skipped and counted, with their
+    line numbers; the exit status is then 1.
+    """
+    from critica.store.database import NotAResult, ReviewStore, StoreError, check_result
 
     if not results.exists():
         fail(f"{results}: no such file")
-    store_db = ReviewStore(db)
-    added = 0
-    with results.open(encoding="utf-8") as handle:
+    try:
+        store_db = ReviewStore(db)
+    except StoreError as exc:
+        fail(str(exc))
+    added, bad = 0, []
+    with results.open(encoding="utf-8", errors="replace") as handle:
         batch_records: list[dict] = []
-        for line in handle:
-            if line.strip():
-                batch_records.append(json.loads(line))
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                check_result(record)
+            except (json.JSONDecodeError, NotAResult) as exc:
+                bad.append((number, exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)))
+                continue
+            batch_records.append(record)
             if len(batch_records) >= 1000:
                 added += store_db.add(batch_records)
                 batch_records = []
         added += store_db.add(batch_records)
     typer.echo(f"{added} results added; the store holds {store_db.count()} reviews")
     store_db.close()
+    if bad:
+        shown = ", ".join(f"line {n} ({why})" for n, why in bad[:5]) + (" …" if len(bad) > 5 else "")
+        fail(f"{len(bad)} lines of {results} are not critica results and were not added: {shown}", code=1)
 
 
 class ReportFormat(StrEnum):
@@ -333,11 +353,14 @@ def report(
     """Per-film report from the store: polarity with CI, aspects, people, awards, MT share."""
     from critica.render import print_film, print_films
     from critica.store import report as reports
-    from critica.store.database import ReviewStore
+    from critica.store.database import ReviewStore, StoreError
 
     if not db.exists():
         fail(f"{db}: no such store; create one with `critica batch … --store {db}` or `critica store add`")
-    store_db = ReviewStore(db, read_only=True)
+    try:
+        store_db = ReviewStore(db, read_only=True)
+    except StoreError as exc:
+        fail(str(exc))
     try:
         data: Any = store_db.film(film) if film else store_db.films()
         if film and data is None:

@@ -160,7 +160,14 @@ def _score_hit(doc, aspect: str, start: int, end: int, model: PolarityModel | No
     lexical = sum(values)
     score = lexical
     if model is not None:
-        score += MODEL_WEIGHT * float(model.sparse_polarity([doc.text[clause[0] : clause[1]]])[0])
+        # The aspect's own words are left out of the model's reading: which aspect a reviewer talks
+        # about carries the corpus's prior (native reviewers name the script mostly to attack it),
+        # not the judgement of this clause.
+        mention_start, mention_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        text = doc.text[clause[0] : mention_start] + doc.text[mention_end : clause[1]]
+        if not (clause[0] <= mention_start < mention_end <= clause[1]):
+            text = doc.text[clause[0] : clause[1]]
+        score += MODEL_WEIGHT * float(model.sparse_polarity([text])[0])
     return _Hit(aspect, start, end, score, lexical, clause)
 
 
@@ -194,6 +201,18 @@ class AspectStage:
         analysis.aspects = judge_aspects(doc, self.model)
 
 
+def _add_hit(hits: list[_Hit], hit: _Hit) -> None:
+    """One judgement per aspect and clause: only the stronger reading counts.
+
+    "El guion final es un desastre" names the script twice ("guion", "final") but judges it once.
+    """
+    same = next((i for i, h in enumerate(hits) if h.clause == hit.clause), None)
+    if same is None:
+        hits.append(hit)
+    elif abs(hit.score) > abs(hits[same].score):
+        hits[same] = hit
+
+
 def judge_aspects(doc: Document, model: PolarityModel | None = None) -> list[AspectJudgement]:
     """Aspects the review judges, in the contract's order of first mention."""
     parsed = doc.spacy
@@ -208,5 +227,5 @@ def judge_aspects(doc: Document, model: PolarityModel | None = None) -> list[Asp
             if hit is not None and hit.score != 0:
                 if abs(hit.lexical) < WEAK_LEXICAL:  # tone never overrules a clear opinion word
                     hit.score += tone
-                hits.setdefault(aspect, []).append(hit)
+                _add_hit(hits.setdefault(aspect, []), hit)
     return [_judgement(doc, aspect, aspect_hits) for aspect, aspect_hits in hits.items()]

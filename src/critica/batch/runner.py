@@ -9,6 +9,9 @@ checkpoint and carries on from the next row: nothing is lost or written twice.
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import hashlib
 import json
 import multiprocessing
 import os
@@ -16,6 +19,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,24 +195,72 @@ class _Reporter:
             self._progress.stop()
 
 
-def _load_checkpoint(config: BatchConfig) -> dict[str, Any] | None:
+def input_fingerprint(files: list[Path], config: BatchConfig) -> dict[str, Any]:
+    """What a resumed batch must find unchanged: each file's path, size and content hash, and the columns."""
+    described = []
+    for path in files:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        described.append([str(path.resolve()), path.stat().st_size, digest.hexdigest()])
+    return {"files": described, "columns": [config.id_col, config.text_col, config.film_col]}
+
+
+@contextmanager
+def _exclusive(output: Path) -> Iterator[None]:
+    """Hold OUTPUT.lock for the run: a second batch on the same output is refused, not interleaved.
+
+    A POSIX record lock belongs to this process alone: worker processes forked from it do not
+    inherit it, and the kernel drops it when the process dies, so a kill -9 never leaves it stale.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.with_name(output.name + ".lock").open("a") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            raise UnusableInput(
+                f"another critica batch is writing {output}; wait for it to finish or choose another output"
+            ) from None
+        yield
+
+
+def _load_checkpoint(config: BatchConfig, fingerprint: dict[str, Any]) -> dict[str, Any] | None:
     path = checkpoint_path(config.output)
     if not config.resume:
         if config.output.exists() or path.exists():
             raise UnusableInput(f"{config.output} exists; add --resume to continue it, or remove it")
         return None
     if not path.exists():
-        if config.output.exists():
+        if config.output.is_file() and config.output.stat().st_size == 0:
+            config.output.unlink()  # killed before anything was committed: start afresh
+        elif config.output.exists():
             raise UnusableInput(f"{config.output} exists but has no checkpoint; remove it to start again")
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    state = json.loads(path.read_text(encoding="utf-8"))
+    if state.get("fingerprint") != fingerprint:
+        raise UnusableInput(
+            f"{config.output} was made from other input (files, their content or columns differ); resume it "
+            f"with the same input, or remove {config.output} and {path.name} to start again"
+        )
+    return state
 
 
-def _save_checkpoint(config: BatchConfig, rows_done: int, position: int, summary: BatchSummary, done: bool) -> None:
+def _save_checkpoint(
+    config: BatchConfig,
+    rows_done: int,
+    position: int,
+    summary: BatchSummary,
+    done: bool,
+    fingerprint: dict[str, Any],
+) -> None:
     path = checkpoint_path(config.output)
     tmp = path.with_name(path.name + ".tmp")
     state = {"inputs": config.inputs, "rows_done": rows_done, "position": position, "finished": done}
     state["summary"] = summary.to_dict()
+    state["fingerprint"] = fingerprint
     tmp.write_text(json.dumps(state), encoding="utf-8")
     os.replace(tmp, path)  # atomic: the checkpoint is the old one or the new one, never half
 
@@ -216,13 +268,22 @@ def _save_checkpoint(config: BatchConfig, rows_done: int, position: int, summary
 def run_batch(config: BatchConfig, on_commit: Callable[[list[dict[str, Any]]], None] | None = None) -> BatchSummary:
     """Analyse every row of the inputs into the output; see the module docstring."""
     files = expand_inputs(config.inputs)
-    state = _load_checkpoint(config)
+    with _exclusive(config.output):
+        return _run_locked(config, files, on_commit)
+
+
+def _run_locked(
+    config: BatchConfig, files: list[Path], on_commit: Callable[[list[dict[str, Any]]], None] | None
+) -> BatchSummary:
+    fingerprint = input_fingerprint(files, config)
+    state = _load_checkpoint(config, fingerprint)
     summary = BatchSummary(output=str(config.output))
     if state is not None:
         summary = BatchSummary(**{**state["summary"], "output": str(config.output)})
         if state.get("finished"):
             return summary
-    config.output.parent.mkdir(parents=True, exist_ok=True)
+    else:  # before the output exists, so that every output critica makes has a checkpoint
+        _save_checkpoint(config, 0, 0, summary, False, fingerprint)
     sink = open_sink(config.output, parquet_part_rows=config.parquet_part_rows)
     rows_done = 0
     if state is not None:
@@ -258,12 +319,12 @@ def run_batch(config: BatchConfig, on_commit: Callable[[list[dict[str, Any]]], N
             if position is not None:  # the sink made these rows durable: move the checkpoint
                 rows_done = results[-1]["source"]["index"] + 1
                 summary.seconds = round(time.monotonic() - started, 2)
-                _save_checkpoint(config, rows_done, position, summary, done=False)
+                _save_checkpoint(config, rows_done, position, summary, False, fingerprint)
             reporter.update(summary.read, summary)
         sink.close()
         rows_done = total
         summary.seconds = round(time.monotonic() - started, 2)
-        _save_checkpoint(config, rows_done, -1, summary, done=True)
+        _save_checkpoint(config, rows_done, -1, summary, True, fingerprint)
     finally:
         reporter.close()
     return summary

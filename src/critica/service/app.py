@@ -11,7 +11,9 @@ not re-entrant), so the event loop stays free.
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -98,6 +100,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         yield
 
     app = FastAPI(
+        docs_url=None,  # Swagger UI loads from a CDN, which an offline machine cannot reach; see /docs below
+        redoc_url=None,
         title="critica",
         version=_version(),
         summary="Reseñas de cine en español: polaridad, aspectos, datos de la película y calidad de la traducción.",
@@ -108,19 +112,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
         app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins), allow_methods=["GET", "POST"])
 
-    @app.middleware("http")
-    async def guard_body(request: Request, call_next):
-        if request.method == "POST":
-            length = request.headers.get("content-length")
-            if length is not None and (not length.isdigit() or int(length) > config.max_body_bytes):
-                return _error(413, "body_too_large", f"the body is over {config.max_body_bytes:,} bytes")
-            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type != "application/json":
-                return _error(415, "unsupported_media_type", "send the body as application/json")
-            body = await request.body()
-            if len(body) > config.max_body_bytes:
-                return _error(413, "body_too_large", f"the body is over {config.max_body_bytes:,} bytes")
-        return await call_next(request)
+    app.add_middleware(BodyGuard, limit=config.max_body_bytes)
+    app.router.redirect_slashes = False  # its redirects echo the client's Host header into Location
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -129,7 +122,10 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.code, exc.message)
+        response = _error(exc.status, exc.code, exc.message)
+        if exc.status == 503:
+            response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -172,41 +168,121 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             raise ApiError(422, "batch_too_large", f"send at most {config.max_batch} reviews per request")
         return {"results": await analyse(batch.reviews)}
 
-    def store():
+    def read_store(question: Callable[[Any], Any]) -> Any:
+        """Open the store read-only, ask it one thing, close it; a busy or broken store is a 503."""
         if config.store is None or not config.store.exists():
             raise ApiError(404, "no_store", "this service has no store; start it with `critica serve --store FILE`")
-        from critica.store.database import ReviewStore
+        import duckdb
 
-        return ReviewStore(config.store, read_only=True)
+        from critica.store.database import ReviewStore, StoreError
+
+        try:
+            db = ReviewStore(config.store, read_only=True)
+            try:
+                return question(db)
+            finally:
+                db.close()
+        except (StoreError, duckdb.Error):
+            # No file paths or database internals in the answer: the log has them.
+            raise ApiError(
+                503, "store_unavailable", "the store cannot be read right now (a batch may be writing it); retry soon"
+            ) from None
 
     @app.get("/v1/films", tags=["store"])
     async def films() -> dict[str, Any]:
         """Per-film reports from the store."""
-        db = store()
-        try:
-            return {"films": await run_in_threadpool(db.films), "reviews": db.count()}
-        finally:
-            db.close()
+        return await run_in_threadpool(read_store, lambda db: {"films": db.films(), "reviews": db.count()})
 
     @app.get("/v1/films/{film}", tags=["store"])
     async def film(film: str) -> dict[str, Any]:
         """One film's report with its strongest evidence passages."""
-        db = store()
-        try:
-            found = await run_in_threadpool(db.film, film)
-        finally:
-            db.close()
+        found = await run_in_threadpool(read_store, lambda db: db.film(film))
         if found is None:
             raise ApiError(404, "unknown_film", f"no reviews of '{film}' in the store")
         return found
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """The API's endpoints, from its OpenAPI schema, with no assets from outside (it works offline)."""
+        return HTMLResponse(_docs_page(app.openapi()))
+
     return app
+
+
+class BodyGuard:
+    """ASGI middleware: POST bodies must be JSON and at most `limit` bytes, chunked or not.
+
+    The body is read here as it arrives and refused as soon as it passes the limit, so a
+    client cannot make the server hold more than `limit` bytes (a chunked upload has no
+    Content-Length to check first). The bytes read are then replayed to the application.
+    """
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        """Check, read and replay the body of a POST; pass everything else through."""
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        too_large = _error(413, "body_too_large", f"the body is over {self.limit:,} bytes")
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await too_large(scope, receive, send)
+        if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            return await _error(415, "unsupported_media_type", "send the body as application/json")(
+                scope, receive, send
+            )
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                return await too_large(scope, receive, send)
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            invalid = _error(422, "invalid_request", "the body is not UTF-8 encoded JSON")
+            return await invalid(scope, receive, send)
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+def _docs_page(schema: dict[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td><code>{html.escape(method.upper())}</code></td><td><code>{html.escape(path)}</code></td>"
+        f"<td>{html.escape(op.get('summary', ''))}</td><td>{html.escape(op.get('description', ''))}</td></tr>"
+        for path, methods in schema.get("paths", {}).items()
+        for method, op in methods.items()
+    )
+    return (
+        '<!doctype html><html lang="es"><meta charset="utf-8"><title>critica API</title>'
+        f"<h1>critica API {html.escape(schema.get('info', {}).get('version', ''))}</h1>"
+        '<p>The full schema: <a href="/openapi.json">/openapi.json</a>. Errors are '
+        '<code>{"error": {"code", "message"}}</code> with a 4xx or 503 status.</p>'
+        f"<table><tr><th>method</th><th>path</th><th>summary</th><th>description</th></tr>{rows}</table></html>"
+    )
 
 
 def _version() -> str:

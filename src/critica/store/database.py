@@ -77,6 +77,34 @@ def rating_interval(mean: float | None, sd: float | None, n: int, z: float = 1.9
     return [round(max(1.0, float(mean) - half), 2), round(min(5.0, float(mean) + half), 2)]
 
 
+class StoreError(RuntimeError):
+    """The store file cannot be opened or read; the message says why and what to do."""
+
+
+class NotAResult(ValueError):
+    """A record given to `ReviewStore.add` is not a critica contract object."""
+
+
+def _opening_problem(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "lock" in text:
+        return "another process is using it (e.g. a running `critica batch --store`); try again when it finishes"
+    if "not a valid duckdb" in text or "corrupt" in text or "invalid" in text:
+        return "it is not a critica store (not a valid DuckDB file, or damaged); give another --db or rebuild it"
+    return f"DuckDB cannot open it ({str(exc).splitlines()[0][:200]})"
+
+
+def check_result(record: Any) -> None:
+    """Raise NotAResult unless `record` has the contract's id, sentiment and errors."""
+    if not isinstance(record, dict):
+        raise NotAResult("not a JSON object")
+    sentiment = record.get("sentiment")
+    if not isinstance(record.get("id"), str) or not isinstance(sentiment, dict):
+        raise NotAResult("no 'id' and 'sentiment': not a critica result")
+    if not {"label", "score", "model"} <= sentiment.keys() or not isinstance(record.get("errors"), list):
+        raise NotAResult("'sentiment' lacks label/score/model, or 'errors' is not a list")
+
+
 class ReviewStore:
     """A DuckDB file of results; safe to add the same results twice."""
 
@@ -84,18 +112,25 @@ class ReviewStore:
         import duckdb
 
         self.path = Path(path)
-        self.db = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
-            self.db.execute(SCHEMA)
+        try:
+            self.db = duckdb.connect(str(self.path), read_only=read_only)
+            if not read_only:
+                self.db.execute(SCHEMA)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {_opening_problem(exc)}") from exc
 
     def close(self) -> None:
         """Close the database file."""
         self.db.close()
 
     def add(self, records: Iterable[dict[str, Any]]) -> int:
-        """Insert or replace contract objects; returns how many were given."""
+        """Insert or replace contract objects, all or none; returns how many were given.
+
+        Raises NotAResult (nothing inserted) when a record is not a contract object.
+        """
         rows = []
         for r in records:
+            check_result(r)
             s = r["sentiment"]
             p_pos = None if s["score"] is None else (s["score"] if s["label"] == "positive" else 1 - s["score"])
             rows.append(
