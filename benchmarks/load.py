@@ -1,10 +1,13 @@
 """Load test of `critica serve` on loopback: N concurrent clients posting reviews for a fixed time.
 
-    .venv/bin/python benchmarks/load.py [--clients 16] [--seconds 30] [--tier fast|default]
+    .venv/bin/python benchmarks/load.py [--clients 16] [--seconds 30] [--tier fast|default] [--slow-caller]
 
 Starts the service itself (one worker), waits for its models, then runs an asyncio client pool
 against 127.0.0.1 only; bounded in time and stops by itself. Reports reviews/s, p50/p99 latency
-and the number of errors (any non-200 answer or transport failure).
+and the number of errors (any non-200 answer or transport failure) of the normal clients.
+`--slow-caller` adds one more client that keeps posting batches of 9 reviews of 99,000
+characters (within the service's limits); its answers are counted apart, and the server's
+resident memory (with its long-review process) is sampled every second.
 """
 
 from __future__ import annotations
@@ -61,13 +64,59 @@ async def client(url: str, texts: list[str], stop_at: float, latencies: list[flo
             i += 16
 
 
-async def run(url: str, clients: int, seconds: float, texts: list[str]) -> tuple[list[float], list[str], float]:
+async def slow_caller(url: str, texts: list[str], stop_at: float, outcomes: dict[str, int]) -> None:
+    huge = [{"text": (" ".join(texts) * 20)[:99_000]} for _ in range(9)]
+    async with httpx.AsyncClient(timeout=600) as http:
+        while time.monotonic() < stop_at:
+            try:
+                response = await http.post(f"{url}/v1/analyze/batch", json={"reviews": huge})
+                key = str(response.status_code)
+            except httpx.HTTPError as exc:
+                key = type(exc).__name__
+            outcomes[key] = outcomes.get(key, 0) + 1
+            if key != "200":
+                await asyncio.sleep(1.0)  # as told by Retry-After
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the long-review process), from /proc."""
+    total = 0
+    pids = [pid]
+    try:
+        pids += [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in open(f"/proc/{p}/status"):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+async def sample_rss(pid: int, stop_at: float, samples: list[float]) -> None:
+    while time.monotonic() < stop_at:
+        samples.append(rss_mb(pid))
+        await asyncio.sleep(1.0)
+
+
+async def run(
+    url: str, clients: int, seconds: float, texts: list[str], slow: bool, pid: int
+) -> tuple[list[float], list[str], float, dict[str, int], list[float]]:
     latencies: list[float] = []
     errors: list[str] = []
+    outcomes: dict[str, int] = {}
+    rss: list[float] = []
     started = time.monotonic()
     stop_at = started + seconds
-    await asyncio.gather(*(client(url, texts, stop_at, latencies, errors, k) for k in range(clients)))
-    return latencies, errors, time.monotonic() - started
+    tasks = [client(url, texts, stop_at, latencies, errors, k) for k in range(clients)]
+    tasks.append(sample_rss(pid, stop_at, rss))
+    if slow:
+        tasks.append(slow_caller(url, texts, stop_at, outcomes))
+    await asyncio.gather(*tasks)
+    return latencies, errors, time.monotonic() - started, outcomes, rss
 
 
 def main() -> None:
@@ -75,12 +124,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--tier", choices=["fast", "default"], default="fast")
+    parser.add_argument("--slow-caller", action="store_true", help="add one client posting huge batches")
     args = parser.parse_args()
     port = free_port()
     server = start_server(args.tier, port)
     try:
-        latencies, errors, elapsed = asyncio.run(
-            run(f"http://127.0.0.1:{port}", args.clients, args.seconds, load_reviews(200))
+        latencies, errors, elapsed, outcomes, rss = asyncio.run(
+            run(f"http://127.0.0.1:{port}", args.clients, args.seconds, load_reviews(200), args.slow_caller, server.pid)
         )
     finally:
         server.terminate()
@@ -90,7 +140,8 @@ def main() -> None:
     print(
         f"tier {args.tier}: {args.clients} clients, {elapsed:.1f} s, {len(latencies)} reviews, "
         f"{len(latencies) / elapsed:.1f} reviews/s, p50 {statistics.median(latencies) * 1000:.0f} ms, "
-        f"p99 {p99 * 1000:.0f} ms, errors {len(errors)}"
+        f"p99 {p99 * 1000:.0f} ms, errors {len(errors)}; server RSS {min(rss):.0f}–{max(rss):.0f} MB"
+        + (f"; slow caller's answers {outcomes}" if args.slow_caller else "")
     )
 
 

@@ -156,6 +156,21 @@ def test_an_unreadable_store_is_a_503_without_internals(tmp_path: Path) -> None:
     )
 
 
+def test_long_reviews_run_in_their_own_process_with_the_same_answer(client: TestClient) -> None:
+    text = (EXAMPLES / "resena_positiva.txt").read_text(encoding="utf-8")
+    app = create_app(ServiceConfig(tier="fast", long_chars=len(text) - 1, long_queue=1))
+    with TestClient(app) as lane_client:
+        long_lane = lane_client.post("/v1/analyze", json={"text": text, "id": "p"}).json()
+        both = lane_client.post("/v1/analyze/batch", json={"reviews": [{"text": text}, {"text": "Un bodrio."}]})
+    assert long_lane == client.post("/v1/analyze", json={"text": text, "id": "p"}).json()
+    assert [r["sentiment"]["label"] for r in both.json()["results"]] == ["positive", "negative"]
+    with TestClient(create_app(ServiceConfig(tier="fast", long_chars=100, long_queue=0))) as full:
+        busy = full.post("/v1/analyze", json={"text": text})
+        short = full.post("/v1/analyze", json={"text": "Una película estupenda."})
+    assert busy.status_code == 503 and busy.json()["error"]["code"] == "busy" and busy.headers["retry-after"]
+    assert short.status_code == 200
+
+
 def test_films_from_the_store(client: TestClient) -> None:
     films = client.get("/v1/films").json()
     assert films["reviews"] == 2

@@ -3,17 +3,25 @@
 Every error is a JSON body `{"error": {"code", "message"}}` with a 4xx
 status: oversized bodies (413), wrong content type (415), invalid JSON or
 missing fields (422), texts over the configured length (422), batches over
-the limit (422), unknown films (404). Models load once per worker at
-start-up; analyses run in a thread, one at a time per worker (the encoder is
-not re-entrant), so the event loop stays free.
+the limit (422), unknown films (404), a full queue for long reviews or a busy
+store (503 with Retry-After). Models load once per worker at start-up.
+
+Two lanes keep one caller from stalling the others. Reviews up to
+`long_chars` characters run in this process, in a thread, one review at a
+time (the encoder is not re-entrant) and in arrival order, so a batch of many
+short reviews interleaves with other requests. Longer reviews run in a second
+process with its own models, at most `long_queue` waiting; a short review
+never waits behind a long one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import multiprocessing
 import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +48,8 @@ class ServiceConfig:
     max_text_chars: int = 100_000
     max_batch: int = 100
     cors_origins: tuple[str, ...] = ()
+    long_chars: int = 20_000  # reviews longer than this go to the long-review process
+    long_queue: int = 16  # long reviews waiting or running before new ones get 503
 
     @classmethod
     def from_env(cls) -> ServiceConfig:
@@ -53,6 +63,8 @@ class ServiceConfig:
             max_text_chars=int(os.environ.get("CRITICA_MAX_TEXT_CHARS", 100_000)),
             max_batch=int(os.environ.get("CRITICA_MAX_BATCH", 100)),
             cors_origins=tuple(o for o in origins.split(",") if o),
+            long_chars=int(os.environ.get("CRITICA_LONG_CHARS", 20_000)),
+            long_queue=int(os.environ.get("CRITICA_LONG_QUEUE", 16)),
         )
 
 
@@ -87,17 +99,28 @@ def _error(status: int, code: str, message: str, details: Any = None) -> JSONRes
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """Build the FastAPI application."""
     config = config or ServiceConfig()
-    state: dict[str, Any] = {"pipeline": None, "lock": asyncio.Lock()}
+    state: dict[str, Any] = {"pipeline": None, "lock": asyncio.Lock(), "long": None, "long_pending": 0}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from critica.pipeline import Pipeline
 
+        # The long-review process starts with the first long review (its models load then, once).
+        # spawn, not fork: this process already runs threads, which fork does not carry safely.
+        lane = ProcessPoolExecutor(
+            1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_lane_start,
+            initargs=(config.tier, config.max_text_chars),
+        )
         pipeline = Pipeline(tier=config.tier, max_chars=config.max_text_chars)
         await run_in_threadpool(lambda: pipeline.stages)  # load every model before serving
-        await run_in_threadpool(pipeline.analyze, "Una película estupenda, con una fotografía preciosa.")
-        state["pipeline"] = pipeline
-        yield
+        await run_in_threadpool(pipeline.analyze, WARM_UP)
+        state["pipeline"], state["long"] = pipeline, lane
+        try:
+            yield
+        finally:
+            lane.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
         docs_url=None,  # Swagger UI loads from a CDN, which an offline machine cannot reach; see /docs below
@@ -139,9 +162,21 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         for review in reviews:
             if len(review.text) > config.max_text_chars:
                 raise ApiError(422, "text_too_long", f"a review is over {config.max_text_chars:,} characters")
+        return [await analyse_one(r) for r in reviews]
+
+    async def analyse_one(review: ReviewIn) -> dict[str, Any]:
+        if len(review.text) > config.long_chars:
+            if state["long_pending"] >= config.long_queue:
+                raise ApiError(503, "busy", "too many long reviews are waiting; retry soon or send shorter ones")
+            state["long_pending"] += 1
+            try:
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(state["long"], _lane_analyze, review.text, review.id)
+            finally:
+                state["long_pending"] -= 1
         pipeline = state["pipeline"]
-        async with state["lock"]:
-            return await run_in_threadpool(lambda: [pipeline.analyze(r.text, id=r.id).to_dict() for r in reviews])
+        async with state["lock"]:  # asyncio.Lock is first come, first served
+            return await run_in_threadpool(lambda: pipeline.analyze(review.text, id=review.id).to_dict())
 
     @app.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, Any]:
@@ -213,6 +248,22 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         return HTMLResponse(_docs_page(app.openapi()))
 
     return app
+
+
+WARM_UP = "Una película estupenda, con una fotografía preciosa."
+_lane_pipeline: Any = None
+
+
+def _lane_start(tier: str, max_chars: int) -> None:
+    """In the long-review process: build its own pipeline, once."""
+    global _lane_pipeline
+    from critica.pipeline import Pipeline
+
+    _lane_pipeline = Pipeline(tier=tier, max_chars=max_chars)
+
+
+def _lane_analyze(text: str, rid: str | None) -> dict[str, Any]:
+    return _lane_pipeline.analyze(text, id=rid).to_dict()
 
 
 class BodyGuard:
