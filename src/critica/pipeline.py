@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -124,14 +125,28 @@ class Pipeline:
                     "(offsets unchanged); the rest of the review was analysed",
                 )
             )
-        for stage in self.stages:
-            if language not in getattr(stage, "languages", ("es",)):
-                continue  # e.g. facts and aspects read only Spanish; an English review keeps them empty
-            try:
-                stage.run(doc, analysis)
-            except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the review
-                analysis.errors.append(AnalysisError(f"{stage.name}_failed", f"{type(exc).__name__}: {exc}"))
+        with self._parse_zone():
+            for stage in self.stages:
+                if language not in getattr(stage, "languages", ("es",)):
+                    continue  # e.g. facts and aspects read only Spanish; an English review keeps them empty
+                try:
+                    stage.run(doc, analysis)
+                except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the review
+                    analysis.errors.append(AnalysisError(f"{stage.name}_failed", f"{type(exc).__name__}: {exc}"))
         return analysis
+
+    def _parse_zone(self) -> AbstractContextManager[Any]:
+        """Run one review's stages inside spaCy's memory zone, when a stage reads the parse.
+
+        spaCy keeps every new word it meets in its string store, so a long-running service or
+        batch grows without end; strings added inside the zone are freed when it closes. Nothing
+        of the parse outlives the review: the stages copy what they report into plain values.
+        """
+        if not {"facts", "aspects"} & set(self.stage_names):
+            return nullcontext()
+        from critica.text.nlp import spanish_nlp
+
+        return spanish_nlp().memory_zone()
 
     def analyze_row(self, text: Any, id: str | None, problem: tuple[str, str] | None, fallback_id: str) -> Analysis:
         """Analyse a row read from a file; a row the reader could not use becomes an error result.
