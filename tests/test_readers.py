@@ -66,3 +66,20 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path: Path, enco
     path.write_bytes(data)
     assert rows(path) == [(1, "1", "Una película estupenda, ¡qué fotografía!", None)]
     assert decode_bytes(data)[0].lstrip("\ufeff").startswith("id,review")
+
+
+def test_every_deliberate_error_is_a_critica_error(tmp_path: Path) -> None:
+    from critica import CriticaError
+    from critica.sentiment.e5.probe import EncoderWeightsError
+    from critica.sentiment.model import ModelFormatError, PolarityModel
+    from critica.service.app import ApiError
+    from critica.store.database import NotAResult, StoreError
+    from critica.text.decode import NotText
+
+    for kind in (UnusableInput, NotText, ModelFormatError, EncoderWeightsError, StoreError, NotAResult, ApiError):
+        assert issubclass(kind, CriticaError)
+    assert issubclass(UnusableInput, ValueError) and issubclass(StoreError, RuntimeError)  # old bases kept
+    with pytest.raises(CriticaError, match="no such file"):
+        read_reviews(tmp_path / "missing.csv")
+    with pytest.raises(CriticaError, match="not a critica model folder"):
+        PolarityModel.load(tmp_path)

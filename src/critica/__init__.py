@@ -12,11 +12,12 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from critica.errors import CriticaError
 from critica.pipeline import STAGE_NAMES, Pipeline, Review
 from critica.schema import Analysis
 
 __version__ = "0.1.0"
-__all__ = ["Analysis", "Pipeline", "Review", "__version__", "analyze", "analyze_many", "get_pipeline"]
+__all__ = ["Analysis", "CriticaError", "Pipeline", "Review", "__version__", "analyze", "analyze_many", "get_pipeline"]
 
 
 @lru_cache(maxsize=8)

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from critica.errors import CriticaError
 from critica.text.decode import NotText, bom_encoding, decode_bytes, looks_binary
 
 csv.field_size_limit(sys.maxsize)  # a 5 MB review is one legitimate CSV field
 
 
-class UnusableInput(ValueError):
+class UnusableInput(CriticaError, ValueError):
     """The input as a whole cannot be read; the message says why and what to do."""
 
 

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from critica.errors import CriticaError
 from critica.sentiment.e5.probe import ProbeEncoder, SentenceScores, weights_digest
 from critica.sentiment.features import SparseFeaturizer
 
@@ -46,7 +47,7 @@ ENCODER_FILE = "encoder.npz"
 STARS = np.arange(1, 6, dtype=np.float64)
 
 
-class ModelFormatError(ValueError):
+class ModelFormatError(CriticaError, ValueError):
     """A model folder is missing files or holds something critica cannot read."""
 
 

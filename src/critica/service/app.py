@@ -35,6 +35,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from critica.errors import CriticaError
+
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -81,7 +83,7 @@ class BatchIn(BaseModel):
     reviews: list[ReviewIn]
 
 
-class ApiError(Exception):
+class ApiError(CriticaError):
     """A 4xx answer with a code the client can act on."""
 
     def __init__(self, status: int, code: str, message: str) -> None:

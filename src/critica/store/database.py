@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from critica.errors import CriticaError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
     id TEXT NOT NULL,
@@ -77,11 +79,11 @@ def rating_interval(mean: float | None, sd: float | None, n: int, z: float = 1.9
     return [round(max(1.0, float(mean) - half), 2), round(min(5.0, float(mean) + half), 2)]
 
 
-class StoreError(RuntimeError):
+class StoreError(CriticaError, RuntimeError):
     """The store file cannot be opened or read; the message says why and what to do."""
 
 
-class NotAResult(ValueError):
+class NotAResult(CriticaError, ValueError):
     """A record given to `ReviewStore.add` is not a critica contract object."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 
+from critica.errors import CriticaError
+
 _FALLBACKS = ("utf-8-sig", "cp1252", "latin-1")
 # UTF-32 first: its little-endian BOM begins with UTF-16's. Spreadsheets export "Unicode text" this way.
 _BOMS = (
@@ -14,7 +16,7 @@ _BOMS = (
 )
 
 
-class NotText(ValueError):
+class NotText(CriticaError, ValueError):
     """The bytes look binary (NUL bytes, control characters), not like a review."""
 
 

