@@ -83,3 +83,17 @@ def test_every_deliberate_error_is_a_critica_error(tmp_path: Path) -> None:
         read_reviews(tmp_path / "missing.csv")
     with pytest.raises(CriticaError, match="not a critica model folder"):
         PolarityModel.load(tmp_path)
+
+
+def test_the_readme_lists_exactly_the_registered_review_error_codes() -> None:
+    import re
+
+    from critica.errors import REVIEW_ERROR_CODES, review_problem
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = readme[readme.index("coded entry in `errors`") : readme.index("REVIEW_ERROR_CODES`")]
+    assert set(re.findall(r"`([a-z_]+)`", listed)) - {"errors"} == set(REVIEW_ERROR_CODES)
+    with pytest.raises(ValueError, match="unregistered"):
+        review_problem("made_up", "x")

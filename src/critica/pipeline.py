@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from critica.errors import STAGE_FAILED, review_problem
 from critica.schema import Analysis, AnalysisError, Sentiment
 from critica.text import Document, prepare
 from critica.text.decode import NotText, decode_bytes
@@ -50,8 +51,8 @@ def review_id(text: str) -> str:
 
 class _InputProblem(Exception):
     def __init__(self, code: str, message: str, language: str | None = None) -> None:
+        self.code, message = review_problem(code, message)
         super().__init__(message)
-        self.code = code
         self.language = language
 
 
@@ -120,9 +121,11 @@ class Pipeline:
         if replaced:
             analysis.errors.append(
                 AnalysisError(
-                    "invalid_characters",
-                    f"{replaced} lone surrogate code point(s), which are not text, were replaced by U+FFFD "
-                    "(offsets unchanged); the rest of the review was analysed",
+                    *review_problem(
+                        "invalid_characters",
+                        f"{replaced} lone surrogate code point(s), which are not text, were replaced by U+FFFD "
+                        "(offsets unchanged); the rest of the review was analysed",
+                    )
                 )
             )
         with self._parse_zone():
@@ -132,7 +135,8 @@ class Pipeline:
                 try:
                     stage.run(doc, analysis)
                 except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the review
-                    analysis.errors.append(AnalysisError(f"{stage.name}_failed", f"{type(exc).__name__}: {exc}"))
+                    failed = STAGE_FAILED.format(stage=stage.name)
+                    analysis.errors.append(AnalysisError(failed, f"{type(exc).__name__}: {exc}"))
         return analysis
 
     def _parse_zone(self) -> AbstractContextManager[Any]:
