@@ -20,18 +20,24 @@ def _pyplot():
 
 def save_confusion_matrix(y: np.ndarray, proba: np.ndarray, path: Path) -> Path:
     """Write the 2×2 confusion matrix as a PNG."""
-    plt = _pyplot()
-    matrix = confusion(y, proba)
-    fig, ax = plt.subplots(figsize=(4, 3.6), dpi=120)
-    ax.imshow(matrix, cmap="Blues")
     labels = ["negativa", "positiva"]
-    ax.set_xticks([0, 1], labels)
-    ax.set_yticks([0, 1], labels)
-    ax.set_xlabel("predicha")
-    ax.set_ylabel("real")
+    return _save_matrix(confusion(y, proba), labels, "predicha", "real", "Matriz de confusión", path, (4, 3.6))
+
+
+def _save_matrix(
+    matrix: np.ndarray, labels: list[str], xlabel: str, ylabel: str, title: str, path: Path, size: tuple[float, float]
+) -> Path:
+    """A count matrix as a PNG heat map, each cell labelled with its count."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=size, dpi=120)
+    ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     for (i, j), value in np.ndenumerate(matrix):
         ax.text(j, i, str(value), ha="center", va="center", color="white" if value > matrix.max() / 2 else "black")
-    ax.set_title("Matriz de confusión")
+    ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -61,23 +67,13 @@ def save_reliability_diagram(y: np.ndarray, proba: np.ndarray, path: Path) -> Pa
 
 def save_rating_confusion(stars: np.ndarray, rating: np.ndarray, path: Path) -> Path:
     """Write the 5×5 matrix of true stars against the rounded estimated rating as a PNG."""
+    from sklearn.metrics import confusion_matrix
+
     from critica.evaluation.metrics import rounded_stars
 
-    plt = _pyplot()
-    matrix = np.zeros((5, 5), dtype=int)
-    for true, predicted in zip(np.asarray(stars, dtype=int), rounded_stars(rating), strict=True):
-        matrix[true - 1, predicted - 1] += 1
-    fig, ax = plt.subplots(figsize=(4.6, 4), dpi=120)
-    ax.imshow(matrix, cmap="Blues")
-    ticks = [str(k) for k in range(1, 6)]
-    ax.set_xticks(range(5), ticks)
-    ax.set_yticks(range(5), ticks)
-    ax.set_xlabel("estrellas estimadas (redondeadas)")
-    ax.set_ylabel("estrellas del crítico")
-    for (i, j), value in np.ndenumerate(matrix):
-        ax.text(j, i, str(value), ha="center", va="center", color="white" if value > matrix.max() / 2 else "black")
-    ax.set_title("Matriz de confusión de la valoración")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    matrix = confusion_matrix(np.asarray(stars, dtype=int), rounded_stars(rating), labels=[1, 2, 3, 4, 5])
+    labels = [str(k) for k in range(1, 6)]
+    title = "Matriz de confusión de la valoración"
+    return _save_matrix(
+        matrix, labels, "estrellas estimadas (redondeadas)", "estrellas del crítico", title, path, (4.6, 4)
+    )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from critica.facts.gazetteers import ENGLISH_EPITHETS, NOT_NAMES
+from critica.text.fold import strip_marks
 from critica.text.segment import starts_sentence
 
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ"
@@ -34,8 +34,7 @@ class NameSpan:
 
 def fold(text: str) -> str:
     """Accent- and case-insensitive key for comparing names and titles."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+    return " ".join(strip_marks(text.casefold(), "NFKD").split())
 
 
 @lru_cache(maxsize=65536)

@@ -16,7 +16,6 @@ than of translation, and the detector must not learn it as "native".
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import pairwise
 
 from critica.text.fold import fold
@@ -45,8 +44,6 @@ FUNCTION_WORDS = frozenset(
     """.split()
 )
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.,;:!?¡¿«»\"“”()\-–—…]")
-# Folding is the skeleton's hottest call and reviews repeat their words: cache it.
-_fold = lru_cache(maxsize=65536)(fold)
 _PUNCT_MAP = {"“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-", "…": "."}
 
 
@@ -65,7 +62,7 @@ def skeleton(text: str) -> list[str]:
                 out.append(mark)
             sentence_start = mark in ".!?"
         else:
-            folded = _fold(token)
+            folded = fold(token)
             if folded in FUNCTION_WORDS:
                 out.append(folded)
             elif token[0].isupper() and not sentence_start:

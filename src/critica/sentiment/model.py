@@ -63,6 +63,11 @@ class Combiner:
         """As stored in model.json."""
         return {"sparse": self.sparse, "probe": self.probe, "bias": self.bias}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Combiner:
+        """The inverse of `to_dict`."""
+        return cls(float(data["sparse"]), float(data["probe"]), float(data["bias"]))
+
 
 @dataclass
 class RatingModel:
@@ -158,7 +163,9 @@ class PolarityModel:
 
     def sparse_polarity(self, texts: list[str]) -> np.ndarray:
         """The calibrated n-gram part alone on each text, as 2·P(positive) − 1 (no encoder call)."""
-        _, alone, _ = self._sparse_parts(texts)
+        # The aspects stage calls this once per judged clause: only each text's own vector is needed.
+        f = self.featurizer
+        alone = np.asarray(f.vectors(f.sentence_counts(texts)) @ self.sparse_coef).ravel()
         c = self.combiner
         return 2.0 * _sigmoid_array(c.sparse * (alone + self.sparse_intercept) + c.bias) - 1.0
 
@@ -274,13 +281,13 @@ class PolarityModel:
             featurizer=SparseFeaturizer(vocabulary, arrays["idf"]),
             sparse_coef=arrays["sparse_coef"],
             sparse_intercept=float(meta["sparse_intercept"]),
-            combiner=Combiner(**{k: float(v) for k, v in meta["combiner"].items()}),
+            combiner=Combiner.from_dict(meta["combiner"]),
             rating_model=RatingModel.from_dict(meta["rating"]),
             star_coef=arrays["star_coef"],
             star_intercept=float(meta["star_intercept"]),
             english_rating=RatingModel.from_dict(meta["english_rating"]) if meta.get("english_rating") else None,
             probe_arrays=probe_arrays,
-            english=Combiner(**{k: float(v) for k, v in english.items()}) if english else None,
+            english=Combiner.from_dict(english) if english else None,
             encoder_meta=encoder_meta,
             report=meta.get("report", {}),
         )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+def strip_marks(text: str, form: str = "NFD") -> str:
+    """`text` decomposed (`form`: NFD, or NFKD to fold ligatures and width too) without combining marks."""
+    return "".join(ch for ch in unicodedata.normalize(form, text) if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)  # called for every token by the n-gram and skeleton analysers; reviews repeat words
 def fold(word: str) -> str:
     """Lower case without accents ("Película" → "pelicula"); ñ and ü become n and u."""
     if word.isascii():
         return word.lower()
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return strip_marks(word.lower())
