@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/load.py [--clients 16] [--seconds 30] [--tier fast|default] [--slow-caller]
 
-Starts the service itself (one worker), waits for its models, then runs an asyncio client pool
+Starts the service itself (`--workers`, default one), waits for its models, then runs an asyncio client pool
 against 127.0.0.1 only; bounded in time and stops by itself. Reports reviews/s, p50/p99 latency
 and the number of errors (any non-200 answer or transport failure) of the normal clients.
 `--slow-caller` adds one more client that keeps posting batches of 9 reviews of 99,000
@@ -33,14 +33,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(tier: str, port: int) -> subprocess.Popen:
-    args = [sys.executable, "-m", "critica.cli", "serve", "--port", str(port)] + (["--fast"] if tier == "fast" else [])
+def start_server(tier: str, port: int, workers: int) -> subprocess.Popen:
+    args = [sys.executable, "-m", "critica.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    args += ["--fast"] if tier == "fast" else []
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 if json.load(response)["models_loaded"]:
+                    # The first worker to finish loading answers; give the others time to finish theirs.
+                    time.sleep(30 if workers > 1 else 0)
                     return process
         except OSError:
             time.sleep(0.5)
@@ -55,7 +58,7 @@ async def client(url: str, texts: list[str], stop_at: float, latencies: list[flo
             start = time.perf_counter()
             try:
                 response = await http.post(f"{url}/v1/analyze", json={"text": texts[i % len(texts)]})
-                if response.status_code == 200:
+                if response.status_code == 200 and time.monotonic() <= stop_at:
                     latencies.append(time.perf_counter() - start)
                 else:
                     errors.append(str(response.status_code))
@@ -78,15 +81,18 @@ async def slow_caller(url: str, texts: list[str], stop_at: float, outcomes: dict
                 await asyncio.sleep(1.0)  # as told by Retry-After
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (the long-review process), from /proc."""
-    total = 0
-    pids = [pid]
+def _descendants(pid: int) -> list[int]:
     try:
-        pids += [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+        children = [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
     except OSError:
-        pass
-    for p in pids:
+        return []
+    return children + [d for c in children for d in _descendants(c)]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server and all its descendants (workers, long-review processes), from /proc."""
+    total = 0
+    for p in [pid, *_descendants(pid)]:
         try:
             for line in open(f"/proc/{p}/status"):
                 if line.startswith("VmRSS:"):
@@ -125,9 +131,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--tier", choices=["fast", "default"], default="fast")
     parser.add_argument("--slow-caller", action="store_true", help="add one client posting huge batches")
+    parser.add_argument("--workers", type=int, default=1, help="`critica serve --workers N`")
     args = parser.parse_args()
     port = free_port()
-    server = start_server(args.tier, port)
+    server = start_server(args.tier, port, args.workers)
     try:
         latencies, errors, elapsed, outcomes, rss = asyncio.run(
             run(f"http://127.0.0.1:{port}", args.clients, args.seconds, load_reviews(200), args.slow_caller, server.pid)
@@ -138,8 +145,9 @@ def main() -> None:
     latencies.sort()
     p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
     print(
-        f"tier {args.tier}: {args.clients} clients, {elapsed:.1f} s, {len(latencies)} reviews, "
-        f"{len(latencies) / elapsed:.1f} reviews/s, p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        f"tier {args.tier}, {args.workers} worker(s): {args.clients} clients, {args.seconds:.0f} s "
+        f"(run {elapsed:.1f} s), {len(latencies)} reviews, {len(latencies) / args.seconds:.1f} reviews/s, "
+        f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
         f"p99 {p99 * 1000:.0f} ms, errors {len(errors)}; server RSS {min(rss):.0f}–{max(rss):.0f} MB"
         + (f"; slow caller's answers {outcomes}" if args.slow_caller else "")
     )

@@ -15,10 +15,11 @@ import argparse
 import time
 
 from critica.aspects.stage import AspectStage
+from critica.config import Config
 from critica.facts.stage import FactsStage
-from critica.quality.model import QualityStage
+from critica.quality.stage import QualityStage
+from critica.resources import Resources
 from critica.schema import Analysis, Sentiment
-from critica.sentiment.registry import load_polarity
 from critica.text import prepare
 from critica.text.language import language_of_words
 from throughput import load_reviews
@@ -33,8 +34,8 @@ def main() -> None:
     warm, texts = pool[: args.warm], pool[args.warm :]
     chars = sum(len(t) for t in texts)
     docs = [prepare(t) for t in texts]
-    model = load_polarity("fast")
-    stages = {"facts": FactsStage(), "aspects": AspectStage(model), "quality": QualityStage()}
+    resources = Resources.shared(Config(tier="fast"))
+    stages = {"facts": FactsStage(resources), "aspects": AspectStage(resources), "quality": QualityStage(resources)}
     language_of_words("this is English")  # lingua loads its models on first use (about 2 s)
     for doc in map(prepare, warm or texts[:1]):
         for stage in stages.values():

@@ -36,11 +36,11 @@ def load_reviews(n: int) -> list[str]:
 
 
 def _polarity_only(args: tuple[str, list[str]]) -> int:
-    from critica.sentiment.registry import load_polarity
+    from critica.resources import polarity_model
     from critica.text import prepare
 
     tier, texts = args
-    model = load_polarity(tier)
+    model = polarity_model(tier)
     sentence_lists = [[s.text for s in prepare(t).sentences] for t in texts]
     for i in range(0, len(sentence_lists), 256):
         model.predict_proba(sentence_lists[i : i + 256])

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from critica.aspects.stage import judge_aspects
-from critica.sentiment.registry import load_polarity
+from critica.resources import polarity_model
 from critica.text import prepare
 
 from .conftest import SHARED, SHARED_DATA
 
 
 def aspects(text: str, with_model: bool = True) -> dict[str, str]:
-    model = load_polarity("fast") if with_model else None
+    model = polarity_model("fast") if with_model else None
     return {a.aspect: a.polarity for a in judge_aspects(prepare(text), model)}
 
 
@@ -47,7 +47,7 @@ def test_mixed_when_both_sides_weigh() -> None:
 
 def test_mentions_slice_the_original() -> None:
     text = "<p>La m&uacute;sica es <b>preciosa</b>.</p> El guion, en cambio, es torpe."
-    for judgement in judge_aspects(prepare(text), load_polarity("fast")):
+    for judgement in judge_aspects(prepare(text), polarity_model("fast")):
         assert judgement.mentions
         for mention in judgement.mentions:
             assert text[mention.start : mention.end] == mention.text
@@ -60,7 +60,7 @@ SEED = SHARED / "seed" / "000_9d32fff694860531.txt"
 @pytest.mark.skipif(not SEED.exists(), reason="showcase review not here")
 def test_showcase_photography_is_praised_with_urusevsky_as_mention() -> None:
     text = SEED.read_text(encoding="utf-8")
-    judgements = {a.aspect: a for a in judge_aspects(prepare(text), load_polarity("default"))}
+    judgements = {a.aspect: a for a in judge_aspects(prepare(text), polarity_model("default"))}
     photo = judgements["fotografia"]
     assert photo.polarity == "positive"
     assert any("Urusevsky" in m.text for m in photo.mentions)
@@ -80,6 +80,6 @@ def test_gold_dev_figures_do_not_regress() -> None:
 
 def test_a_clear_opinion_is_not_overruled_by_the_review_tone(positive_review: str) -> None:
     # A glowing review that still finds "algún diálogo … forzado": the script is mixed, not positive.
-    judgements = {a.aspect: a for a in judge_aspects(prepare(positive_review), load_polarity("fast"))}
+    judgements = {a.aspect: a for a in judge_aspects(prepare(positive_review), polarity_model("fast"))}
     assert judgements["guion"].polarity == "mixed"
     assert all(not m.text[:1].isspace() and not m.text[-1:].isspace() for m in judgements["guion"].mentions)

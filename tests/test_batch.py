@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from critica.config import Config
+
 from .conftest import EXAMPLES, ROOT, SHARED_DATA, needs_shared_data
 
 NATIVE = [json.loads(line)["review"] for line in (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines()]
@@ -163,8 +165,10 @@ def test_dask_engine_matches_the_local_path(tmp_path: Path) -> None:
     write_reviews(source, 40)
     with source.open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["broken"])
-    local = run_batch(BatchConfig(str(source), tmp_path / "local.jsonl", workers=1, tier="fast", progress=False))
-    distributed = run_dask(str(source), tmp_path / "dask", tier="fast", workers=2, partition_rows=8)
+    local = run_batch(
+        BatchConfig(str(source), tmp_path / "local.jsonl", Config(tier="fast", workers=1), progress=False)
+    )
+    distributed = run_dask(str(source), tmp_path / "dask", config=Config(tier="fast", workers=2), partition_rows=8)
     assert (distributed.read, distributed.analysed, distributed.errors) == (local.read, local.analysed, local.errors)
     local_rows = {r["id"]: r for r in read_jsonl(tmp_path / "local.jsonl")}
     parts = sorted((tmp_path / "dask").glob("part-*.parquet"))
@@ -187,7 +191,9 @@ def test_parquet_crash_and_resume(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     ids = write_reviews(source, 50)
     out = tmp_path / "out.parquet"
-    config = BatchConfig(str(source), out, workers=1, tier="fast", chunk_size=8, parquet_part_rows=16, progress=False)
+    config = BatchConfig(
+        str(source), out, Config(tier="fast", workers=1), chunk_size=8, parquet_part_rows=16, progress=False
+    )
     seen: list[str] = []
 
     def crash_after_30(records: list[dict]) -> None:

@@ -481,3 +481,34 @@ def test_a_film_named_only_to_compare_is_not_the_reviewed_one() -> None:
     )
     assert reviewed(text) is None, [(f.title, f.reviewed) for f in facts(text).films]
     assert reviewed("Como premisa, esta versión de Bosque Oscuro funciona. Bosque Oscuro asusta.") == "Bosque Oscuro"
+
+
+def test_explain_names_the_registered_rule_behind_every_fact() -> None:
+    import critica
+    from critica.facts.rules import RULE_IDS, RULES
+
+    text = (
+        "La película «Niebla» (1994), dirigida por Lucía Ferrer, ganó la Concha de Oro. Recuerda a Tesis (1996) "
+        "y a Shrek 2. Protagonizada por Mario Ibáñez y Rosa Vidal, con Pedro Gómez Ruiz (Andrés)."
+    )
+    plain = critica.Pipeline.from_config(critica.Config(tier="fast", stages=("sentiment", "facts"))).analyze(text)
+    explained = critica.Pipeline.from_config(
+        critica.Config(tier="fast", stages=("sentiment", "facts"), explain=True)
+    ).analyze(text)
+    data = explained.to_dict()
+    assert "explain" not in plain.to_dict() and data["facts"] == plain.to_dict()["facts"]
+    hits = {(h["kind"], h["index"]): h["rule"] for h in data["explain"]}
+    facts_count = sum(len(data["facts"][kind]) for kind in ("films", "people", "awards"))
+    assert len(hits) == facts_count > 0 and set(hits.values()) <= RULE_IDS
+    produces = {rule.id: rule.produces for rule in RULES}
+    assert all(produces[rule] == kind for (kind, _), rule in hits.items())
+    rule_of = {
+        data["facts"][kind][i].get("title") or data["facts"][kind][i].get("name") or data["facts"][kind][i]["award"]: r
+        for (kind, i), r in hits.items()
+    }
+    assert rule_of["Niebla"] == "film.quoted"
+    assert rule_of["Tesis"] == "film.with_year"
+    assert rule_of["Shrek 2"] == "film.sequel"
+    assert rule_of["Lucía Ferrer"] == "person.credited"
+    assert rule_of["Rosa Vidal"] == "person.listed"
+    assert rule_of["Concha de Oro"] == "award.prize"

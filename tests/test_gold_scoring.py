@@ -74,3 +74,33 @@ def test_evaluate_facts_prints_the_table_and_the_misses(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     assert "people_with_roles" in out and "reviewed_film" in out
     assert "Pablo Sanz" in out  # the miss is listed
+
+
+def test_each_facts_rule_is_scored_alone(tmp_path: Path) -> None:
+    from critica.evaluation.gold import evaluate_facts_file
+    from critica.facts.rules import RULE_IDS
+
+    gold = tmp_path / "gold.jsonl"
+    row = {
+        "id": "g1",
+        "review": "Vi la película Niebla, dirigida por Lucía Ferrer, y me encantó. Vi también «Lluvia» y "
+        "«Invierno». Está inmensa Ana Soler Prieto (Marta).",
+        "films": [{"title": "Niebla"}, {"title": "Lluvia"}],
+        "people": [{"name": "Lucía Ferrer", "roles": ["director"]}, {"name": "Ana Soler Prieto", "roles": ["actor"]}],
+        "awards": [],
+    }
+    gold.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    scores = evaluate_facts_file(gold, None, by_rule=True)
+    assert set(scores) == RULE_IDS
+    quoted, cued = scores["film.quoted"], scores["film.cued"]
+    assert (quoted.tp, quoted.fp, quoted.fn) == (1, 1, 1)  # «Lluvia» right, «Invierno» not in the gold
+    assert (cued.tp, cued.fp, cued.fn) == (1, 0, 1)  # "la película Niebla"
+    assert scores["person.credited"].tp == 1 and scores["person.credited"].fn == 1
+    assert scores["person.character_pair"].tp == 1
+    done = subprocess.run(
+        [sys.executable, "-m", "critica.cli", "evaluate", "--facts", str(gold), "--by-rule"],
+        capture_output=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert "film.quoted" in done.stdout.decode() and "Invierno" in done.stdout.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -182,18 +183,91 @@ def test_public_api_default_tier(positive_review: str) -> None:
     assert len(result.sentences) == len(result.to_dict()["sentences"]) > 3
 
 
+@critica.register_stage("broken", assigns=("extra",))
+class Broken:
+    """A stage from outside critica that always fails."""
+
+    def __init__(self, resources) -> None:
+        pass
+
+    def run(self, doc, analysis) -> None:
+        raise RuntimeError("boom")
+
+
+@critica.register_stage("length", assigns=("extra",))
+class Length:
+    """A stage from outside critica: it reads the shared resources and writes under `extra`."""
+
+    def __init__(self, resources) -> None:
+        self.model_name = resources.polarity.name
+
+    def run(self, doc, analysis) -> None:
+        analysis.extra["length"] = {"chars": len(doc.text), "sentences": len(doc.sentences), "by": self.model_name}
+
+
 def test_a_failing_stage_becomes_an_error_entry(positive_review: str) -> None:
-    class Broken:
-        name = "broken"
-
-        def run(self, doc, analysis) -> None:
-            raise RuntimeError("boom")
-
-    pipeline = Pipeline(tier="fast")
-    pipeline._stages = [*pipeline.stages, Broken()]
+    pipeline = Pipeline.from_config(
+        critica.Config(tier="fast", stages=("sentiment", "facts", "aspects", "quality", "broken"))
+    )
     result = pipeline.analyze(positive_review)
     assert result.sentiment.label == "positive"
     assert [e.code for e in result.errors] == ["broken_failed"]
+
+
+def test_a_stage_from_outside_critica_runs_from_the_config_and_fills_extra(positive_review: str) -> None:
+    config = critica.Config(tier="fast", stages=("sentiment", "length"))
+    result = Pipeline.from_config(config).analyze(positive_review)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["extra"]["length"]["sentences"] == len(result.sentences) > 0
+    assert data["extra"]["length"]["by"] == result.sentiment.model
+    assert data["facts"] == {"films": [], "people": [], "awards": []}  # facts did not run
+    assert "extra" not in critica.get_pipeline("fast").analyze(positive_review).to_dict()
+
+
+def test_invalid_configurations_raise_a_critica_error_that_names_the_choices() -> None:
+    with pytest.raises(critica.CriticaError, match=r"unknown tier 'no-such-tier'.*default.*fast"):
+        critica.Config(tier="no-such-tier")
+    with pytest.raises(critica.CriticaError, match="unknown stage 'nope'"):
+        critica.Config(stages=("sentiment", "nope"))
+    with pytest.raises(critica.CriticaError, match="start with 'sentiment'"):
+        critica.Config(stages=("facts",))
+    with pytest.raises(critica.CriticaError, match="workers must be a positive"):
+        critica.Config(workers=0)
+    with pytest.raises(critica.CriticaError, match="max_chars"):
+        critica.Config(max_chars=-5)
+    with pytest.raises(critica.CriticaError, match="must assign fields of Analysis"):
+        critica.register_stage("bad", assigns=("no_such_field",))
+
+
+def test_a_registered_tier_is_one_entry_plus_its_model_files(tmp_path: Path, positive_review: str) -> None:
+    import shutil
+
+    from critica.tiers import get_tier
+
+    folder = tmp_path / "polarity-copy"
+    shutil.copytree(get_tier("fast").folder, folder)
+    critica.register_tier(critica.Tier("copy-of-fast", folder, recipe="fast"))
+    copied = Pipeline.from_config(critica.Config(tier="copy-of-fast")).analyze(positive_review).to_dict()
+    assert copied == critica.get_pipeline("fast").analyze(positive_review).to_dict()
+
+
+def test_each_builtin_stage_fills_only_the_fields_it_declares(positive_review: str) -> None:
+    from dataclasses import fields
+
+    from critica.resources import Resources
+    from critica.schema import Analysis, Sentiment
+    from critica.stages import DEFAULT_STAGES, get_stage
+    from critica.text import prepare
+
+    doc = prepare(positive_review)
+    resources = Resources.shared(critica.Config(tier="fast"))
+    for name in DEFAULT_STAGES:
+        spec = get_stage(name)
+        blank = Analysis("x", "es", Sentiment(None, None, None))
+        filled = Analysis("x", "es", Sentiment(None, None, None))
+        spec.factory(resources).run(doc, filled)
+        changed = {f.name for f in fields(Analysis) if getattr(filled, f.name) != getattr(blank, f.name)}
+        assert changed and changed <= set(spec.assigns), (name, changed)
 
 
 def test_default_tier_decision_splits_exactly_over_sentences(negative_review: str) -> None:

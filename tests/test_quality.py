@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from critica.quality.model import QualityStage, bundled_detector
+from critica.config import Config
 from critica.quality.signals import collect_signals, feature_vector
+from critica.quality.stage import QualityStage
+from critica.resources import Resources
 from critica.schema import Analysis, Sentiment
 from critica.text import prepare
 
@@ -24,7 +26,7 @@ NATIVE += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glo
 
 def quality(text: str):
     analysis = Analysis("x", "es", Sentiment(None, None, None))
-    QualityStage().run(prepare(text), analysis)
+    QualityStage(Resources.shared(Config(tier="fast"))).run(prepare(text), analysis)
     return analysis.quality
 
 
@@ -64,7 +66,7 @@ def test_calques_english_awards_and_garbled_words_are_noted() -> None:
 def test_more_damage_means_a_higher_score() -> None:
     clean = collect_signals(prepare(NATIVE[0]).text)
     damaged = collect_signals(prepare(NATIVE[0] + " La parcela.Estaba bien.Usted sabe, jaltonaba sin fin.").text)
-    detector = bundled_detector()
+    detector = Resources.shared(Config(tier="fast")).mt_detector
     assert detector.combine(0.0, feature_vector(damaged)) > detector.combine(0.0, feature_vector(clean))
 
 

@@ -9,9 +9,13 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from critica.service.app import ServiceConfig, create_app
+from critica.config import Config
+from critica.service.app import create_app
+from critica.service.config import SERVICE_MAX_CHARS, ServiceConfig
 
 from .conftest import EXAMPLES
+
+FAST = Config(tier="fast", max_chars=SERVICE_MAX_CHARS)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(store_path: Path):
     app = create_app(
-        ServiceConfig(tier="fast", store=store_path, max_body_bytes=200_000, max_text_chars=20_000, max_batch=5)
+        ServiceConfig(
+            analysis=Config(tier="fast", max_chars=20_000), store=store_path, max_body_bytes=200_000, max_batch=5
+        )
     )
     with TestClient(app) as test_client:
         yield test_client
@@ -99,7 +105,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit() -> None:
 
     import uvicorn
 
-    app = create_app(ServiceConfig(tier="fast", max_body_bytes=200_000))
+    app = create_app(ServiceConfig(analysis=FAST, max_body_bytes=200_000))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -147,7 +153,7 @@ def test_no_host_header_is_echoed_and_head_and_docs_work_offline(client: TestCli
 def test_an_unreadable_store_is_a_503_without_internals(tmp_path: Path) -> None:
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"this is not a database" * 100)
-    with TestClient(create_app(ServiceConfig(tier="fast", store=broken))) as test_client:
+    with TestClient(create_app(ServiceConfig(analysis=FAST, store=broken))) as test_client:
         response = test_client.get("/v1/films")
     assert response.status_code == 503 and response.headers["retry-after"]
     body = response.text
@@ -158,13 +164,13 @@ def test_an_unreadable_store_is_a_503_without_internals(tmp_path: Path) -> None:
 
 def test_long_reviews_run_in_their_own_process_with_the_same_answer(client: TestClient) -> None:
     text = (EXAMPLES / "resena_positiva.txt").read_text(encoding="utf-8")
-    app = create_app(ServiceConfig(tier="fast", long_chars=len(text) - 1, long_queue=1))
+    app = create_app(ServiceConfig(analysis=FAST, long_chars=len(text) - 1, long_queue=1))
     with TestClient(app) as lane_client:
         long_lane = lane_client.post("/v1/analyze", json={"text": text, "id": "p"}).json()
         both = lane_client.post("/v1/analyze/batch", json={"reviews": [{"text": text}, {"text": "Un bodrio."}]})
     assert long_lane == client.post("/v1/analyze", json={"text": text, "id": "p"}).json()
     assert [r["sentiment"]["label"] for r in both.json()["results"]] == ["positive", "negative"]
-    with TestClient(create_app(ServiceConfig(tier="fast", long_chars=100, long_queue=0))) as full:
+    with TestClient(create_app(ServiceConfig(analysis=FAST, long_chars=100, long_queue=0))) as full:
         busy = full.post("/v1/analyze", json={"text": text})
         short = full.post("/v1/analyze", json={"text": "Una película estupenda."})
     assert busy.status_code == 503 and busy.json()["error"]["code"] == "busy" and busy.headers["retry-after"]
@@ -183,7 +189,7 @@ def test_films_from_the_store(client: TestClient) -> None:
 
 
 def test_no_store_is_a_404_not_a_500() -> None:
-    with TestClient(create_app(ServiceConfig(tier="fast"))) as plain:
+    with TestClient(create_app(ServiceConfig(analysis=FAST))) as plain:
         response = plain.get("/v1/films")
         assert response.status_code == 404 and response.json()["error"]["code"] == "no_store"
         assert plain.options("/v1/analyze").headers.get("access-control-allow-origin") is None  # CORS off

@@ -19,7 +19,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Understand S
 IdColumn = Annotated[str, typer.Option(help="Id column (csv/jsonl/parquet).")]
 TextColumn = Annotated[str, typer.Option(help="Review text column (csv/jsonl/parquet).")]
 LabelColumn = Annotated[str, typer.Option(help="Label column (positive/negative).")]
-FastTier = Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier (no encoder).")]
+FastTier = Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier (no encoder); = --tier fast.")]
+TierName = Annotated[str | None, typer.Option("--tier", help="A registered polarity tier by name (default: default).")]
 ModelFolder = Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")]
 StoreFile = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
 
@@ -32,8 +33,8 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
 
 
-class Tier(StrEnum):
-    """Polarity model tiers."""
+class Recipe(StrEnum):
+    """Training recipes: each bundled tier is built by the recipe of the same name."""
 
     default = "default"
     fast = "fast"
@@ -45,11 +46,24 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _pipeline(fast: bool, model: Path | None):
+def _config(fast: bool = False, tier: str | None = None, model: Path | None = None, **values: Any):
+    """The run's `critica.Config` from the shared options; a bad value is one clear line."""
+    from critica.config import Config
+    from critica.errors import ConfigError
+
+    if fast and tier not in (None, "fast"):
+        fail(f"--fast and --tier {tier} disagree; give one of them")
+    try:
+        return Config(tier=tier or ("fast" if fast else "default"), model_path=model, **values)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _pipeline(config):
     from critica.pipeline import Pipeline
     from critica.sentiment.model import ModelFormatError
 
-    pipeline = Pipeline(tier="fast" if fast else "default", model_path=model)
+    pipeline = Pipeline.from_config(config)
     try:
         _ = pipeline.stages  # load now, so a bad --model is an argument error, not N row errors
     except ModelFormatError as exc:
@@ -70,14 +84,19 @@ def analyze(
     id_col: IdColumn = "id",
     text_col: TextColumn = "review",
     fast: FastTier = False,
+    tier: TierName = None,
     model: ModelFolder = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show which named rule found each fact (adds the 'explain' key).")
+    ] = False,
 ) -> None:
     """Analyse reviews and print the contract object for each (in input order)."""
+    config = _config(fast, tier, model, explain=explain)
     try:
         rows = read_reviews(path, id_col=id_col, text_col=text_col)
     except UnusableInput as exc:
         fail(str(exc))
-    pipeline = _pipeline(fast, model)
+    pipeline = _pipeline(config)
     results = (_analyse_row(pipeline, row) for row in rows) if format is not OutputFormat.table else None
     if format is OutputFormat.jsonl:
         for result in results:
@@ -99,7 +118,7 @@ def train(
     corpora: Annotated[
         Path | None, typer.Option(help="The shared data folder: train the bundled recipe (see the MODEL_CARD).")
     ] = None,
-    tier: Annotated[Tier, typer.Option(help="Which tier to train.")] = Tier.default,
+    tier: Annotated[Recipe, typer.Option(help="Which tier's recipe to train.")] = Recipe.default,
     lexicons: Annotated[Path | None, typer.Option(help="Folder with ml_senticon/, isol/, elhpolar/.")] = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
@@ -177,6 +196,7 @@ def evaluate(
     aspects: Annotated[Path | None, typer.Option(help="Gold JSONL to score aspect judgements against.")] = None,
     texts: Annotated[Path | None, typer.Option(help="id,review file giving the gold reviews' text.")] = None,
     fast: FastTier = False,
+    tier: TierName = None,
     model: ModelFolder = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
@@ -184,26 +204,30 @@ def evaluate(
         str | None, typer.Option(help="Column of 1–5 stars: adds MAE, exact, within-one, Spearman and a PNG.")
     ] = None,
     out: Annotated[Path, typer.Option(help="Folder for the PNG plots.")] = Path("evaluation"),
+    by_rule: Annotated[
+        bool, typer.Option("--by-rule", help="With --facts: score each named facts rule alone.")
+    ] = False,
 ) -> None:
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE (and rating metrics), plus confusion and reliability PNGs."""
     from critica.workflow import evaluate_file, evaluate_predictions
 
     if sum(x is not None for x in (data, predictions, facts, aspects)) != 1:
         fail("give exactly one of --data FILE, --predictions FILE, --facts GOLD.jsonl or --aspects GOLD.jsonl")
+    config = _config(fast, tier, model)
     try:
         if facts is not None or aspects is not None:
             from critica.evaluation.gold import evaluate_aspects_file, evaluate_facts_file
             from critica.render import print_gold_scores
 
             if facts is not None:
-                print_gold_scores(evaluate_facts_file(facts, texts))
+                print_gold_scores(evaluate_facts_file(facts, texts, by_rule=by_rule))
             else:
-                print_gold_scores(evaluate_aspects_file(aspects, texts, tier="fast" if fast else "default"))
+                print_gold_scores(evaluate_aspects_file(aspects, texts, tier=config.tier))
             return
         if predictions is not None:
             report = evaluate_predictions(predictions, out)
         else:
-            pipeline = _pipeline(fast, model)
+            pipeline = _pipeline(config)
             report = evaluate_file(data, pipeline, out, text_col=text_col, label_col=label_col, rating_col=rating_col)
     except UnusableInput as exc:
         fail(str(exc))
@@ -225,6 +249,8 @@ def batch(
     output: Annotated[Path, typer.Option("--output", "-o", help="Results: .jsonl, or .parquet (a folder with dask).")],
     workers: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
     fast: FastTier = False,
+    tier: TierName = None,
+    model: ModelFolder = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
     id_col: IdColumn = "id",
     text_col: TextColumn = "review",
@@ -234,10 +260,7 @@ def batch(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
 ) -> None:
     """Analyse many reviews: streaming, every row accounted for, resumable, on all cores or a cluster."""
-    import os
-
-    tier = "fast" if fast else "default"
-    n_workers = workers or os.cpu_count() or 1
+    config = _config(fast, tier, model, **({"workers": workers} if workers else {}))
     try:
         if engine is Engine.dask:
             from critica.batch.dask_engine import run_dask
@@ -245,8 +268,7 @@ def batch(
             summary = run_dask(
                 inputs,
                 output,
-                tier=tier,
-                workers=n_workers,
+                config=config,
                 scheduler=scheduler,
                 id_col=id_col,
                 text_col=text_col,
@@ -255,11 +277,10 @@ def batch(
         else:
             from critica.batch.runner import BatchConfig, run_batch
 
-            config = BatchConfig(
+            batch_config = BatchConfig(
                 inputs=inputs,
                 output=output,
-                workers=n_workers,
-                tier=tier,
+                analysis=config,
                 resume=resume,
                 id_col=id_col,
                 text_col=text_col,
@@ -274,7 +295,7 @@ def batch(
                 except StoreError as exc:
                     fail(str(exc))
             try:
-                summary = run_batch(config, on_commit=store_db.add if store_db else None)
+                summary = run_batch(batch_config, on_commit=store_db.add if store_db else None)
             finally:
                 if store_db is not None:
                     store_db.close()
@@ -388,6 +409,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes, each with its own models.")] = 1,
     store: Annotated[Path | None, typer.Option(help="DuckDB store for the /v1/films reports.")] = None,
     fast: FastTier = False,
+    tier: TierName = None,
+    model: ModelFolder = None,
     max_text_chars: Annotated[int, typer.Option(help="Longest review accepted.")] = 100_000,
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow this browser origin (CORS is off by default).")
@@ -398,14 +421,17 @@ def serve(
 
     import uvicorn
 
-    os.environ.update(
-        {
-            "CRITICA_TIER": "fast" if fast else "default",
-            "CRITICA_STORE": str(store.resolve()) if store else "",
-            "CRITICA_MAX_TEXT_CHARS": str(max_text_chars),
-            "CRITICA_CORS_ORIGINS": ",".join(cors_origin or []),
-        }
-    )
+    from critica.errors import ConfigError
+    from critica.service.config import ENV_VARIABLE, ServiceConfig
+
+    analysis = _config(fast, tier, model, max_chars=max_text_chars)
+    try:
+        config = ServiceConfig(
+            analysis=analysis, store=store.resolve() if store else None, cors_origins=tuple(cors_origin or ())
+        )
+    except ConfigError as exc:
+        fail(str(exc))
+    os.environ[ENV_VARIABLE] = config.to_json()  # each uvicorn worker builds its app from it
     uvicorn.run("critica.service.app:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 

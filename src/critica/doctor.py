@@ -25,12 +25,13 @@ def _package(name: str, advice: str) -> Check:
 
 
 def _model(tier: str) -> Check:
-    from critica.sentiment.registry import bundled_path, load_polarity
+    from critica.resources import polarity_model
+    from critica.tiers import get_tier
 
     try:
-        model = load_polarity(tier)
+        model = polarity_model(tier)
     except Exception as exc:  # noqa: BLE001 - report, don't crash
-        return f"model {tier}", False, f"{bundled_path(tier)} does not load ({exc}); run `make model` or reinstall"
+        return f"model {tier}", False, f"{get_tier(tier).folder} does not load ({exc}); run `make model` or reinstall"
     cv = model.report.get("cross_validation", {})
     figures = "".join(
         f", {name} out-of-fold accuracy {entry['polarity']['accuracy']}"
@@ -43,11 +44,11 @@ def _model(tier: str) -> Check:
 def _encoder() -> Check:
     """Which encoder weights the default tier runs on, and whether they are the ones it was trained on."""
     try:
+        from critica.resources import polarity_model
         from critica.sentiment.e5.probe import weights_digest
         from critica.sentiment.e5.weights import default_path
-        from critica.sentiment.registry import load_polarity
 
-        model = load_polarity("default")
+        model = polarity_model("default")
         meta = model.encoder_meta
         path = default_path()
         digest = weights_digest(path)
@@ -96,8 +97,9 @@ def _spacy_model() -> Check:
 def run_checks() -> list[Check]:
     """Every check, in the order a user should fix them."""
     from critica import __version__
+    from critica.tiers import tier_names
 
     checks: list[Check] = [("critica", True, f"{__version__} on Python {platform.python_version()}")]
     checks += [_package(name, advice) for name, advice in _PACKAGES.items()]
-    checks += [_spacy_model(), _model("fast"), _model("default"), _encoder()]
+    checks += [_spacy_model(), *(_model(tier) for tier in tier_names()), _encoder()]
     return checks

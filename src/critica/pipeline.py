@@ -13,27 +13,18 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from critica.errors import STAGE_FAILED, review_problem
+from critica.config import DEFAULT_MAX_CHARS, Config
+from critica.errors import ErrorCode, review_problem, stage_failed
+from critica.resources import Resources
 from critica.schema import Analysis, AnalysisError, Sentiment
+from critica.stages import DEFAULT_STAGES, Stage, get_stage
 from critica.text import Document, prepare
 from critica.text.decode import NotText, decode_bytes
 from critica.text.language import detect_language
-
-DEFAULT_MAX_CHARS = 200_000  # ~130× an average review; longer inputs are flagged, not cut
-STAGE_NAMES = ("sentiment", "facts", "aspects", "quality")
-
-
-class Stage(Protocol):
-    """One step of the analysis; `languages` are the languages it reads (a stage skips the others)."""
-
-    name: str
-    languages: tuple[str, ...]
-
-    def run(self, doc: Document, analysis: Analysis) -> None:
-        """Fill this stage's fields of `analysis` from `doc`."""
 
 
 @dataclass
@@ -57,48 +48,63 @@ class _InputProblem(Exception):
 
 
 class Pipeline:
-    """Analyse reviews with a chosen polarity tier; models load lazily, once per process."""
+    """Analyse reviews with the stages and models a `Config` names; models load lazily, once per process.
+
+    `Pipeline.from_config(config)` is the one way in; the keywords (`tier`, `model_path`,
+    `max_chars`, `stages`) are a shorthand that builds the `Config`.
+    """
 
     def __init__(
         self,
         tier: str = "default",
         model_path: str | Path | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
-        stages: tuple[str, ...] = STAGE_NAMES,
+        stages: tuple[str, ...] = DEFAULT_STAGES,
+        *,
+        config: Config | None = None,
     ) -> None:
-        unknown = set(stages) - set(STAGE_NAMES)
-        if unknown or "sentiment" not in stages:
-            raise ValueError(f"stages must include 'sentiment' and be among {STAGE_NAMES}; got {stages}")
-        self.tier = tier
-        self.model_path = model_path
-        self.max_chars = max_chars
-        self.stage_names = tuple(name for name in STAGE_NAMES if name in stages)
+        if config is None:
+            config = Config(tier=tier, model_path=model_path, max_chars=max_chars, stages=_in_running_order(stages))
+        self.config = config
         self._stages: list[Stage] | None = None
+
+    @classmethod
+    def from_config(cls, config: Config) -> Pipeline:
+        """The pipeline that runs `config.stages`, in order, on `Resources.shared(config)`."""
+        return cls(config=config)
+
+    @property
+    def tier(self) -> str:
+        """The configured tier's name."""
+        return self.config.tier
+
+    @property
+    def max_chars(self) -> int:
+        """Longest review judged."""
+        return self.config.max_chars
+
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        """The stages run, in order."""
+        return self.config.stages
+
+    @property
+    def resources(self) -> Resources:
+        """The models shared by the stages (this process's, for this configuration)."""
+        return Resources.shared(self.config)
 
     @property
     def stages(self) -> list[Stage]:
         """The stages in running order (built on first use)."""
         if self._stages is None:
-            from critica.aspects.stage import AspectStage
-            from critica.facts.stage import FactsStage
-            from critica.quality.model import QualityStage
-            from critica.sentiment.registry import load_polarity
-            from critica.sentiment.stage import SentimentStage
-
-            model = load_polarity(self.tier, self.model_path)
-            factories = {
-                "sentiment": lambda: SentimentStage(model),
-                "facts": FactsStage,
-                "aspects": lambda: AspectStage(model),
-                "quality": QualityStage,
-            }
-            self._stages = [factories[name]() for name in self.stage_names]
+            resources = self.resources
+            self._stages = [get_stage(name).factory(resources) for name in self.config.stages]
         return self._stages
 
     @property
-    def polarity_model(self):
+    def polarity_model(self) -> Any:
         """The polarity model the sentiment stage uses."""
-        return next(stage.model for stage in self.stages if stage.name == "sentiment")
+        return self.resources.polarity
 
     def analyze(self, text: Any, id: Any = None) -> Analysis:
         """Analyse one review; problems with the text become `errors`, never exceptions.
@@ -122,7 +128,7 @@ class Pipeline:
             analysis.errors.append(
                 AnalysisError(
                     *review_problem(
-                        "invalid_characters",
+                        ErrorCode.INVALID_CHARACTERS,
                         f"{replaced} lone surrogate code point(s), which are not text, were replaced by U+FFFD "
                         "(offsets unchanged); the rest of the review was analysed",
                     )
@@ -135,7 +141,7 @@ class Pipeline:
                 try:
                     stage.run(doc, analysis)
                 except Exception as exc:  # noqa: BLE001 - a stage bug must not lose the review
-                    failed = STAGE_FAILED.format(stage=stage.name)
+                    failed = stage_failed(stage.name)
                     analysis.errors.append(AnalysisError(failed, f"{type(exc).__name__}: {exc}"))
         return analysis
 
@@ -148,9 +154,7 @@ class Pipeline:
         """
         if not {"facts", "aspects"} & set(self.stage_names):
             return nullcontext()
-        from critica.text.nlp import spanish_nlp
-
-        return spanish_nlp().memory_zone()
+        return self.resources.nlp.memory_zone()
 
     def analyze_row(self, text: Any, id: str | None, problem: tuple[str, str] | None, fallback_id: str) -> Analysis:
         """Analyse a row read from a file; a row the reader could not use becomes an error result.
@@ -176,19 +180,20 @@ class Pipeline:
 
     def _admit(self, text: str) -> tuple[Document, str]:
         if not text.strip():
-            raise _InputProblem("empty_text", "the review is empty or only whitespace")
+            raise _InputProblem(ErrorCode.EMPTY_TEXT, "the review is empty or only whitespace")
         if len(text) > self.max_chars:
             raise _InputProblem(
-                "text_too_long",
+                ErrorCode.TEXT_TOO_LONG,
                 f"the review has {len(text):,} characters, over the limit of {self.max_chars:,}; "
                 "split it or raise max_chars",
             )
         doc = prepare(text)
         if not any(ch.isalpha() for ch in doc.text):
-            raise _InputProblem("no_words", "the review has no words once markup and symbols are removed")
+            raise _InputProblem(ErrorCode.NO_WORDS, "the review has no words once markup and symbols are removed")
         language, _ = detect_language(doc.text)
         if language != "es" and language not in self.judged_languages:
-            raise _InputProblem("not_spanish", f"the review looks {language or 'unknown'}, not Spanish", language)
+            looks = f"the review looks {language or 'unknown'}, not Spanish"
+            raise _InputProblem(ErrorCode.NOT_SPANISH, looks, language)
         return doc, language
 
     @property
@@ -199,16 +204,16 @@ class Pipeline:
 
 def _as_text(value: Any) -> str:
     if value is None:
-        raise _InputProblem("empty_text", "no text was given")
+        raise _InputProblem(ErrorCode.EMPTY_TEXT, "no text was given")
     if isinstance(value, bytes | bytearray):
         try:
             return decode_bytes(bytes(value))[0]
         except NotText as exc:
-            raise _InputProblem("binary_input", str(exc)) from exc
+            raise _InputProblem(ErrorCode.BINARY_INPUT, str(exc)) from exc
     if not isinstance(value, str):
-        raise _InputProblem("invalid_text", f"expected text, got {type(value).__name__}")
+        raise _InputProblem(ErrorCode.INVALID_TEXT, f"expected text, got {type(value).__name__}")
     if "\x00" in value:
-        raise _InputProblem("binary_input", "the text contains NUL characters; it looks like binary data")
+        raise _InputProblem(ErrorCode.BINARY_INPUT, "the text contains NUL characters; it looks like binary data")
     return value
 
 
@@ -243,3 +248,14 @@ def unjudged(rid: str, language: str | None, code: str, message: str) -> Analysi
     return Analysis(
         id=rid, language=language, sentiment=Sentiment(None, None, None), errors=[AnalysisError(code, message)]
     )
+
+
+@lru_cache(maxsize=8)
+def shared_pipeline(config: Config) -> Pipeline:
+    """The process-wide pipeline for `config`, built once (its models come from `Resources.shared`)."""
+    return Pipeline.from_config(config)
+
+
+def _in_running_order(stages: tuple[str, ...]) -> tuple[str, ...]:
+    """Built-in stages in their canonical order (the keyword shorthand's promise), others after them."""
+    return tuple(n for n in DEFAULT_STAGES if n in stages) + tuple(n for n in stages if n not in DEFAULT_STAGES)

@@ -89,18 +89,21 @@ def _print_facts(analysis: Analysis, console: Console) -> None:
     if not (facts.films or facts.people or facts.awards):
         return
     console.print(Text("\nDatos", style="bold"))
+    rule = {(hit.kind, hit.index): f"  ⟨{hit.rule}⟩" for hit in analysis.explain}  # with --explain
     lines = []
-    for film in facts.films:
+    for i, film in enumerate(facts.films):
         original = f"original: {film.original_title}" if film.original_title else ""
         extra = ", ".join(x for x in (original, str(film.year or "")) if x)
         reviewed = " ← reseñada" if film.reviewed else ""
-        lines.append(f"  película: {film.title}" + (f" ({extra})" if extra else "") + reviewed)
-    for person in facts.people:
+        shown = f"  película: {film.title}" + (f" ({extra})" if extra else "") + reviewed
+        lines.append(shown + rule.get(("films", i), ""))
+    for i, person in enumerate(facts.people):
         character = f" como {person.character}" if person.character else ""
-        lines.append(f"  persona: {person.name} [{', '.join(person.roles) or '—'}]{character}")
-    for award in facts.awards:
+        shown = f"  persona: {person.name} [{', '.join(person.roles) or '—'}]{character}"
+        lines.append(shown + rule.get(("people", i), ""))
+    for i, award in enumerate(facts.awards):
         parts = (award.award, award.event, award.year, award.film)
-        lines.append(f"  premio: {' · '.join(str(x) for x in parts if x)}")
+        lines.append(f"  premio: {' · '.join(str(x) for x in parts if x)}" + rule.get(("awards", i), ""))
     for line in lines:
         console.print(Text(line))  # Text, not markup: "[director]" must print as written
 

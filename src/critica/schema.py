@@ -150,6 +150,15 @@ class AnalysisError:
 
 
 @dataclass
+class RuleHit:
+    """Which named rule (critica/facts/rules.py) found one fact: `facts[kind][index]`."""
+
+    kind: str  # "films", "people" or "awards"
+    index: int
+    rule: str
+
+
+@dataclass
 class Analysis:
     """One analysed review: the contract object."""
 
@@ -162,10 +171,20 @@ class Analysis:
     facts: Facts = field(default_factory=Facts)
     quality: Quality = field(default_factory=Quality)
     errors: list[AnalysisError] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # results of stages registered outside critica
+    explain: list[RuleHit] = field(default_factory=list)  # filled only with Config(explain=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract object as plain JSON-ready data."""
-        return asdict(self)
+        """The contract object as plain JSON-ready data.
+
+        "extra" and "explain" (added keys of the contract) are written only when filled: by a
+        stage outside critica, and by `Config(explain=True)`; other results keep their exact shape.
+        """
+        data = asdict(self)
+        for optional in ("extra", "explain"):
+            if not data[optional]:
+                del data[optional]
+        return data
 
     @property
     def label(self) -> str | None:
@@ -176,3 +195,14 @@ class Analysis:
     def score(self) -> float | None:
         """Shortcut for `sentiment.score`."""
         return self.sentiment.score
+
+
+def film_of(record: dict[str, Any]) -> str | None:
+    """The film a serialised result is grouped under (batch output, store, report).
+
+    The reviewed film of its facts, else the film column of the input row it came from.
+    """
+    reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
+    if reviewed:
+        return reviewed["title"]
+    return record.get("source", {}).get("film")

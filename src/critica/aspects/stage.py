@@ -15,6 +15,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
 
 from critica.aspects.lexicon import (
     ASPECT_TERMS,
@@ -25,7 +28,7 @@ from critica.aspects.lexicon import (
     OPINION_WORDS,
 )
 from critica.schema import Analysis, AspectJudgement, Mention
-from critica.sentiment.model import PolarityModel
+from critica.stages import register_stage
 from critica.text import Document
 
 MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
@@ -36,6 +39,13 @@ ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod"
 _SINGLE = {term: aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
 _MULTI = [(term.split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b", re.I)
+
+
+class ClauseScorer(Protocol):
+    """What the aspects stage needs of a polarity model: n-gram polarity in [-1, 1] of short texts."""
+
+    def sparse_polarity(self, texts: list[str]) -> np.ndarray:
+        """One polarity per text."""
 
 
 @dataclass
@@ -140,7 +150,7 @@ def _clause(doc, token) -> tuple[int, int]:
     return left, right
 
 
-def _score_hit(doc, aspect: str, start: int, end: int, model: PolarityModel | None) -> _Hit | None:
+def _score_hit(doc, aspect: str, start: int, end: int, model: ClauseScorer | None) -> _Hit | None:
     head = max(doc[start:end], key=lambda t: t.pos_ == "NOUN")
     inherent = INHERENT_POLARITY.get(_lemma(head), 0.0)
     clause = _clause(doc, head)
@@ -187,14 +197,14 @@ def _judgement(doc: Document, aspect: str, hits: list[_Hit]) -> AspectJudgement:
     return AspectJudgement(aspect, polarity, score, mentions)
 
 
+@register_stage("aspects", assigns=("aspects",))
 class AspectStage:
     """Fills `aspects`; reads the polarity model's n-gram weights for clause scores."""
 
-    name = "aspects"
     languages = ("es",)
 
-    def __init__(self, model: PolarityModel | None = None) -> None:
-        self.model = model
+    def __init__(self, resources: Any) -> None:
+        self.model: ClauseScorer = resources.polarity
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Find judged aspects and their polarity."""
@@ -213,7 +223,7 @@ def _add_hit(hits: list[_Hit], hit: _Hit) -> None:
         hits[same] = hit
 
 
-def judge_aspects(doc: Document, model: PolarityModel | None = None) -> list[AspectJudgement]:
+def judge_aspects(doc: Document, model: ClauseScorer | None = None) -> list[AspectJudgement]:
     """Aspects the review judges, in the contract's order of first mention."""
     parsed = doc.spacy
     # The review's overall tone tips borderline judgements ("the acting is what it is" in a pan);

@@ -14,23 +14,21 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from critica.batch.runner import BatchSummary, Item, _chunks, _item
+from critica.batch.runner import BatchSummary, Item, _chunks, _item, analyse_chunk, init_worker
 from critica.batch.sinks import flatten, parquet_schema
 from critica.batch.sources import expand_inputs, numbered_rows
+from critica.config import Config
 
 PARTITION_ROWS = 256
 
 
-def analyse_partition(number: int, items: list[Item], tier: str, folder: str) -> dict[str, Any]:
+def analyse_partition(number: int, items: list[Item], config: Config, folder: str) -> dict[str, Any]:
     """Runs on a worker: analyse one partition, write it as Parquet, return its counts."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from critica.batch import runner
-
-    if runner._worker_pipeline is None or runner._worker_pipeline.tier != tier:
-        runner._init_worker(tier, single_threaded=True)
-    results = runner.analyse_chunk(items)
+    init_worker(config, single_threaded=True)  # cheap after the first partition: models are cached per process
+    results = analyse_chunk(items, config)
     records = [r for r in results if not r.get("duplicate")]
     table = pa.Table.from_pylist([flatten(r) for r in records], schema=parquet_schema())
     target = Path(folder) / f"part-{number:06d}.parquet"
@@ -63,16 +61,20 @@ def run_dask(
     inputs: str,
     output: Path,
     *,
-    tier: str = "default",
-    workers: int = 2,
+    config: Config | None = None,
     scheduler: str | None = None,
     id_col: str = "id",
     text_col: str = "review",
     film_col: str | None = None,
     partition_rows: int = PARTITION_ROWS,
 ) -> BatchSummary:
-    """Analyse the inputs on a Dask cluster into a folder of Parquet parts."""
+    """Analyse the inputs on a Dask cluster into a folder of Parquet parts.
+
+    `config` is the analysis every worker runs (its `workers` sizes the local cluster).
+    """
     from dask.distributed import Client, LocalCluster
+
+    config = config or Config()
 
     files = expand_inputs(inputs)
     output.mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,7 @@ def run_dask(
     started = time.monotonic()
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster if cluster is not None else scheduler)
     try:
         seen: set[str] = set()
@@ -90,7 +92,7 @@ def run_dask(
         in_flight: deque = deque()
         limit = 2 * max(len(client.scheduler_info()["workers"]), 1)
         for number, partition in enumerate(_chunks(items, partition_rows)):
-            in_flight.append(client.submit(analyse_partition, number, partition, tier, str(output), pure=False))
+            in_flight.append(client.submit(analyse_partition, number, partition, config, str(output), pure=False))
             if len(in_flight) >= limit:
                 _add(summary, in_flight.popleft().result())
         while in_flight:

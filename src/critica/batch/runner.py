@@ -26,7 +26,9 @@ from typing import Any
 
 from critica.batch.sinks import open_sink
 from critica.batch.sources import SourcedRow, count_rows, expand_inputs, numbered_rows
+from critica.config import Config
 from critica.io.readers import UnusableInput
+from critica.pipeline import shared_pipeline
 
 # (batch index, file, row in file, id, text, problem, film, duplicate of an earlier row)
 Item = tuple[int, str, int, str | None, Any, tuple[str, str] | None, str | None, bool]
@@ -34,12 +36,11 @@ Item = tuple[int, str, int, str | None, Any, tuple[str, str] | None, str | None,
 
 @dataclass
 class BatchConfig:
-    """What `critica batch` was asked to do."""
+    """What `critica batch` was asked to do: the analysis (`Config`, with its worker count) and the files."""
 
     inputs: str
     output: Path
-    workers: int = max(os.cpu_count() or 1, 1)
-    tier: str = "default"
+    analysis: Config = field(default_factory=Config)
     resume: bool = False
     id_col: str = "id"
     text_col: str = "review"
@@ -74,11 +75,9 @@ def checkpoint_path(output: Path) -> Path:
 
 # -- worker side --------------------------------------------------------------
 
-_worker_pipeline = None
 
-
-def _init_worker(tier: str, single_threaded: bool) -> None:
-    global _worker_pipeline
+def init_worker(config: Config, single_threaded: bool) -> None:
+    """Start a worker process: pin its threads when it shares the cores, load the models once."""
     if single_threaded:
         # Several worker processes share the cores: keep each encoder's matrix products on one thread.
         # The variable covers libraries not loaded yet; threadpoolctl the BLAS a forked parent already loaded.
@@ -86,22 +85,19 @@ def _init_worker(tier: str, single_threaded: bool) -> None:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=1)
-    from critica.pipeline import Pipeline
-
-    _worker_pipeline = Pipeline(tier=tier)
-    _ = _worker_pipeline.stages  # load the models now, once per worker
+    _ = shared_pipeline(config).stages  # load the models now, once per worker
 
 
-def analyse_chunk(items: list[Item]) -> list[dict[str, Any]]:
+def analyse_chunk(items: list[Item], config: Config) -> list[dict[str, Any]]:
     """Contract objects for a chunk of rows, each tagged with where it came from."""
-    assert _worker_pipeline is not None, "worker not initialised"
+    pipeline = shared_pipeline(config)
     out = []
     for index, file, row, rid, text, problem, film, duplicate in items:
         source = {"file": file, "row": row, "index": index, **({"film": film} if film else {})}
         if duplicate:
             out.append({"duplicate": True, "id": rid, "source": source})
             continue
-        record = _worker_pipeline.analyze_row(text, rid, problem, fallback_id=f"{file}:{row}").to_dict()
+        record = pipeline.analyze_row(text, rid, problem, fallback_id=f"{file}:{row}").to_dict()
         record["source"] = source
         out.append(record)
     return out
@@ -136,17 +132,18 @@ def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
 
 def _ordered_results(chunks: Iterator[list[Item]], config: BatchConfig) -> Iterator[list[dict[str, Any]]]:
     """Analysed chunks in input order, with at most 2 chunks per worker in flight (bounded memory)."""
-    if config.workers <= 1:
-        _init_worker(config.tier, single_threaded=False)
+    analysis, workers = config.analysis, config.analysis.workers
+    if workers <= 1:
+        init_worker(analysis, single_threaded=False)
         for chunk in chunks:
-            yield analyse_chunk(chunk)
+            yield analyse_chunk(chunk, analysis)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(config.workers, initializer=_init_worker, initargs=(config.tier, True)) as pool:
+    with context.Pool(workers, initializer=init_worker, initargs=(analysis, True)) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.apply_async(analyse_chunk, (chunk,)))
-            if len(pending) >= 2 * config.workers:
+            pending.append(pool.apply_async(analyse_chunk, (chunk, analysis)))
+            if len(pending) >= 2 * workers:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()

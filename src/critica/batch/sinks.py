@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
+from critica.schema import film_of
+
 
 class Sink(Protocol):
     """A resumable destination for contract objects."""
@@ -75,7 +77,6 @@ class JsonlSink:
 def flatten(record: dict[str, Any]) -> dict[str, Any]:
     """Typed columns for Parquet: the headline fields, plus the whole object as JSON."""
     sentiment = record["sentiment"]
-    reviewed = next((f for f in record["facts"]["films"] if f.get("reviewed")), None)
     source = record.get("source", {})
     return {
         "id": record["id"],
@@ -84,7 +85,7 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
         "score": sentiment["score"],
         "model": sentiment["model"],
         "machine_translation": record["quality"]["machine_translation"],
-        "film": reviewed["title"] if reviewed else source.get("film"),
+        "film": film_of(record),
         "aspects": json.dumps({a["aspect"]: a["polarity"] for a in record["aspects"]}, ensure_ascii=False),
         "people": [p["name"] for p in record["facts"]["people"]],
         "error_codes": [e["code"] for e in record["errors"]],

@@ -116,13 +116,45 @@ def load_gold(gold_path: Path, texts_path: Path | None) -> list[tuple[dict[str, 
     return out
 
 
-def evaluate_facts_file(gold_path: Path, texts_path: Path | None) -> dict[str, Score]:
-    """Run fact extraction on every gold review and score it."""
-    from critica.facts.stage import extract_facts
+def evaluate_facts_file(gold_path: Path, texts_path: Path | None, by_rule: bool = False) -> dict[str, Score]:
+    """Run fact extraction on every gold review and score it (or, `by_rule`, score each named rule alone)."""
+    from critica.facts.stage import find_facts
     from critica.text import prepare
 
-    pairs = [(gold, asdict(extract_facts(prepare(text)))) for gold, text in load_gold(gold_path, texts_path)]
-    return score_facts(pairs)
+    rows = []
+    for gold, text in load_gold(gold_path, texts_path):
+        doc = prepare(text)
+        found = find_facts(doc)
+        rows.append((gold, asdict(found.to_contract(doc)), found.rule_hits()))
+    if by_rule:
+        return score_rules(rows)
+    return score_facts((gold, facts) for gold, facts, _ in rows)
+
+
+def score_rules(rows: Iterable[tuple[dict[str, Any], dict[str, Any], list[Any]]]) -> dict[str, Score]:
+    """Each rule of critica/facts/rules.py alone: its facts against every gold fact of their kind.
+
+    Precision says how often the rule is right; recall, how much of the gold it finds by itself.
+    """
+    from critica.facts.rules import RULES
+
+    same: dict[str, Callable[[Any, Any], bool]] = {
+        "films": same_title,
+        "people": lambda p, g: same_person(p["name"], g["name"]),
+        "awards": _same_award,
+    }
+    describe: dict[str, Callable[[Any], str]] = {
+        "films": lambda f: f["title"],
+        "people": lambda p: p["name"],
+        "awards": lambda a: a["award"],
+    }
+    scores = {rule.id: Score() for rule in RULES}
+    for gold, facts, hits in rows:
+        for rule in RULES:
+            produced = [facts[h.kind][h.index] for h in hits if h.rule == rule.id]
+            kind = rule.produces
+            match(produced, gold[kind], same[kind], scores[rule.id], describe[kind], gold["id"])
+    return scores
 
 
 def score_facts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Score]:
@@ -245,10 +277,10 @@ def score_aspects(pairs: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) 
 def evaluate_aspects_file(gold_path: Path, texts_path: Path | None, tier: str = "fast") -> dict[str, Score]:
     """Run the aspects stage on every gold review and score it."""
     from critica.aspects.stage import judge_aspects
-    from critica.sentiment.registry import load_polarity
+    from critica.resources import polarity_model
     from critica.text import prepare
 
-    model = load_polarity(tier)
+    model = polarity_model(tier)
     pairs = [
         (gold, [asdict(a) for a in judge_aspects(prepare(text), model)])
         for gold, text in load_gold(gold_path, texts_path)

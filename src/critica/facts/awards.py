@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from critica.facts import rules
 from critica.facts.gazetteers import AWARDS, FESTIVALS
+from critica.text.patterns import YEAR
 
 _AWARD_PATTERNS = [
     (name, event, re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.I)) for name, (forms, event) in AWARDS.items()
@@ -19,7 +21,7 @@ _GENERIC_PRIZE = re.compile(
 _NOMINATION = re.compile(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a", re.I)
 # Words of winning: they make a prize a win, not a nomination, and tie it to the one person in its sentence.
 WON = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa]|honrad[oa])\b", re.I)
-_YEAR = re.compile(r"(?<!\d)((?:18|19|20)\d\d)(?!\d)")
+_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 # "Fue nominada a tres Globos de Oro y ganó el BAFTA": clauses split a sentence's prizes apart.
 _CLAUSE_BREAK = re.compile(r"\s*;\s*|,?\s+(?:y|e|pero|mientras que|aunque)\s+", re.I)
 
@@ -35,6 +37,7 @@ class AwardMention:
     end: int
     nomination: bool
     sentence: tuple[int, int]
+    rule: str = ""  # the rule that found it (facts/rules.py)
 
 
 def _nearest_year(text: str, start: int, end: int, sentence: tuple[int, int]) -> int | None:
@@ -78,16 +81,20 @@ def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMen
     found: list[AwardMention] = []
     for a, b in sentences:
         festivals = [(name, m) for name, pattern in _FESTIVAL_PATTERNS for m in pattern.finditer(text, a, b)]
-        prizes = [(name, event, m) for name, event, pattern in _AWARD_PATTERNS for m in pattern.finditer(text, a, b)]
+        prizes = [
+            (name, event, m, rules.AWARD_PRIZE)
+            for name, event, pattern in _AWARD_PATTERNS
+            for m in pattern.finditer(text, a, b)
+        ]
         prizes += [
-            (m.group(1), None, m)
+            (m.group(1), None, m, rules.AWARD_GENERIC_PRIZE)
             for m in _GENERIC_PRIZE.finditer(text, a, b)
             if not any(p[2].start() <= m.start() < p[2].end() for p in prizes)
         ]
         prizes.sort(key=lambda prize: prize[2].start())
-        events = {event for _, event, _ in prizes if event} | {name for name, _ in festivals}
+        events = {event for _, event, _, _ in prizes if event} | {name for name, _ in festivals}
         used_festivals = set()
-        for name, event, match in prizes:
+        for name, event, match, rule in prizes:
             clause = _clause(text, match.start(), (a, b))
             if event is None and festivals:
                 event = min(festivals, key=lambda f: abs(f[1].start() - match.start()))[0]
@@ -95,12 +102,13 @@ def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMen
                 used_festivals.add(event)
             year = _year_of(text, match, clause, (a, b), alone=len(events - {event}) == 0)
             nomination = _is_nomination(text, clause, (a, b))
-            found.append(AwardMention(name, event, year, match.start(), match.end(), nomination, (a, b)))
+            found.append(AwardMention(name, event, year, match.start(), match.end(), nomination, (a, b), rule))
         for name, match in festivals:
             if name not in used_festivals:
                 used_festivals.add(name)
                 clause = _clause(text, match.start(), (a, b))
                 year = _year_of(text, match, clause, (a, b), alone=len(events - {name}) == 0)
                 nomination = _is_nomination(text, clause, (a, b))
-                found.append(AwardMention(name, name, year, match.start(), match.end(), nomination, (a, b)))
+                festival = rules.AWARD_FESTIVAL
+                found.append(AwardMention(name, name, year, match.start(), match.end(), nomination, (a, b), festival))
     return found

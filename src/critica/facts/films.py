@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from critica.facts import rules
 from critica.facts.gazetteers import FILM_REFERENCE_CUES, TITLE_CUES
 from critica.facts.names import fold, is_common_word
 from critica.facts.quotes import quoted_titles
 from critica.facts.titles import YEAR_AFTER, looks_like_title
+from critica.text.patterns import YEAR
 from critica.text.segment import starts_sentence
 
 # No trailing full stop, and "Trek.Anne" (a space lost in translation) is two words.
@@ -19,15 +21,15 @@ _CUED = re.compile(
     rf"\b(?:{TITLE_CUES}|{FILM_REFERENCE_CUES})\s+({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,6}})"
 )
 _REFERENCE = re.compile(rf"\b(?:{FILM_REFERENCE_CUES})\s+$")
-_WITH_YEAR = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,7}})\s*\(((?:18|19|20)\d\d)\)")
+_WITH_YEAR = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,7}})\s*\(({YEAR})\)")
 # "Peter Pan II", "Shrek 2": a capitalised name followed by a sequel number is a film.
 _SEQUEL = re.compile(
     rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}\s+(?:II|III|IV|V|[2-5]))(?![\w/])"
 )
-_YEAR_ANY = re.compile(r"(?<![\d-])((?:18|19|20)\d\d)(?![\d-])")
+_YEAR_ANY = re.compile(rf"(?<![\d-])({YEAR})(?![\d-])")
 # "La trampa turística (1979), una de mis favoritas": a sentence-case title opening a sentence or line.
 _HEADLINE_YEAR = re.compile(
-    r"(?:^|(?<=[.!?\n]))\s*([A-ZÁÉÍÓÚÑ][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){1,5})\s*\(((?:18|19|20)\d\d)\)"
+    rf"(?:^|(?<=[.!?\n]))\s*([A-ZÁÉÍÓÚÑ][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){{1,5}})\s*\(({YEAR})\)"
 )
 _CLAUSE_WORDS = frozenset("me te se le lo nos que es fue era son está estaba muy no vi he ha había mi".split())
 # "…, la estrella desaparecida, la última película del director…": a title in apposition to "película".
@@ -58,7 +60,10 @@ class FilmFacts:
     year: int | None = None
     mentions: int = 1
     occurrences: list[int] = field(default_factory=list)  # clean offsets of every time the text names it
+    rule: str = ""  # the rule that found its first mention (facts/rules.py)
 
+
+Candidate = tuple[str, int, int, str]  # title, start, end (clean offsets), the rule that found it
 
 _ARTICLES = frozenset("el la los las un una".split())
 
@@ -83,7 +88,7 @@ def _score_not_sequel(title: str) -> bool:
     return is_common_word(word) or zipf_frequency(word, "en") >= 4.5
 
 
-def _list_continuation(text: str, end: int) -> list[tuple[str, int, int]]:
+def _list_continuation(text: str, end: int) -> list[Candidate]:
     """Titles that follow a referenced title in the same list (", B, e incluso C")."""
     found = []
     while True:
@@ -95,35 +100,35 @@ def _list_continuation(text: str, end: int) -> list[tuple[str, int, int]]:
         if not item or not (looks_like_title(item.group(0), quoted=False) or item.re is _LOWER_ITEM):
             return found
         title = item.group(0).strip()
-        found.append((title, at, at + len(title)))
+        found.append((title, at, at + len(title), rules.FILM_LIST))
         end = at + len(title)
 
 
-def _bracketed_favourites(text: str) -> list[tuple[str, int, int]]:
+def _bracketed_favourites(text: str) -> list[Candidate]:
     """Films in a bracketed list after "favoritos": "mis favoritos (Halloween, Cortinas, Scream)"."""
     found = []
     for m in _FAVOURITES.finditer(text):
         first = _CAPITALISED_TITLE.match(text, m.end())
         if first and looks_like_title(first.group(0), quoted=False):
-            found.append((first.group(0), first.start(), first.end()))
+            found.append((first.group(0), first.start(), first.end(), rules.FILM_FAVOURITES))
             found += _list_continuation(text, first.end())
     return found
 
 
-def _headline_titles(text: str) -> list[tuple[str, int, int]]:
+def _headline_titles(text: str) -> list[Candidate]:
     found = _bracketed_favourites(text)
     for m in _HEADLINE_YEAR.finditer(text):
         title = m.group(1).strip()
         if not _CLAUSE_WORDS.intersection(w.lower() for w in title.split()):
-            found.append((title, m.start(1), m.start(1) + len(title)))
+            found.append((title, m.start(1), m.start(1) + len(title), rules.FILM_HEADLINE_YEAR))
     for m in _APPOSITIVE.finditer(text):
-        found.append((m.group(1), m.start(1), m.end(1)))
+        found.append((m.group(1), m.start(1), m.end(1), rules.FILM_APPOSITIVE))
     return found
 
 
-def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[tuple[str, int, int]]:
-    found = quoted_titles(text)
-    for pattern in (_CUED, _WITH_YEAR, _SEQUEL):
+def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[Candidate]:
+    found = [(*quoted, rules.FILM_QUOTED) for quoted in quoted_titles(text)]
+    for pattern, rule in ((_CUED, rules.FILM_CUED), (_WITH_YEAR, rules.FILM_WITH_YEAR), (_SEQUEL, rules.FILM_SEQUEL)):
         for m in pattern.finditer(text):
             start, title = m.start(1), m.group(1).strip()
             if pattern is _SEQUEL and _score_not_sequel(title):
@@ -137,7 +142,7 @@ def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[tup
                     continue
             # A year in brackets is evidence enough for a one-word title ("Tesis (1996)").
             if looks_like_title(title, quoted=pattern is _WITH_YEAR):
-                found.append((title, start, start + len(title)))
+                found.append((title, start, start + len(title), rule))
                 if pattern is _CUED and _REFERENCE.search(text[max(0, m.start(1) - 40) : m.start(1)]):
                     found += _list_continuation(text, start + len(title))
     found += _headline_titles(text)
@@ -152,7 +157,7 @@ def extract_films(text: str, person_spans: Iterable[tuple[int, int]] = ()) -> li
     """
     films: dict[str, FilmFacts] = {}
     taken_until = -1
-    for title, start, end in _candidates(text, frozenset(person_spans)):
+    for title, start, end, rule in _candidates(text, frozenset(person_spans)):
         if start < taken_until:
             continue
         taken_until = end
@@ -175,7 +180,7 @@ def extract_films(text: str, person_spans: Iterable[tuple[int, int]] = ()) -> li
             films[key].year = films[key].year or year
             films[key].original_title = films[key].original_title or original
         else:
-            films[key] = FilmFacts(title, start, end, original, year)
+            films[key] = FilmFacts(title, start, end, original, year, rule=rule)
     for film in films.values():
         _count_mentions(film, list(films.values()), text)
         if film.year is None:

@@ -22,16 +22,6 @@ AWARDS: dict[str, tuple[list[str], str | None]] = {
     "Razzie": ([r"razzies?", r"frambuesas? de oro", r"golden raspberr(?:y|ies)"], None),
 }
 
-# Forms that are English left in place: quality notes point at them.
-ENGLISH_AWARD_FORMS: dict[str, str] = {
-    r"palm d['’ ]?or": "Palma de Oro",
-    r"academy awards?": "Óscar",
-    r"golden globes?": "Globo de Oro",
-    r"golden lion": "León de Oro",
-    r"golden bear": "Oso de Oro",
-    r"golden raspberr(?:y|ies)": "Razzie",
-}
-
 # canonical festival → regex alternatives
 FESTIVALS: dict[str, list[str]] = {
     "Festival de Cannes": [r"(?:festival (?:internacional )?de (?:cine de )?)?cannes"],

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from critica.facts import rules
 from critica.facts.gazetteers import ROLE_AFTER, ROLE_BEFORE
 from critica.facts.names import NameSpan, fold, is_common_word
 
@@ -117,6 +118,7 @@ class PersonFacts:
     mentions: list[NameSpan] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
     character: str | None = None
+    rule: str = ""  # the rule that made its first mention a person (facts/rules.py)
 
 
 # "una banda de jazz (dirigida por X)": a band, choir or gang is led, not directed.
@@ -207,59 +209,94 @@ def collect_people(
     """
     spans = [s for s in spans if not _inside(s, blocked)]
     characters = character_pairs(text, spans)
+    roles, role_rules = _credited_roles(text, spans, characters)
     character_names = {fold(c) for c in characters.values()} | {
         fold(_BRACKET_OPEN.sub("", f"({c}")) for c in characters.values()
     }  # with and without the honorific
-    roles: dict[int, str] = {}
-    for i, span in enumerate(spans):
-        role = role_of(text, span)
-        if role is None and i > 0 and roles.get(i - 1) and _LIST_GLUE.match(text[spans[i - 1].end : span.start]):
-            role = roles[i - 1]  # "protagonizada por A, B y C"
-        if role is not None:
-            roles[i] = role
-    for i in characters:
-        roles.setdefault(i, "actor")
-
     people: dict[str, PersonFacts] = {}
     pending_single: list[tuple[int, NameSpan]] = []
     for i, span in enumerate(spans):
-        is_person = i in roles or (
-            len(span.tokens) >= 2
-            and (
-                _overlaps(span, per_spans)
-                or (_FILMS_OF.search(text[max(0, span.start - 50) : span.start]) and not _overlaps(span, place_spans))
-            )
-        )
-        if i not in characters and (
-            fold(span.text) in character_names
-            or (len(span.tokens) >= 2 and fold(span.tokens[0]) in character_names)
-            or (fold(span.tokens[-1]) in character_names and _relative_with_name(text, span))
-        ):
-            # The character, its full name ("Vincenzo Buonovolonta" after "Vincenzo (…)"), or the
-            # relative's owner and name ("Carol Robert" when Robert is the character).
+        rule = role_rules.get(i) or _uncredited_person_rule(text, span, per_spans, place_spans)
+        if i not in characters and _names_a_character(text, span, character_names):
             continue
-        if not is_person:
+        if rule is None:
             pending_single.append((i, span))
             continue
-        if i not in roles and fold(span.tokens[0]).rstrip(".") in _CHARACTER_TITLES:
-            continue  # "Lady Tremaine", "Capitán Nemo": a title without a credit names a character
-        if i not in roles and _NAMED_IN_STORY.search(text[max(0, span.start - 50) : span.start]):
-            continue  # "un gato callejero llamado Thomas O'Malley": the story names a character
-        person = people.setdefault(fold(span.text), PersonFacts(span.text))
-        person.mentions.append(span)
-        if i in roles:
-            person.roles.add(roles[i])
-        if i in characters:
-            person.character = characters[i]
-            person.roles.add("actor")  # "el director Alain Chabat (también actuando como César)"
-        if _WRITER_DIRECTOR.search(text[max(0, span.start - 40) : span.start]):
-            person.roles |= {"writer", "director"}
-        if _ALSO_ACTING.match(text[span.end : span.end + 40]):
-            person.roles.add("actor")
+        if i not in roles and _story_character(text, span):
+            continue
+        _add_mention(people, text, span, rule, roles.get(i), characters.get(i))
     _merge_surnames(people, pending_single, text)
     merged = _merge_partial_names(list(people.values()))
     _acting_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
     return merged
+
+
+def _credited_roles(
+    text: str, spans: list[NameSpan], characters: dict[int, str]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The role of each span the text credits, and the rule that credited it, by span index."""
+    roles: dict[int, str] = {}
+    role_rules: dict[int, str] = {}
+    for i, span in enumerate(spans):
+        role, rule = role_of(text, span), rules.PERSON_CREDITED
+        if role is None and i > 0 and roles.get(i - 1) and _LIST_GLUE.match(text[spans[i - 1].end : span.start]):
+            role, rule = roles[i - 1], rules.PERSON_LISTED  # "protagonizada por A, B y C"
+        if role is not None:
+            roles[i], role_rules[i] = role, rule
+    for i in characters:
+        if i not in roles:
+            roles[i], role_rules[i] = "actor", rules.PERSON_CHARACTER_PAIR
+    return roles, role_rules
+
+
+def _uncredited_person_rule(
+    text: str, span: NameSpan, per_spans: list[tuple[int, int]], place_spans: Sequence[tuple[int, int]]
+) -> str | None:
+    """Why a span without a credit is a person (a full name spaCy tags, or "las películas de X"), or None."""
+    if len(span.tokens) < 2:
+        return None
+    if _overlaps(span, per_spans):
+        return rules.PERSON_FULL_NAME_ENTITY
+    if _FILMS_OF.search(text[max(0, span.start - 50) : span.start]) and not _overlaps(span, place_spans):
+        return rules.PERSON_FILMS_OF
+    return None
+
+
+def _names_a_character(text: str, span: NameSpan, character_names: set[str]) -> bool:
+    """Whether the span names a character rather than a person.
+
+    The character itself, its full name ("Vincenzo Buonovolonta" after "Vincenzo (…)"), or the
+    relative's owner and name ("Carol Robert" when Robert is the character).
+    """
+    return (
+        fold(span.text) in character_names
+        or (len(span.tokens) >= 2 and fold(span.tokens[0]) in character_names)
+        or (fold(span.tokens[-1]) in character_names and _relative_with_name(text, span))
+    )
+
+
+def _story_character(text: str, span: NameSpan) -> bool:
+    """An uncredited name the story gives: "Lady Tremaine", "un gato callejero llamado Thomas O'Malley"."""
+    return fold(span.tokens[0]).rstrip(".") in _CHARACTER_TITLES or bool(
+        _NAMED_IN_STORY.search(text[max(0, span.start - 50) : span.start])
+    )
+
+
+def _add_mention(
+    people: dict[str, PersonFacts], text: str, span: NameSpan, rule: str, role: str | None, character: str | None
+) -> None:
+    """Add one mention of a person, with the role and character it carries."""
+    person = people.setdefault(fold(span.text), PersonFacts(span.text, rule=rule))
+    person.mentions.append(span)
+    if role is not None:
+        person.roles.add(role)
+    if character is not None:
+        person.character = character
+        person.roles.add("actor")  # "el director Alain Chabat (también actuando como César)"
+    if _WRITER_DIRECTOR.search(text[max(0, span.start - 40) : span.start]):
+        person.roles |= {"writer", "director"}
+    if _ALSO_ACTING.match(text[span.end : span.end + 40]):
+        person.roles.add("actor")
 
 
 def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, NameSpan]], text: str) -> None:

@@ -3,31 +3,66 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from critica.facts.awards import WON, extract_awards
+from critica.facts.awards import WON, AwardMention, extract_awards
 from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
-from critica.facts.people import collect_people
+from critica.facts.people import PersonFacts, collect_people
 from critica.facts.reviewed import reviewed_film
-from critica.schema import Analysis, Award, Facts, Film, Person
+from critica.schema import Analysis, Award, Facts, Film, Person, RuleHit
+from critica.stages import register_stage
 from critica.text import Document
 
 _NOMINATED = re.compile(r"\bnominad[oa]\b", re.I)
 
 
+@register_stage("facts", assigns=("facts", "explain"))
 class FactsStage:
-    """Fills `facts` from the clean text, mapping every span back to the original."""
+    """Fills `facts` from the clean text, mapping every span back to the original.
 
-    name = "facts"
+    With `Config(explain=True)` it also fills `explain`: the rule that found each fact.
+    """
+
     languages = ("es",)
+
+    def __init__(self, resources: Any) -> None:
+        self.explain = resources.config.explain
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Extract films, people and awards."""
-        analysis.facts = extract_facts(doc)
+        found = find_facts(doc)
+        analysis.facts = found.to_contract(doc)
+        if self.explain:
+            analysis.explain = found.rule_hits()
 
 
-def extract_facts(doc: Document) -> Facts:
-    """All facts of one review."""
+@dataclass
+class FoundFacts:
+    """The facts of one review before they become contract objects (clean offsets, with their rules)."""
+
+    films: list[FilmFacts]
+    people: list[PersonFacts]
+    awards: list[AwardMention]
+    reviewed: FilmFacts | None
+
+    def to_contract(self, doc: Document) -> Facts:
+        """The contract's `facts`, in original offsets."""
+        return Facts(
+            films=[_film(doc, f, f is self.reviewed) for f in self.films],
+            people=[_person(doc, p) for p in self.people],
+            awards=[_award(doc, a, self.films, self.reviewed, self.people) for a in self.awards],
+        )
+
+    def rule_hits(self) -> list[RuleHit]:
+        """Which rule found each fact, in the order of the contract's lists."""
+        kinds = (("films", self.films), ("people", self.people), ("awards", self.awards))
+        return [RuleHit(kind, i, item.rule) for kind, items in kinds for i, item in enumerate(items)]
+
+
+def find_facts(doc: Document) -> FoundFacts:
+    """All facts of one review, with the rule that found each."""
     text = doc.text
     sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
     per_spans = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "PER"]
@@ -39,12 +74,12 @@ def extract_facts(doc: Document) -> Facts:
     people = collect_people(text, spans, per_spans, blocked, places)
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]
-    reviewed = reviewed_film(films, text)
-    return Facts(
-        films=[_film(doc, f, f is reviewed) for f in films],
-        people=[_person(doc, p) for p in people],
-        awards=[_award(doc, a, films, reviewed, people) for a in awards],
-    )
+    return FoundFacts(films, people, awards, reviewed_film(films, text))
+
+
+def extract_facts(doc: Document) -> Facts:
+    """All facts of one review, as the contract's `facts`."""
+    return find_facts(doc).to_contract(doc)
 
 
 def _film(doc: Document, film: FilmFacts, reviewed: bool) -> Film:
@@ -52,7 +87,7 @@ def _film(doc: Document, film: FilmFacts, reviewed: bool) -> Film:
     return Film(film.title, film.original_title, film.year, reviewed, start, end)
 
 
-def _person(doc: Document, person) -> Person:
+def _person(doc: Document, person: PersonFacts) -> Person:
     first: NameSpan = min(person.mentions, key=lambda m: m.start)
     start, end = doc.clean.to_original(first.start, first.end)
     mentions = [list(doc.clean.to_original(m.start, m.end)) for m in sorted(person.mentions, key=lambda m: m.start)]

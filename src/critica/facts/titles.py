@@ -6,9 +6,10 @@ import re
 
 from critica.facts.gazetteers import AWARDS
 from critica.facts.names import is_common_word
+from critica.text.patterns import YEAR
 
 # The year tied to a title right after it: "(1957)", ", de 1957", "en 1957".
-YEAR_AFTER = re.compile(r"^\s*(?:\(((?:18|19|20)\d\d)\)|,?\s*(?:de|en|del año)\s+((?:18|19|20)\d\d)\b)")
+YEAR_AFTER = re.compile(rf"^\s*(?:\(({YEAR})\)|,?\s*(?:de|en|del año)\s+({YEAR})\b)")
 
 _AWARD_WORDS = re.compile("|".join(p for forms, _ in AWARDS.values() for p in forms), re.I)
 

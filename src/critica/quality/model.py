@@ -1,4 +1,4 @@
-"""The machine-translation detector and the quality stage.
+"""The machine-translation detector.
 
 Two kinds of evidence, combined by a calibrated logistic model:
 
@@ -26,7 +26,6 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,6 @@ import numpy as np
 
 from critica.quality.signals import FEATURE_NAMES, collect_signals, feature_vector
 from critica.quality.structure import structure_terms
-from critica.schema import Analysis, Fragment, Quality
-from critica.text import Document
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "mt-detector"
 FORMAT_VERSION = 2
@@ -124,26 +121,3 @@ class MTDetector:
             float(data["bias"]),
             data.get("report", {}),
         )
-
-
-@lru_cache(maxsize=1)
-def bundled_detector() -> MTDetector:
-    """The shipped detector, loaded once per process."""
-    return MTDetector.load()
-
-
-class QualityStage:
-    """Fills `quality`: untranslated fragments, notes and the machine-translation score."""
-
-    name = "quality"
-    languages = ("es",)
-
-    def run(self, doc: Document, analysis: Analysis) -> None:
-        """Collect MT signals and score them."""
-        signals = collect_signals(doc.text)
-        fragments = []
-        for start, end, language in signals.fragments:
-            a, b = doc.clean.to_original(start, end)
-            fragments.append(Fragment(a, b, doc.original[a:b], language))
-        score = bundled_detector().score(doc.text, feature_vector(signals))
-        analysis.quality = Quality(round(score, 4), fragments, signals.notes)

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from critica.facts.gazetteers import ENGLISH_AWARD_FORMS
-from critica.quality.lexicon import is_spanish_word
+from critica.quality.lexicon import ENGLISH_AWARD_FORMS, is_spanish_word
 from critica.text.segment import starts_sentence
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from critica.schema import Analysis, Evidence, SentenceSpan, Sentiment
-from critica.sentiment.model import Explanation, PolarityModel
+from critica.sentiment.model import Explanation
+from critica.stages import register_stage
 from critica.text import Document
 
 MAX_SUPPORTING = 3
 MAX_OPPOSING = 1
 
 
+@register_stage("sentiment", assigns=("sentiment", "sentences", "evidence"))
 class SentimentStage:
-    """Fills `sentiment`, `sentences` and `evidence` from one polarity model."""
+    """Fills `sentiment`, `sentences` and `evidence` from the configured polarity model."""
 
-    name = "sentiment"
-
-    def __init__(self, model: PolarityModel) -> None:
-        self.model = model
-        self.languages = model.languages
+    def __init__(self, resources: Any) -> None:
+        self.model = resources.polarity
+        self.languages = self.model.languages  # the default tier also judges English
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Score the review, estimate its stars and attribute the verdict to its sentences."""

