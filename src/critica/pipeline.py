@@ -1,8 +1,9 @@
 """The orchestrator: text → document → stages → one contract object.
 
-Stages are small objects with a `name` and `run(doc, analysis)`; each fills
-only its own fields of the `Analysis`. The orchestrator guards the input,
-runs the stages in order and turns a stage failure into an entry in
+A `Config` names the stages; each is a registered class (`critica.stages`)
+built once from the shared `Resources` and called as `run(doc, analysis)`,
+filling only the `Analysis` fields it declares. The orchestrator guards the
+input, runs the stages in order and turns a stage failure into an entry in
 `errors`, so one bad review never stops a batch.
 """
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from critica.errors import CriticaError, review_problem
+from critica.errors import CriticaError, ErrorCode, review_problem
 from critica.text.decode import NotText, bom_encoding, decode_bytes, looks_binary
 
 csv.field_size_limit(sys.maxsize)  # a 5 MB review is one legitimate CSV field
@@ -54,7 +54,7 @@ def _read_bytes(path: Path) -> bytes:
 def _field(record: dict[str, Any], column: str, row: int) -> tuple[Any, tuple[str, str] | None]:
     value = record.get(column)
     if value is None:
-        return None, review_problem("missing_text", f"row {row} has no '{column}' field")
+        return None, review_problem(ErrorCode.MISSING_TEXT, f"row {row} has no '{column}' field")
     return value, None
 
 
@@ -78,13 +78,13 @@ def _rows_from_records(
     for row, record, problem in records:
         rid, film = _value(record, cols.id), _value(record, cols.film)
         if problem is not None:
-            yield InputRow(row, rid, None, review_problem("malformed_row", problem), film)
+            yield InputRow(row, rid, None, review_problem(ErrorCode.MALFORMED_ROW, problem), film)
             continue
         assert record is not None
         text, missing = _field(record, cols.text, row)
         if missing is None and isinstance(text, str) and "\ufffd" in text:
             missing = review_problem(
-                "undecodable_text", f"row {row} has bytes that do not decode as UTF-8 or Windows-1252"
+                ErrorCode.UNDECODABLE_TEXT, f"row {row} has bytes that do not decode as UTF-8 or Windows-1252"
             )
         yield InputRow(row, rid, text, missing, film)
 
@@ -245,7 +245,7 @@ def _txt_records(path: Path, cols: Columns) -> Iterator[InputRow]:
         text: Any = decode_bytes(data)[0]
         problem = None
     except NotText as exc:
-        text, problem = None, review_problem("binary_input", f"{path.name}: {exc}")
+        text, problem = None, review_problem(ErrorCode.BINARY_INPUT, f"{path.name}: {exc}")
     return iter([InputRow(1, path.stem, text, problem)])
 
 
@@ -267,7 +267,7 @@ def read_reviews(
         try:
             return iter([InputRow(1, None, decode_bytes(data)[0])])
         except NotText as exc:
-            return iter([InputRow(1, None, None, review_problem("binary_input", f"stdin: {exc}"))])
+            return iter([InputRow(1, None, None, review_problem(ErrorCode.BINARY_INPUT, f"stdin: {exc}"))])
     path = Path(source)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
