@@ -264,3 +264,49 @@ def test_store_tells_a_translated_film_from_native_ones(tmp_path: Path) -> None:
     store.close()
     share = dict(rows)
     assert share[True] >= 0.75 and share[False] <= 0.10, share
+
+
+def test_the_film_column_decides_the_film_and_a_disagreeing_text_is_shown(tmp_path: Path) -> None:
+    """Issue 15: a review filed under the user's film stays there even when its text reviews another one."""
+    import pyarrow.parquet as pq
+
+    from critica.store.database import ReviewStore
+
+    reviews = [
+        ("a1", "«La colmena» es una película preciosa, con una fotografía deslumbrante.", "Los santos inocentes"),
+        ("a2", "Una película estupenda: los actores están inmensos y la música emociona.", "Los santos inocentes"),
+        ("a3", "Aburridísima. El guion no se sostiene y el ritmo es lentísimo.", "Los santos inocentes"),
+        ("b1", "«Tesis» es un thriller que engancha de principio a fin; gran dirección.", None),
+    ]
+    source = tmp_path / "films.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review", "film"])
+        writer.writerows([rid, text, film or ""] for rid, text, film in reviews)
+    db = tmp_path / "films.duckdb"
+    out = tmp_path / "out.parquet"
+    done = batch(str(source), "-o", str(out), "--fast", "--workers", "1", "--film-col", "film", "--store", str(db))
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    table = pq.read_table(out).to_pydict()
+    assert table["film"] == ["Los santos inocentes"] * 3 + ["Tesis"]  # no column value: the text's film
+    assert table["text_film"][0] == "La colmena" and table["text_film"][3] == "Tesis"
+    record = json.loads(table["analysis"][0])
+    assert record["source"]["film"] == "Los santos inocentes"
+    assert [f["title"] for f in record["facts"]["films"] if f["reviewed"]] == ["La colmena"]  # kept beside it
+
+    store = ReviewStore(db, read_only=True)
+    films = {f["film"]: f for f in store.films()}
+    store.close()
+    assert set(films) == {"Los santos inocentes", "Tesis"}
+    assert films["Los santos inocentes"]["reviews"] == 3
+    other = films["Los santos inocentes"]["text_names_another_film"]
+    assert other == {"reviews": 1, "examples": [{"review": "a1", "text_film": "La colmena"}]}
+    assert films["Tesis"]["text_names_another_film"]["reviews"] == 0
+    report = subprocess.run(
+        [sys.executable, "-m", "critica.cli", "report", "--db", str(db), "-f", "csv", "-o", str(tmp_path / "r.csv")],
+        capture_output=True,
+        timeout=120,
+    )
+    assert report.returncode == 0, report.stderr
+    rows = {r["film"]: r for r in csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8"))}
+    assert rows["Los santos inocentes"]["text_names_another_film"] == "1"

@@ -254,7 +254,10 @@ def batch(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
     id_col: IdColumn = "id",
     text_col: TextColumn = "review",
-    film_col: Annotated[str | None, typer.Option(help="Film column, for grouping when the text names none.")] = None,
+    film_col: Annotated[
+        str | None,
+        typer.Option(help="Film column: it decides each review's film (the text's own film is kept beside it)."),
+    ] = None,
     store: Annotated[Path | None, typer.Option(help="Also add the results to this DuckDB store.")] = None,
     engine: Annotated[Engine, typer.Option(help="local processes or a Dask cluster.")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,

@@ -209,6 +209,7 @@ def print_films(films: list[dict[str, Any]]) -> None:
         "personas",
         "premios",
         "% TA",
+        "otra película en el texto",
     ):
         table.add_column(column)
     for f in films:
@@ -225,6 +226,7 @@ def print_films(films: list[dict[str, Any]]) -> None:
             people,
             ", ".join(f["awards"]),
             f"{f['machine_translated_share']:.0%}",
+            str(f["text_names_another_film"]["reviews"] or ""),
         )
     console.print(table)
 

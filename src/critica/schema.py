@@ -198,11 +198,16 @@ class Analysis:
 
 
 def film_of(record: dict[str, Any]) -> str | None:
-    """The film a serialised result is grouped under (batch output, store, report).
+    """The film a serialised result is filed under (batch output, store, report).
 
-    The reviewed film of its facts, else the film column of the input row it came from.
+    The input's film column when the row has one (the user knows what was reviewed), else the
+    film the text seems to review. The text's own choice stays in `facts.films[].reviewed`, and
+    `text_film_of` gives it, so a disagreement can be shown rather than merged.
     """
+    return record.get("source", {}).get("film") or text_film_of(record)
+
+
+def text_film_of(record: dict[str, Any]) -> str | None:
+    """The film the review's text seems to review (`facts.films[].reviewed`), if it names one."""
     reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
-    if reviewed:
-        return reviewed["title"]
-    return record.get("source", {}).get("film")
+    return reviewed["title"] if reviewed else None

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from critica.schema import film_of
+from critica.schema import film_of, text_film_of
 
 
 class Sink(Protocol):
@@ -86,6 +86,7 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
         "model": sentiment["model"],
         "machine_translation": record["quality"]["machine_translation"],
         "film": film_of(record),
+        "text_film": text_film_of(record),
         "aspects": json.dumps({a["aspect"]: a["polarity"] for a in record["aspects"]}, ensure_ascii=False),
         "people": [p["name"] for p in record["facts"]["people"]],
         "error_codes": [e["code"] for e in record["errors"]],
@@ -108,6 +109,7 @@ def parquet_schema():
             ("model", pa.string()),
             ("machine_translation", pa.float64()),
             ("film", pa.string()),
+            ("text_film", pa.string()),
             ("aspects", pa.string()),
             ("people", pa.list_(pa.string())),
             ("error_codes", pa.list_(pa.string())),

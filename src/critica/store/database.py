@@ -4,7 +4,8 @@ Schema (one table, one row per review and model version):
 
     reviews(
       id TEXT, model TEXT,                 -- primary key: re-adding a result replaces it
-      film TEXT,                           -- reviewed film from facts, else the input's film column
+      film TEXT,                           -- the input's film column, else the film the text reviews
+      text_film TEXT,                      -- the film the text seems to review (facts), shown beside it
       label TEXT, score DOUBLE,            -- sentiment; score = P(label)
       p_positive DOUBLE,                   -- P(positive), for averaging
       rating DOUBLE,                       -- estimated stars, 1–5
@@ -23,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from critica.errors import CriticaError
-from critica.schema import film_of
+from critica.schema import film_of, text_film_of
+from critica.text.fold import fold
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
@@ -40,6 +42,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     PRIMARY KEY (id, model)
 );
 ALTER TABLE reviews ADD COLUMN IF NOT EXISTS rating DOUBLE;  -- stores made before ratings existed
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS text_film TEXT;  -- … and before the film column won
 """
 MT_THRESHOLD = 0.5
 # Per-film aggregates; {only} narrows it to one film.
@@ -133,6 +136,7 @@ class ReviewStore:
                     r["id"],
                     s["model"] or "none",
                     film_of(r),
+                    text_film_of(r),
                     s["label"],
                     s["score"],
                     p_pos,
@@ -144,8 +148,8 @@ class ReviewStore:
             )
         if rows:
             self.db.executemany(
-                "INSERT OR REPLACE INTO reviews (id, model, film, label, score, p_positive, rating,"
-                " machine_translation, errors, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO reviews (id, model, film, text_film, label, score, p_positive, rating,"
+                " machine_translation, errors, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         return len(rows)
@@ -184,6 +188,7 @@ class ReviewStore:
             "people": _top_people(analyses),
             "awards": sorted({a["award"] for r in analyses for a in r["facts"]["awards"]}),
             "machine_translated_share": round(float(mt_share), 4),
+            "text_names_another_film": _other_films(film, analyses),
         }
 
     def _analyses(self, film: str) -> list[dict[str, Any]]:
@@ -217,6 +222,16 @@ class ReviewStore:
         """Every P(positive) in the store (for the polarity distribution plot)."""
         rows = self.db.execute("SELECT p_positive FROM reviews WHERE p_positive IS NOT NULL").fetchall()
         return [float(p) for (p,) in rows]
+
+
+def _other_films(film: str, analyses: list[dict[str, Any]], limit: int = 5) -> dict[str, Any]:
+    """Reviews filed under `film` (by the input's film column) whose text seems to review another film."""
+    others = [
+        {"review": r["id"], "text_film": text_film_of(r)}
+        for r in analyses
+        if text_film_of(r) and fold(text_film_of(r)) != fold(film)
+    ]
+    return {"reviews": len(others), "examples": others[:limit]}
 
 
 def _aspect_balance(analyses: list[dict[str, Any]]) -> dict[str, dict[str, int]]:

@@ -30,6 +30,7 @@ def to_csv(films: list[dict[str, Any]], path: Path) -> None:
                 "rating_ci95_low",
                 "rating_ci95_high",
                 "machine_translated_share",
+                "text_names_another_film",
                 "aspects",
                 "people",
                 "awards",
@@ -46,6 +47,7 @@ def to_csv(films: list[dict[str, Any]], path: Path) -> None:
                     f["mean_rating"],
                     *(f["rating_ci95"] or ["", ""]),
                     f["machine_translated_share"],
+                    f["text_names_another_film"]["reviews"],
                     json.dumps(f["aspects"], ensure_ascii=False),
                     json.dumps(f["people"], ensure_ascii=False),
                     json.dumps(f["awards"], ensure_ascii=False),
@@ -112,6 +114,13 @@ def _stars(film: dict[str, Any]) -> str:
     return f"{film['mean_rating']:.1f}" + (f" ({interval[0]:.1f}–{interval[1]:.1f})" if interval else "")
 
 
+def _other_films(film: dict[str, Any]) -> str:
+    other = film["text_names_another_film"]
+    if not other["reviews"]:
+        return ""
+    return f"{other['reviews']}: " + "; ".join(f"{e['review']} → {e['text_film']}" for e in other["examples"])
+
+
 def to_html(store: ReviewStore, films: list[dict[str, Any]], path: Path) -> None:
     """A self-contained HTML report (plots embedded, no external assets)."""
     plots = _plots(store, films)
@@ -136,6 +145,7 @@ def to_html(store: ReviewStore, films: list[dict[str, Any]], path: Path) -> None
                     people,
                     ", ".join(f["awards"]),
                     f"{f['machine_translated_share']:.0%}",
+                    _other_films(f),
                 )
             )
             + "</tr>"
@@ -151,6 +161,7 @@ figure{{display:inline-block;margin:1rem}}</style></head><body>
 <h1>Informe por película</h1><p>{store.count()} reseñas en {html.escape(str(store.path))}</p>{images}
 <table><thead><tr><th>película</th><th>reseñas</th><th>% positivas</th><th>IC 95%</th><th>P(positiva) media</th>
 <th>estrellas (IC 95%)</th>
-<th>aspectos</th><th>personas</th><th>premios</th><th>% traducción automática</th></tr></thead>
+<th>aspectos</th><th>personas</th><th>premios</th><th>% traducción automática</th>
+<th>el texto reseña otra película</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table></body></html>"""
     path.write_text(page, encoding="utf-8")
