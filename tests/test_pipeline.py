@@ -281,3 +281,18 @@ def test_default_tier_decision_splits_exactly_over_sentences(negative_review: st
     assert explanation.probability < 0.5
     assert (np.abs(explanation.sentence_polarity) <= 1).all()
     assert explanation.sentence_polarity.min() < 0, "the negative review has a negative sentence"
+
+
+def test_a_batch_gives_the_same_results_as_one_review_at_a_time() -> None:
+    """Batches parse their reviews together (nlp.pipe); the results must not change by a byte."""
+    from .conftest import EXAMPLES, ROOT
+
+    texts = [
+        json.loads(line)["review"] for line in (ROOT / "data" / "native_es_reviews.jsonl").read_text().splitlines()
+    ]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts += ["", "This is an English review of a film, quite good.", "<p>¡Genial!</p>", b"\x00\x01"]
+    pipeline = critica.get_pipeline("fast")
+    one_by_one = [json.dumps(pipeline.analyze(t, id=str(i)).to_dict()) for i, t in enumerate(texts)]
+    batched = [json.dumps(a.to_dict()) for a in pipeline.analyze_many((str(i), t) for i, t in enumerate(texts))]
+    assert batched == one_by_one and len(batched) == len(texts)

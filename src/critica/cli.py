@@ -21,6 +21,10 @@ TextColumn = Annotated[str, typer.Option(help="Review text column (csv/jsonl/par
 LabelColumn = Annotated[str, typer.Option(help="Label column (positive/negative).")]
 FastTier = Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tier (no encoder); = --tier fast.")]
 TierName = Annotated[str | None, typer.Option("--tier", help="A registered polarity tier by name (default: default).")]
+EncoderRuntime = Annotated[
+    str | None,
+    typer.Option(help="How the default tier's encoder runs: onnx-float32, onnx-int8 or numpy (the reference)."),
+]
 ModelFolder = Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")]
 StoreFile = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
 
@@ -53,6 +57,7 @@ def _config(fast: bool = False, tier: str | None = None, model: Path | None = No
 
     if fast and tier not in (None, "fast"):
         fail(f"--fast and --tier {tier} disagree; give one of them")
+    values = {name: value for name, value in values.items() if value is not None}
     try:
         return Config(tier=tier or ("fast" if fast else "default"), model_path=model, **values)
     except ConfigError as exc:
@@ -86,12 +91,13 @@ def analyze(
     fast: FastTier = False,
     tier: TierName = None,
     model: ModelFolder = None,
+    encoder_runtime: EncoderRuntime = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show which named rule found each fact (adds the 'explain' key).")
     ] = False,
 ) -> None:
     """Analyse reviews and print the contract object for each (in input order)."""
-    config = _config(fast, tier, model, explain=explain)
+    config = _config(fast, tier, model, explain=explain, encoder_runtime=encoder_runtime)
     try:
         rows = read_reviews(path, id_col=id_col, text_col=text_col)
     except UnusableInput as exc:
@@ -198,6 +204,7 @@ def evaluate(
     fast: FastTier = False,
     tier: TierName = None,
     model: ModelFolder = None,
+    encoder_runtime: EncoderRuntime = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
     rating_col: Annotated[
@@ -213,7 +220,7 @@ def evaluate(
 
     if sum(x is not None for x in (data, predictions, facts, aspects)) != 1:
         fail("give exactly one of --data FILE, --predictions FILE, --facts GOLD.jsonl or --aspects GOLD.jsonl")
-    config = _config(fast, tier, model)
+    config = _config(fast, tier, model, encoder_runtime=encoder_runtime)
     try:
         if facts is not None or aspects is not None:
             from critica.evaluation.gold import evaluate_aspects_file, evaluate_facts_file
@@ -251,6 +258,7 @@ def batch(
     fast: FastTier = False,
     tier: TierName = None,
     model: ModelFolder = None,
+    encoder_runtime: EncoderRuntime = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run.")] = False,
     id_col: IdColumn = "id",
     text_col: TextColumn = "review",
@@ -263,7 +271,7 @@ def batch(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
 ) -> None:
     """Analyse many reviews: streaming, every row accounted for, resumable, on all cores or a cluster."""
-    config = _config(fast, tier, model, **({"workers": workers} if workers else {}))
+    config = _config(fast, tier, model, workers=workers or None, encoder_runtime=encoder_runtime)
     try:
         if engine is Engine.dask:
             from critica.batch.dask_engine import run_dask
@@ -414,6 +422,7 @@ def serve(
     fast: FastTier = False,
     tier: TierName = None,
     model: ModelFolder = None,
+    encoder_runtime: EncoderRuntime = None,
     max_text_chars: Annotated[int, typer.Option(help="Longest review accepted.")] = 100_000,
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow this browser origin (CORS is off by default).")
@@ -427,7 +436,7 @@ def serve(
     from critica.errors import ConfigError
     from critica.service.config import ENV_VARIABLE, ServiceConfig
 
-    analysis = _config(fast, tier, model, max_chars=max_text_chars)
+    analysis = _config(fast, tier, model, max_chars=max_text_chars, encoder_runtime=encoder_runtime)
     try:
         config = ServiceConfig(
             analysis=analysis, store=store.resolve() if store else None, cors_origins=tuple(cors_origin or ())

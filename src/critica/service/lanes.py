@@ -1,8 +1,10 @@
 """Two lanes, so that one caller cannot stall the others.
 
-Reviews up to `long_chars` characters run in the service process, in a
-thread, one review at a time (the encoder is not re-entrant) and in arrival
-order, so a batch of many short reviews interleaves with other requests.
+Reviews up to `long_chars` characters run in the service process, in one
+thread (the encoder is not re-entrant), in arrival order: the lane takes the
+reviews waiting, up to `PARSE_BATCH`, and analyses them together (their spaCy
+parses run as one batch, about 1.4× faster), so a batch request of many short
+reviews interleaves with other requests.
 Longer reviews run in a second process with its own models, at most
 `long_queue` waiting; a short review never waits behind a long one.
 """
@@ -18,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from critica.config import Config
 from critica.errors import ServiceErrorCode
+from critica.pipeline import PARSE_BATCH
 from critica.service.config import ServiceConfig
 from critica.service.errors import ApiError
 
@@ -30,7 +33,8 @@ class Lanes:
     def __init__(self, config: ServiceConfig) -> None:
         self.config = config
         self.pipeline: Any = None
-        self._lock = asyncio.Lock()  # first come, first served
+        self._waiting: asyncio.Queue | None = None  # (text, id, answer), first come first served; made in start()
+        self._short: asyncio.Task | None = None
         self._long: ProcessPoolExecutor | None = None
         self._long_pending = 0
 
@@ -50,18 +54,45 @@ class Lanes:
         await run_in_threadpool(lambda: pipeline.stages)
         await run_in_threadpool(pipeline.analyze, WARM_UP)
         self.pipeline = pipeline
+        self._waiting = asyncio.Queue()  # bound to the loop that serves
+        self._short = asyncio.create_task(self._serve_short(self._waiting))
 
     def stop(self) -> None:
-        """Stop the long-review process without waiting for its work."""
+        """Stop both lanes without waiting for their work."""
+        if self._short is not None:
+            self._short.cancel()
         if self._long is not None:
             self._long.shutdown(wait=False, cancel_futures=True)
+
+    async def _serve_short(self, waiting: asyncio.Queue) -> None:
+        """The short lane: take what is waiting (up to PARSE_BATCH reviews), analyse it together, answer."""
+        while True:
+            batch = [await waiting.get()]
+            while len(batch) < PARSE_BATCH and not waiting.empty():
+                batch.append(waiting.get_nowait())
+            try:
+                results = await run_in_threadpool(self._analyse_batch, [(text, rid) for text, rid, _ in batch])
+            except Exception as exc:  # noqa: BLE001 - answered as a 500 to each caller, the lane keeps serving
+                results = [exc] * len(batch)
+            for (_, _, answer), result in zip(batch, results, strict=True):
+                if answer.done():
+                    continue  # the caller went away
+                if isinstance(result, Exception):
+                    answer.set_exception(result)
+                else:
+                    answer.set_result(result)
 
     async def analyse(self, text: str, rid: str | None) -> dict[str, Any]:
         """One review's contract object, from the lane its length sends it to."""
         if len(text) > self.config.long_chars:
             return await self._analyse_long(text, rid)
-        async with self._lock:
-            return await run_in_threadpool(lambda: self.pipeline.analyze(text, id=rid).to_dict())
+        answer: asyncio.Future = asyncio.get_running_loop().create_future()
+        assert self._waiting is not None, "the lanes serve only between start() and stop()"
+        await self._waiting.put((text, rid, answer))
+        return await answer
+
+    def _analyse_batch(self, reviews: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+        return [analysis.to_dict() for analysis in self.pipeline.analyze_batch(reviews)]
 
     async def _analyse_long(self, text: str, rid: str | None) -> dict[str, Any]:
         if self._long_pending >= self.config.long_queue:

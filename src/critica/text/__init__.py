@@ -35,6 +35,10 @@ class Document:
 
         return spanish_nlp()(self.text)
 
+    def use_parse(self, parse: Any) -> None:
+        """Give the document a parse made elsewhere (several documents parsed together)."""
+        self.__dict__["spacy"] = parse  # what the cached property would store
+
 
 def prepare(text: str) -> Document:
     """Clean and segment a review."""

@@ -60,12 +60,27 @@ def frozen_base(layers: int) -> E5Encoder:
 class ProbeEncoder:
     """Frozen encoder layers + a linear probe on the states after `depths` → per-sentence scores."""
 
-    def __init__(self, depths: tuple[int, ...], weights: np.ndarray, bias: float) -> None:
+    def __init__(
+        self,
+        depths: tuple[int, ...],
+        weights: np.ndarray,
+        bias: float,
+        runtime: str = "numpy",
+        weights_sha256: str = "",
+    ) -> None:
+        """`runtime`: "numpy" (the float32 reference), "onnx-float32" or "onnx-int8" (see `runtime.py`)."""
         self.depths = tuple(int(d) for d in depths)
         self.base = frozen_base(max(self.depths))
         hidden = self.base.config.hidden
         self.weights = np.asarray(weights, dtype=np.float32).reshape(len(self.depths), hidden)
         self.bias = float(bias)
+        self.runtime = runtime
+        self.onnx = None
+        if runtime != "numpy":
+            from critica.sentiment.e5.runtime import OnnxProbe
+
+            precision = runtime.removeprefix("onnx-")  # OnnxProbe refuses anything else
+            self.onnx = OnnxProbe(self.base, self.depths, self.weights, weights_sha256, precision)
 
     def inputs(self, sentences: list[str]) -> EncoderInput:
         """The review as windows of piece ids."""
@@ -85,8 +100,12 @@ class ProbeEncoder:
         """Per-sentence sums of token scores of one review."""
         inp = self.inputs(sentences)
         sums, tokens = np.zeros(inp.n_sentences), np.zeros(inp.n_sentences)
-        for ids, owner in zip(inp.windows, inp.owners, strict=True):
+        if self.onnx is not None:
+            window_scores = self.onnx.token_scores(inp.windows)  # every window of the review in one call
+        else:
+            window_scores = [self.token_scores(ids) for ids in inp.windows]
+        for scores, owner in zip(window_scores, inp.owners, strict=True):
             inside = owner >= 0
-            np.add.at(sums, owner[inside], self.token_scores(ids)[inside])
+            np.add.at(sums, owner[inside], scores[inside])
             np.add.at(tokens, owner[inside], 1.0)
         return SentenceScores(sums, tokens)

