@@ -51,6 +51,12 @@ def test_matching_is_accent_case_and_surname_tolerant_and_counts_every_kind() ->
     assert round(scores["people"].f1, 3) == 0.667
 
 
+def evaluate_facts(gold: Path, *options: str) -> subprocess.CompletedProcess[bytes]:
+    """`critica evaluate --facts GOLD [options]` in a fresh process."""
+    command = [sys.executable, "-m", "critica.cli", "evaluate", "--facts", str(gold), *options]
+    return subprocess.run(command, capture_output=True, timeout=300)
+
+
 def test_evaluate_facts_prints_the_table_and_the_misses(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     row = {
@@ -67,9 +73,7 @@ def test_evaluate_facts_prints_the_table_and_the_misses(tmp_path: Path) -> None:
         "awards": [{"award": "Concha de Oro"}],
     }
     gold.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "critica.cli", "evaluate", "--facts", str(gold)], capture_output=True, timeout=300
-    )
+    done = evaluate_facts(gold)
     out = done.stdout.decode()
     assert done.returncode == 0, done.stderr.decode()
     assert "people_with_roles" in out and "reviewed_film" in out
@@ -97,10 +101,6 @@ def test_each_facts_rule_is_scored_alone(tmp_path: Path) -> None:
     assert (cued.tp, cued.fp, cued.fn) == (1, 0, 1)  # "la película Niebla"
     assert scores["person.credited"].tp == 1 and scores["person.credited"].fn == 1
     assert scores["person.character_pair"].tp == 1
-    done = subprocess.run(
-        [sys.executable, "-m", "critica.cli", "evaluate", "--facts", str(gold), "--by-rule"],
-        capture_output=True,
-        timeout=300,
-    )
+    done = evaluate_facts(gold, "--by-rule")
     assert done.returncode == 0, done.stderr.decode()
     assert "film.quoted" in done.stdout.decode() and "Invierno" in done.stdout.decode()

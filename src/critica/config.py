@@ -73,8 +73,8 @@ class Config:
             get_stage(name)  # raises with the registered names
         if self.encoder_runtime not in ENCODER_RUNTIMES:
             raise ConfigError(f"encoder_runtime must be one of {ENCODER_RUNTIMES}, got {self.encoder_runtime!r}")
-        _positive_int("max_chars", self.max_chars)
-        _positive_int("workers", self.workers)
+        check_whole_number("max_chars", self.max_chars)
+        check_whole_number("workers", self.workers)
 
     @classmethod
     def for_tier(cls, fast: bool = False, **values: Any) -> Config:
@@ -117,6 +117,8 @@ class Config:
         return (self.model_folder, self.mt_detector_folder, self.encoder_runtime)
 
 
-def _positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{name} must be a positive whole number, got {value!r}")
+def check_whole_number(name: str, value: Any, minimum: int = 1) -> None:
+    """Raise a ConfigError unless `value` is a whole number (not a bool) of at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        kind = "a positive whole number" if minimum == 1 else f"a whole number ≥ {minimum}"
+        raise ConfigError(f"{name} must be {kind}, got {value!r}")

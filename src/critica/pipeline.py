@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,6 @@ class Pipeline:
         if config is None:
             config = Config(tier=tier, model_path=model_path, max_chars=max_chars, stages=_in_running_order(stages))
         self.config = config
-        self._stages: list[Stage] | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> Pipeline:
@@ -91,18 +90,20 @@ class Pipeline:
         """The stages run, in order."""
         return self.config.stages
 
-    @property
+    @cached_property
     def resources(self) -> Resources:
         """The models shared by the stages (this process's, for this configuration)."""
         return Resources.shared(self.config)
 
-    @property
+    @cached_property
     def stages(self) -> list[Stage]:
         """The stages in running order (built on first use)."""
-        if self._stages is None:
-            resources = self.resources
-            self._stages = [get_stage(name).factory(resources) for name in self.config.stages]
-        return self._stages
+        return [get_stage(name).factory(self.resources) for name in self.config.stages]
+
+    @cached_property
+    def _reads_parse(self) -> bool:
+        """Whether a stage reads the spaCy parse (then batches parse together, inside a memory zone)."""
+        return any(getattr(stage, "reads_parse", False) for stage in self.stages)
 
     @property
     def polarity_model(self) -> Any:
@@ -169,12 +170,9 @@ class Pipeline:
                 failed = stage_failed(stage.name)
                 analysis.errors.append(AnalysisError(failed, f"{type(exc).__name__}: {exc}"))
 
-    def _reads_parse(self) -> bool:
-        return any(getattr(stage, "reads_parse", False) for stage in self.stages)
-
     def _parse_together(self, docs: list[Document]) -> None:
         """Parse several documents in one `nlp.pipe` call when a stage reads the parse."""
-        if len(docs) < 2 or not self._reads_parse():
+        if len(docs) < 2 or not self._reads_parse:
             return  # one document parses on first use, as before
         try:
             parses = list(self.resources.nlp.pipe([doc.text for doc in docs], batch_size=PARSE_BATCH))
@@ -190,7 +188,7 @@ class Pipeline:
         batch grows without end; strings added inside the zone are freed when it closes. Nothing
         of the parse outlives the call: the stages copy what they report into plain values.
         """
-        if not self._reads_parse():
+        if not self._reads_parse:
             return nullcontext()
         return self.resources.nlp.memory_zone()
 

@@ -60,8 +60,9 @@ class Resources:
         """Resources for `config` on this process's models (loaded on first use, once per folder pair)."""
         key = config.resource_key()
         with cls._lock:
-            models = cls._models.get(key) or cls._models.setdefault(key, _Models(*key))
-        return cls(config, models)
+            if key not in cls._models:
+                cls._models[key] = _Models(*key)
+            return cls(config, cls._models[key])
 
     @property
     def polarity(self) -> PolarityModel:

@@ -138,23 +138,18 @@ def score_rules(rows: Iterable[tuple[dict[str, Any], dict[str, Any], list[Any]]]
     """
     from critica.facts.rules import RULES
 
-    same: dict[str, Callable[[Any, Any], bool]] = {
-        "films": same_title,
-        "people": lambda p, g: same_person(p["name"], g["name"]),
-        "awards": _same_award,
-    }
-    describe: dict[str, Callable[[Any], str]] = {
-        "films": lambda f: f["title"],
-        "people": lambda p: p["name"],
-        "awards": lambda a: a["award"],
-    }
     scores = {rule.id: Score() for rule in RULES}
     for gold, facts, hits in rows:
         for rule in RULES:
             produced = [facts[h.kind][h.index] for h in hits if h.rule == rule.id]
-            kind = rule.produces
-            match(produced, gold[kind], same[kind], scores[rule.id], describe[kind], gold["id"])
+            _match_kind(rule.produces, produced, gold, scores[rule.id])
     return scores
+
+
+def _match_kind(kind: str, pred: list[dict[str, Any]], gold: dict[str, Any], score: Score) -> list[tuple[Any, Any]]:
+    """Match predicted films, people or awards against the gold row's list of that kind."""
+    same, describe = _KINDS[kind]
+    return match(pred, gold[kind], same, score, describe, gold["id"])
 
 
 def score_facts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Score]:
@@ -163,17 +158,10 @@ def score_facts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[
     scores = {k: Score() for k in kinds}
     for gold, facts in pairs:
         rid = gold["id"]
-        people = match(
-            facts["people"],
-            gold["people"],
-            lambda p, g: same_person(p["name"], g["name"]),
-            scores["people"],
-            lambda p: p["name"],
-            rid,
-        )
+        people = _match_kind("people", facts["people"], gold, scores["people"])
         _score_roles(facts["people"], gold["people"], people, scores["people_with_roles"], rid)
         _score_characters(facts["people"], gold["people"], people, scores["characters"], rid)
-        match(facts["films"], gold["films"], same_title, scores["films"], lambda f: f["title"], rid)
+        _match_kind("films", facts["films"], gold, scores["films"])
         match(
             [f for f in facts["films"] if f.get("reviewed")],
             [g for g in gold["films"] if g.get("reviewed")],
@@ -192,13 +180,21 @@ def score_facts(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[
             lambda f: f"{f['title']} {f['year']}",
             rid,
         )
-        match(facts["awards"], gold["awards"], _same_award, scores["awards"], lambda a: a["award"], rid)
+        _match_kind("awards", facts["awards"], gold, scores["awards"])
     return scores
 
 
 def _same_award(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
     p, g = fold(pred["award"]), fold(gold["award"])
     return p == g or p in g or g in p
+
+
+# How a predicted item of each kind matches a gold one, and how a miss is written.
+_KINDS: dict[str, tuple[Callable[[Any, Any], bool], Callable[[Any], str]]] = {
+    "films": (same_title, lambda f: f["title"]),
+    "people": (lambda p, g: same_person(p["name"], g["name"]), lambda p: p["name"]),
+    "awards": (_same_award, lambda a: a["award"]),
+}
 
 
 def _score_roles(pred: list[dict], gold: list[dict], matched: list[tuple[dict, dict]], score: Score, rid: str) -> None:

@@ -8,8 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from critica.config import Config
-from critica.errors import ConfigError
+from critica.config import Config, check_whole_number
 
 SERVICE_MAX_CHARS = 100_000
 ENV_VARIABLE = "CRITICA_SERVICE_CONFIG"  # how `critica serve --workers N` hands the config to each worker
@@ -36,11 +35,8 @@ class ServiceConfig:
             object.__setattr__(self, "store", Path(self.store))
         object.__setattr__(self, "cors_origins", tuple(self.cors_origins))
         for name in ("max_body_bytes", "max_batch", "long_chars"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a positive whole number, got {value!r}")
-        if isinstance(self.long_queue, bool) or not isinstance(self.long_queue, int) or self.long_queue < 0:
-            raise ConfigError(f"long_queue must be a whole number ≥ 0, got {self.long_queue!r}")
+            check_whole_number(name, getattr(self, name))
+        check_whole_number("long_queue", self.long_queue, minimum=0)
 
     @property
     def tier(self) -> str:

@@ -226,11 +226,8 @@ class ReviewStore:
 
 def _other_films(film: str, analyses: list[dict[str, Any]], limit: int = 5) -> dict[str, Any]:
     """Reviews filed under `film` (by the input's film column) whose text seems to review another film."""
-    others = [
-        {"review": r["id"], "text_film": text_film_of(r)}
-        for r in analyses
-        if text_film_of(r) and fold(text_film_of(r)) != fold(film)
-    ]
+    said = ((r["id"], text_film_of(r)) for r in analyses)
+    others = [{"review": rid, "text_film": title} for rid, title in said if title and fold(title) != fold(film)]
     return {"reviews": len(others), "examples": others[:limit]}
 
 

@@ -27,7 +27,7 @@ class _Graph:
     def __init__(self) -> None:
         self.nodes: list = []
         self.initializers: list = []
-        self.attention: list[str] = []  # activation × activation products, kept in float32
+        self.keep_float: list[str] = []  # products quantisation must skip: attention's and the probe's
 
     def const(self, name: str, value: np.ndarray) -> str:
         from onnx import numpy_helper
@@ -55,8 +55,8 @@ class _Graph:
 def build_probe_graph(encoder: E5Encoder, depths: tuple[int, ...], probe: np.ndarray) -> tuple[bytes, list[str]]:
     """The serialised ONNX model of layers 1..max(depths) and the probe (`probe`: depths × hidden).
 
-    Also returns the names of the attention products (activation × activation), which
-    quantisation must leave in float32.
+    Also returns the names of the products quantisation must leave in float32: attention's
+    (activation × activation) and the probe's.
     """
     from onnx import TensorProto, helper
 
@@ -84,7 +84,7 @@ def build_probe_graph(encoder: E5Encoder, depths: tuple[int, ...], probe: np.nda
             w = g.const(f"probe{depth}.w", probe[depths.index(depth)].reshape(-1, 1).astype(np.float32))
             term = g.op("MatMul", [x, w], f"probe{depth}")
             score = term if score is None else g.op("Add", [score, term], f"score_to{depth}")
-            g.attention.append(term)  # the probe's own product stays in float32 too: it is the output
+            g.keep_float.append(term)  # the probe's own product stays in float32: it is the output
     g.const("last_axis", np.array([2], dtype=np.int64))
     g.op("Squeeze", [score, "last_axis"], "scores")
     graph = helper.make_graph(
@@ -99,7 +99,7 @@ def build_probe_graph(encoder: E5Encoder, depths: tuple[int, ...], probe: np.nda
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="critica")
     model.ir_version = 8  # readable by every onnxruntime from 1.14 on
-    return model.SerializeToString(), g.attention
+    return model.SerializeToString(), g.keep_float
 
 
 def _layer(g: _Graph, layer: Layer, x: str, p: str, eps: float) -> str:
@@ -116,7 +116,7 @@ def _layer(g: _Graph, layer: Layer, x: str, p: str, eps: float) -> str:
     biased = g.op("Add", [scaled, "attention_bias"], f"{p}.biased")
     probs = g.op("Softmax", [biased], f"{p}.probs", axis=-1)
     context = g.op("MatMul", [probs, v_t], f"{p}.context")
-    g.attention += [raw, context]
+    g.keep_float += [raw, context]  # activation × activation
     merged = g.op("Transpose", [context], f"{p}.context.t", perm=[0, 2, 1, 3])
     flat = g.op("Reshape", [merged, "hidden_shape"], f"{p}.context.flat")
     attended = g.linear(flat, layer.out, layer.out_bias, f"{p}.out")

@@ -70,7 +70,8 @@ class ProbeEncoder:
     ) -> None:
         """`runtime`: "numpy" (the float32 reference), "onnx-float32" or "onnx-int8" (see `runtime.py`)."""
         self.depths = tuple(int(d) for d in depths)
-        self.base = frozen_base(max(self.depths))
+        # onnxruntime holds the layers itself: NumPy keeps only the embeddings (no dequantised layers).
+        self.base = frozen_base(max(self.depths) if runtime == "numpy" else 0)
         hidden = self.base.config.hidden
         self.weights = np.asarray(weights, dtype=np.float32).reshape(len(self.depths), hidden)
         self.bias = float(bias)

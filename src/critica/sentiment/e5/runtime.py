@@ -45,7 +45,10 @@ def threads() -> int:
 
 
 class OnnxProbe:
-    """Per-position probe scores of padded batches of windows, run by onnxruntime."""
+    """Per-position probe scores of padded batches of windows, run by onnxruntime.
+
+    `base` is the encoder's embedding part (NumPy); the layers live in the graph.
+    """
 
     def __init__(self, base: Any, depths: tuple[int, ...], probe: np.ndarray, weights_sha256: str, precision: str):
         if precision not in PRECISIONS:
@@ -67,9 +70,11 @@ class OnnxProbe:
         path = cache_dir() / f"probe-{self.precision}-{key}.onnx"
         if _intact(path):
             return path
+        from critica.sentiment.e5.forward import E5Encoder
         from critica.sentiment.e5.onnx_graph import build_probe_graph
 
-        blob, keep_float = build_probe_graph(base, depths, probe)
+        # Only a missing or damaged graph needs the layers dequantised; they are dropped once it is written.
+        blob, keep_float = build_probe_graph(E5Encoder(base.weights, layers=max(depths)), depths, probe)
         if self.precision == "int8":
             blob = _quantised(blob, keep_float)
         _write_atomically(path, blob)
@@ -122,8 +127,9 @@ def _intact(path: Path) -> bool:
 def _write_atomically(path: Path, blob: bytes) -> None:
     """Write the graph and its checksum so that a concurrent or killed writer never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for target, data in ((path, blob), (path.with_name(path.name + ".sha256"), hashlib.sha256(blob).hexdigest())):
+    checksum = hashlib.sha256(blob).hexdigest().encode()
+    for target, data in ((path, blob), (path.with_name(path.name + ".sha256"), checksum)):
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as out:
-            out.write(data if isinstance(data, bytes) else data.encode())
+            out.write(data)
         os.replace(temporary, target)
