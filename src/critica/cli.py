@@ -214,6 +214,15 @@ def evaluate(
     by_rule: Annotated[
         bool, typer.Option("--by-rule", help="With --facts: score each named facts rule alone.")
     ] = False,
+    part: Annotated[
+        str | None, typer.Option(help="With critica's offsets annotations: score only the dev or the test part.")
+    ] = None,
+    corpus: Annotated[
+        str | None, typer.Option(help="With critica's offsets annotations: only muchocine or imdb_es.")
+    ] = None,
+    data_root: Annotated[
+        Path | None, typer.Option(help="Shared data folder the offsets annotations point into.")
+    ] = None,
 ) -> None:
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE (and rating metrics), plus confusion and reliability PNGs."""
     from critica.workflow import evaluate_file, evaluate_predictions
@@ -223,13 +232,14 @@ def evaluate(
     config = _config(fast, tier, model, encoder_runtime=encoder_runtime)
     try:
         if facts is not None or aspects is not None:
-            from critica.evaluation.gold import evaluate_aspects_file, evaluate_facts_file
+            from critica.evaluation.gold import GoldSelection, evaluate_aspects_file, evaluate_facts_file
             from critica.render import print_gold_scores
 
+            chosen = GoldSelection(part, corpus, data_root)
             if facts is not None:
-                print_gold_scores(evaluate_facts_file(facts, texts, by_rule=by_rule))
+                print_gold_scores(evaluate_facts_file(facts, texts, by_rule=by_rule, selection=chosen))
             else:
-                print_gold_scores(evaluate_aspects_file(aspects, texts, tier=config.tier))
+                print_gold_scores(evaluate_aspects_file(aspects, texts, tier=config.tier, selection=chosen))
             return
         if predictions is not None:
             report = evaluate_predictions(predictions, out)

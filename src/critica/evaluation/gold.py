@@ -99,8 +99,29 @@ def match(
     return pairs
 
 
-def load_gold(gold_path: Path, texts_path: Path | None) -> list[tuple[dict[str, Any], str]]:
-    """Gold rows with their review text (from the row's `review` field or the --texts file by id)."""
+@dataclass(frozen=True)
+class GoldSelection:
+    """Which rows of an offsets annotation file to score (critica's own `data/gold/annotations.jsonl`)."""
+
+    part: str | None = None  # dev / test / None for both
+    corpus: str | None = None  # muchocine / imdb_es / None for both
+    root: Path | None = None  # the shared data folder the offsets point into
+
+
+def load_gold(
+    gold_path: Path, texts_path: Path | None, selection: GoldSelection | None = None
+) -> list[tuple[dict[str, Any], str]]:
+    """Gold rows with their review text.
+
+    The text comes from the row's `review` field, the --texts file by id, or,
+    for an offsets annotation file, the public corpus it points into.
+    """
+    from critica.evaluation.annotations import is_annotation_file, load_annotations
+
+    if is_annotation_file(gold_path):
+        chosen = selection or GoldSelection()
+        root = {"root": chosen.root} if chosen.root is not None else {}
+        return load_annotations(gold_path, part=chosen.part, corpus=chosen.corpus, **root)
     rows = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts: dict[str, str] = {}
     if texts_path is not None:
@@ -116,13 +137,15 @@ def load_gold(gold_path: Path, texts_path: Path | None) -> list[tuple[dict[str, 
     return out
 
 
-def evaluate_facts_file(gold_path: Path, texts_path: Path | None, by_rule: bool = False) -> dict[str, Score]:
+def evaluate_facts_file(
+    gold_path: Path, texts_path: Path | None, by_rule: bool = False, selection: GoldSelection | None = None
+) -> dict[str, Score]:
     """Run fact extraction on every gold review and score it (or, `by_rule`, score each named rule alone)."""
     from critica.facts.stage import find_facts
     from critica.text import prepare
 
     rows = []
-    for gold, text in load_gold(gold_path, texts_path):
+    for gold, text in load_gold(gold_path, texts_path, selection):
         doc = prepare(text)
         found = find_facts(doc)
         rows.append((gold, asdict(found.to_contract(doc)), found.rule_hits()))
@@ -270,7 +293,9 @@ def score_aspects(pairs: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) 
     return scores
 
 
-def evaluate_aspects_file(gold_path: Path, texts_path: Path | None, tier: str = "fast") -> dict[str, Score]:
+def evaluate_aspects_file(
+    gold_path: Path, texts_path: Path | None, tier: str = "fast", selection: GoldSelection | None = None
+) -> dict[str, Score]:
     """Run the aspects stage on every gold review and score it."""
     from critica.aspects.stage import judge_aspects
     from critica.resources import polarity_model
@@ -279,6 +304,6 @@ def evaluate_aspects_file(gold_path: Path, texts_path: Path | None, tier: str = 
     model = polarity_model(tier)
     pairs = [
         (gold, [asdict(a) for a in judge_aspects(prepare(text), model)])
-        for gold, text in load_gold(gold_path, texts_path)
+        for gold, text in load_gold(gold_path, texts_path, selection)
     ]
     return score_aspects(pairs)
