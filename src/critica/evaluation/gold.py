@@ -138,16 +138,23 @@ def load_gold(
 
 
 def evaluate_facts_file(
-    gold_path: Path, texts_path: Path | None, by_rule: bool = False, selection: GoldSelection | None = None
+    gold_path: Path,
+    texts_path: Path | None,
+    by_rule: bool = False,
+    selection: GoldSelection | None = None,
+    tagger: Any = None,
 ) -> dict[str, Score]:
-    """Run fact extraction on every gold review and score it (or, `by_rule`, score each named rule alone)."""
+    """Run fact extraction on every gold review and score it (or, `by_rule`, score each named rule alone).
+
+    `tagger`: the learned title tagger to add to the rules (None: the rules alone).
+    """
     from critica.facts.stage import find_facts
     from critica.text import prepare
 
     rows = []
     for gold, text in load_gold(gold_path, texts_path, selection):
         doc = prepare(text)
-        found = find_facts(doc)
+        found = find_facts(doc, tagger)
         rows.append((gold, asdict(found.to_contract(doc)), found.rule_hits()))
     if by_rule:
         return score_rules(rows)

@@ -126,7 +126,22 @@ def _headline_titles(text: str) -> list[Candidate]:
     return found
 
 
-def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[Candidate]:
+def _tagged_candidates(text: str, tagged: Iterable[tuple[int, int]], found: list[Candidate]) -> list[Candidate]:
+    """The learned tagger's titles where no rule found one (rules are precise where they fire)."""
+    out = []
+    for start, end in tagged:
+        title = text[start:end].strip(" \"'“”«»‘’?")
+        start = text.find(title, start, end) if title else start
+        if any(start < b and a < start + len(title) for _, a, b, _ in found):
+            continue
+        if len(title) >= 2 and sum(ch.isalpha() or ch.isdigit() for ch in title) >= 2:
+            out.append((title, start, start + len(title), rules.FILM_TAGGED))
+    return out
+
+
+def _candidates(
+    text: str, person_spans: frozenset[tuple[int, int]], tagged: Iterable[tuple[int, int]] = ()
+) -> list[Candidate]:
     found = [(*quoted, rules.FILM_QUOTED) for quoted in quoted_titles(text)]
     for pattern, rule in ((_CUED, rules.FILM_CUED), (_WITH_YEAR, rules.FILM_WITH_YEAR), (_SEQUEL, rules.FILM_SEQUEL)):
         for m in pattern.finditer(text):
@@ -146,18 +161,22 @@ def _candidates(text: str, person_spans: frozenset[tuple[int, int]]) -> list[Can
                 if pattern is _CUED and _REFERENCE.search(text[max(0, m.start(1) - 40) : m.start(1)]):
                     found += _list_continuation(text, start + len(title))
     found += _headline_titles(text)
+    found += _tagged_candidates(text, tagged, found)
     return sorted(found, key=lambda f: (f[1], -f[2]))
 
 
-def extract_films(text: str, person_spans: Iterable[tuple[int, int]] = ()) -> list[FilmFacts]:
+def extract_films(
+    text: str, person_spans: Iterable[tuple[int, int]] = (), tagged: Iterable[tuple[int, int]] = ()
+) -> list[FilmFacts]:
     """Films named in the (clean) text; the caller drops those that turn out to be people.
 
     `person_spans` are spaCy's PER entities: an unquoted name after a cue ("versión de …") that
-    spaCy reads as a full name is left to the people extractor.
+    spaCy reads as a full name is left to the people extractor. `tagged` are the learned title
+    tagger's spans, used where no rule found a title.
     """
     films: dict[str, FilmFacts] = {}
     taken_until = -1
-    for title, start, end, rule in _candidates(text, frozenset(person_spans)):
+    for title, start, end, rule in _candidates(text, frozenset(person_spans), tagged):
         if start < taken_until:
             continue
         taken_until = end

@@ -11,7 +11,7 @@ from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
 from critica.facts.people import PersonFacts, collect_people
 from critica.facts.reviewed import reviewed_film
-from critica.schema import Analysis, Award, Facts, Film, Person, RuleHit
+from critica.schema import Analysis, Award, CatalogLink, Facts, Film, Person, RuleHit
 from critica.stages import register_stage
 from critica.text import Document
 
@@ -30,11 +30,15 @@ class FactsStage:
 
     def __init__(self, resources: Any) -> None:
         self.explain = resources.config.explain
+        self.tagger = resources.title_tagger
+        self.catalog = resources.catalog
 
     def run(self, doc: Document, analysis: Analysis) -> None:
-        """Extract films, people and awards."""
-        found = find_facts(doc)
+        """Extract films, people and awards (and link the films to the user's catalogue)."""
+        found = find_facts(doc, self.tagger)
         analysis.facts = found.to_contract(doc)
+        if self.catalog is not None:
+            link_films(analysis.facts.films, self.catalog)
         if self.explain:
             analysis.explain = found.rule_hits()
 
@@ -62,14 +66,17 @@ class FoundFacts:
         return [RuleHit(kind, i, item.rule) for kind, items in kinds for i, item in enumerate(items)]
 
 
-def find_facts(doc: Document) -> FoundFacts:
-    """All facts of one review, with the rule that found each."""
+def find_facts(doc: Document, tagger: Any = None) -> FoundFacts:
+    """All facts of one review, with the rule that found each.
+
+    `tagger` (a `TitleTagger`, or None for the rules alone) adds the learned title spans.
+    """
     text = doc.text
     sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
     per_spans = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "PER"]
     awards = extract_awards(text, sentences)
     spans = name_spans(text)
-    films = extract_films(text, per_spans)
+    films = extract_films(text, per_spans, tagger.spans(text) if tagger is not None else ())
     blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
     places = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "LOC"]
     people = collect_people(text, spans, per_spans, blocked, places)
@@ -78,9 +85,19 @@ def find_facts(doc: Document) -> FoundFacts:
     return FoundFacts(films, people, awards, reviewed_film(films, text))
 
 
-def extract_facts(doc: Document) -> Facts:
+def link_films(films: list[Film], catalog: Any) -> None:
+    """Set each film's `catalog` link (by its title, then its original title)."""
+    for film in films:
+        found = catalog.link(film.title, film.year)
+        if found is None and film.original_title:
+            found = catalog.link(film.original_title, film.year)
+        if found is not None:
+            film.catalog = CatalogLink(found.id, found.title, found.how, found.score)
+
+
+def extract_facts(doc: Document, tagger: Any = None) -> Facts:
     """All facts of one review, as the contract's `facts`."""
-    return find_facts(doc).to_contract(doc)
+    return find_facts(doc, tagger).to_contract(doc)
 
 
 def _film(doc: Document, film: FilmFacts, reviewed: bool) -> Film:

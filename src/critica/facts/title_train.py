@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from critica import corpora
@@ -34,6 +35,8 @@ from critica import corpora
 LABEL = "FILM"
 _QUOTES = "\"“”«»‘’'?"
 _CREDITED_RULES = ("person.credited", "person.listed", "person.character_pair")
+_NOT_TITLE_ENTS = ("PER", "LOC", "ORG")  # spaCy's MISC is where it puts most titles: left missing
+_SILVER_VERSION = 2
 
 
 def fold_chars(text: str) -> str:
@@ -56,6 +59,7 @@ def title_forms(title: str) -> list[str]:
     return sorted((f for f in forms if f), key=len, reverse=True)
 
 
+@lru_cache(maxsize=65536)
 def _common(word: str) -> bool:
     from wordfreq import zipf_frequency
 
@@ -109,8 +113,9 @@ def silver(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[tuple[i
         found = find_facts(doc)
         films = [(f.start, f.end) for f in found.films if f.rule == "film.quoted"]
         people = [(m.start, m.end) for p in found.people if p.rule in _CREDITED_RULES for m in p.mentions]
+        names = [(e.start_char, e.end_char) for e in parse.ents if e.label_ in _NOT_TITLE_ENTS]
         # Offsets are in the clean text; keep only those whose clean text equals the raw text there.
-        yield rid, _same_in_raw(doc, films), _same_in_raw(doc, people)
+        yield rid, _same_in_raw(doc, films), _same_in_raw(doc, people) + _same_in_raw(doc, names)
 
 
 def _same_in_raw(doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -128,12 +133,13 @@ def silver_cache(root: Path, cache: Path) -> dict[str, dict[str, list]]:
     if cache.exists():
         for line in cache.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            done[row["id"]] = row
+            if row.get("version") == _SILVER_VERSION:
+                done[row["id"]] = row
     todo = [(r.id, r.text) for r in training_reviews(root) if r.id not in done]
     cache.parent.mkdir(parents=True, exist_ok=True)
     with cache.open("a", encoding="utf-8") as out:
         for rid, films, people in silver(todo):
-            row = {"id": rid, "films": films, "people": people}
+            row = {"id": rid, "films": films, "people": people, "version": _SILVER_VERSION}
             done[rid] = row
             out.write(json.dumps(row) + "\n")
     return done
@@ -153,7 +159,8 @@ def review_examples(root: Path, cache: Path) -> list[Labelled]:
         films = [tuple(x) for x in s["films"]]
         if row.id.startswith("mc"):
             films += [span for span in find_title(row.text, row.group) if not _overlaps(span, films)]
-        out.append(Labelled(row.text, sorted(films), [tuple(x) for x in s["people"]]))
+        names = [tuple(x) for x in s["people"] if not _overlaps(tuple(x), films)]
+        out.append(Labelled(row.text, sorted(films), names))
     return out
 
 
@@ -227,8 +234,12 @@ def to_doc(nlp, example: Labelled):
     for token in doc:
         if token.i in covered or token.i in not_films or example.complete:
             continue
-        if token.is_title or token.is_upper or token.is_digit or token.i in in_quotes:
+        if token.i in in_quotes:
             missing.append(Span(doc, token.i, token.i + 1))
+        elif token.is_title or token.is_upper or token.is_digit:
+            opening = token.i == 0 or doc[token.i - 1].text in ".!?¿¡:;\n"
+            if not (opening and _common(token.text) and not doc[min(token.i + 1, len(doc) - 1)].is_title):
+                missing.append(Span(doc, token.i, token.i + 1))
     doc.set_ents(ents, missing=missing, default="outside")
     return doc
 
@@ -251,7 +262,7 @@ def write_corpora(root: Path, work: Path, seed: int = 0) -> tuple[Path, Path]:
 
     nlp = spacy.blank("es")
     train = review_examples(root, work / "silver.jsonl")
-    auto = es_movie_examples(root, "es-movie_unlabeled_autom-annotated.txt", complete=False)
+    auto = es_movie_examples(root, "es-movie_unlabeled_autom-annotated.txt", complete=True)
     dev = es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + annotation_examples(root, "dev")
     random.Random(seed).shuffle(train)
     paths = {}
