@@ -37,7 +37,8 @@ def test_partial_labels_leave_unknown_capitals_missing() -> None:
     tags = {t.text: (t.ent_iob_, t.ent_type_) for t in doc}
     assert tags["Tesis"] == ("B", "FILM")
     assert tags["Ana"] == ("O", "") and tags["Torrent"] == ("O", "")  # a credited person: taught as not a title
-    assert tags["Cosecha"] == ("", "") and tags["Vi"] == ("", "")  # unknown capitals: missing, not O
+    assert tags["Cosecha"] == ("", "") and tags["La"] == ("", "")  # unknown capitals: missing, not O
+    assert tags["Vi"] == ("O", "")  # an ordinary word opening the sentence is not a title
     assert tags["gustó"] == ("O", "")
     complete = tt.to_doc(nlp, tt.Labelled(text, [(4, 9)], [], complete=True))
     assert {t.text: t.ent_iob_ for t in complete}["Cosecha"] == "O"  # a fully labelled text has no missing tokens

@@ -311,18 +311,65 @@ def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, Nam
             owners[0].mentions.append(span)
 
 
+# What a sentence says a role-less person did: the role word nearest the name wins ("Como director
+# probablemente no sea el más incendiario", "José Luis Alcaine hace magia en la fotografía").
+_NOT_A_CREDIT = re.compile(
+    r"\b(?:direcci[óo]n art[íi]stica|director(?:a)? de arte|direcci[óo]n de actores|dirigid[oa] a)\b", re.I
+)
+_CONTEXT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cinematographer", re.compile(r"\b(?:fotograf[íi]a|cinematograf[íi]a|director(?:a)? de fotograf[íi]a)\b", re.I)),
+    ("composer", re.compile(r"\b(?:m[úu]sica|banda sonora|partitura|compositor(?:a)?)\b", re.I)),
+    ("writer", re.compile(r"\b(?:gui[óo]n|guiones|guionistas?|libreto)\b", re.I)),
+    (
+        "director",
+        re.compile(
+            r"\b(?:director(?:a)?|direcci[óo]n|dirige|dirigi[óo]|dirigir|dirigid[oa]|cineasta|realizador(?:a)?"
+            r"|[óo]pera prima|puesta en escena)\b",
+            re.I,
+        ),
+    ),
+)
+_ROLE_REACH = 60  # characters between a name and a role word of its own sentence
+_OPENING_REACH = 40  # "…Martínez-Lázaro es una de mis debilidades. Como director, …": the next sentence's opening
+
+
+def _nearest_role(text: str, start: int, end: int, lo: int, hi: int, reach: int) -> str | None:
+    """The crew role word (not acting) nearest the mention within text[lo:hi], if within `reach`."""
+    masked = _NOT_A_CREDIT.sub(lambda m: " " * len(m.group(0)), text[lo:hi])
+    best: tuple[int, str] | None = None
+    for role, pattern in _CONTEXT_ROLES:
+        for m in pattern.finditer(masked):
+            a, b = lo + m.start(), lo + m.end()
+            distance = start - b if b <= start else a - end
+            if distance >= 0 and (best is None or distance < best[0]):
+                best = (distance, role)
+        # "director de fotografía": once read as the cinematographer's, not also the director's
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    return best[1] if best is not None and best[0] <= reach else None
+
+
 def _acting_sentences(text: str, people: list[PersonFacts]) -> None:
-    """A role-less person named in or right after a sentence about acting is an actor."""
+    """A role-less person takes the role its sentence speaks of.
+
+    In order: a crew word near the name in its own sentence ("hace magia en la fotografía"); acting
+    words in its sentence or the one before (an actor); a crew word opening the next sentence.
+    """
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for person in people:
         if person.roles:
             continue
-        for mention in person.mentions:
+        for mention in sorted(person.mentions, key=lambda m: m.start):
             before = [e for e in ends if e <= mention.start]
+            own_start = before[-1] if before else 0
+            own_end = next((e for e in ends if e > mention.end), len(text))
+            role = _nearest_role(text, mention.start, mention.end, own_start, own_end, _ROLE_REACH)
             start = before[-2] if len(before) >= 2 else 0  # the mention's sentence and the one before it
-            end = next((e for e in ends if e > mention.end), len(text))
-            if _ACTING_WORDS.search(text[start:end]):
-                person.roles.add("actor")
+            if role is None and _ACTING_WORDS.search(text[start:own_end]):
+                role = "actor"
+            if role is None:
+                role = _nearest_role(text, mention.start, mention.end, own_end, own_end + _OPENING_REACH, 10**6)
+            if role is not None:
+                person.roles.add(role)
                 break
 
 

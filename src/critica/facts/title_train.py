@@ -217,8 +217,12 @@ def annotation_examples(root: Path, part: str) -> list[Labelled]:
     return out
 
 
-def to_doc(nlp, example: Labelled):
-    """A spaCy Doc whose entities are the FILM spans; unknown tokens are left missing unless complete."""
+def to_doc(nlp, example: Labelled, unknown_capitals: str = "missing"):
+    """A spaCy Doc whose entities are the FILM spans.
+
+    Unknown capitalised tokens are left missing (`unknown_capitals="missing"`) or taught as not a
+    title ("outside"); quoted tokens are always missing unless the example is complete.
+    """
     from spacy.tokens import Span
 
     doc = nlp.make_doc(example.text)
@@ -236,7 +240,7 @@ def to_doc(nlp, example: Labelled):
             continue
         if token.i in in_quotes:
             missing.append(Span(doc, token.i, token.i + 1))
-        elif token.is_title or token.is_upper or token.is_digit:
+        elif unknown_capitals == "missing" and (token.is_title or token.is_upper or token.is_digit):
             opening = token.i == 0 or doc[token.i - 1].text in ".!?¿¡:;\n"
             if not (opening and _common(token.text) and not doc[min(token.i + 1, len(doc) - 1)].is_title):
                 missing.append(Span(doc, token.i, token.i + 1))
@@ -255,7 +259,7 @@ def _quoted_tokens(doc) -> set[int]:
     return tokens
 
 
-def write_corpora(root: Path, work: Path, seed: int = 0) -> tuple[Path, Path]:
+def write_corpora(root: Path, work: Path, seed: int = 0, unknown_capitals: str = "missing") -> tuple[Path, Path]:
     """train.spacy and dev.spacy under `work` (the silver cache too, so a rerun resumes)."""
     import spacy
     from spacy.tokens import DocBin
@@ -269,14 +273,14 @@ def write_corpora(root: Path, work: Path, seed: int = 0) -> tuple[Path, Path]:
     for name, examples in (("train", train + auto * 3), ("dev", dev)):
         bin_ = DocBin(store_user_data=False)
         for example in examples:
-            bin_.add(to_doc(nlp, example))
+            bin_.add(to_doc(nlp, example, unknown_capitals))
         paths[name] = work / f"{name}.spacy"
         bin_.to_disk(paths[name])
     return paths["train"], paths["dev"]
 
 
 CONFIG_OVERRIDES = {
-    "training.max_epochs": 12,
+    "training.max_epochs": 4,
     "training.patience": 2000,
     "training.eval_frequency": 400,
     "training.seed": 0,
@@ -285,13 +289,15 @@ CONFIG_OVERRIDES = {
 }
 
 
-def train_title_tagger(root: Path, out: Path, work: Path, epochs: int | None = None) -> Path:
+def train_title_tagger(
+    root: Path, out: Path, work: Path, epochs: int | None = None, unknown_capitals: str = "missing"
+) -> Path:
     """Build the corpora and train the tagger with `spacy train`; returns the best model's folder."""
     from spacy.cli.init_config import init_config
     from spacy.cli.train import train
 
     work.mkdir(parents=True, exist_ok=True)
-    train_path, dev_path = write_corpora(root, work)
+    train_path, dev_path = write_corpora(root, work, unknown_capitals=unknown_capitals)
     config = init_config(lang="es", pipeline=["ner"], optimize="efficiency", gpu=False)
     config_path = work / "config.cfg"
     config.to_disk(config_path)
