@@ -29,12 +29,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reviews", type=int, default=300)
     parser.add_argument("--warm", type=int, default=200, help="reviews run before timing (not timed)")
+    parser.add_argument("--rules-only", action="store_true", help="facts without the learned title tagger")
     args = parser.parse_args()
     pool = load_reviews(args.warm + args.reviews)
     warm, texts = pool[: args.warm], pool[args.warm :]
     chars = sum(len(t) for t in texts)
     docs = [prepare(t) for t in texts]
-    resources = Resources.shared(Config(tier="fast"))
+    resources = Resources.shared(Config(tier="fast", title_tagger=not args.rules_only))
     stages = {"facts": FactsStage(resources), "aspects": AspectStage(resources), "quality": QualityStage(resources)}
     language_of_words("this is English")  # lingua loads its models on first use (about 2 s)
     for doc in map(prepare, warm or texts[:1]):

@@ -88,8 +88,9 @@ def test_cli_links_films_to_catalogue_ids(tmp_path: Path) -> None:
     review.write_text(
         "«Tesis» (1996) sigue siendo mejor que «Superbad», pero las dos me gustaron mucho.", encoding="utf-8"
     )
+    args = ["analyze", str(review), "--fast", "-f", "json", "--catalog", str(catalog)]
     done = subprocess.run(
-        [sys.executable, "-m", "critica.cli", "analyze", str(review), "--fast", "-f", "json", "--catalog", str(catalog)],
+        [sys.executable, "-m", "critica.cli", *args],
         capture_output=True,
         timeout=300,
     )

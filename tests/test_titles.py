@@ -1,13 +1,12 @@
-"""The learned title tagger: its training labels, the shipped model, how the facts stage uses it."""
+"""The learned title tagger: its candidates and training labels, the shipped model, how the facts stage uses it."""
 
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from critica.facts import title_train as tt
 from critica.facts.films import extract_films
-from critica.facts.title_tagger import BUNDLED, TitleTagger, TitleTaggerError
+from critica.facts.title_spans import BUNDLED, TitleTagger, TitleTaggerError, candidates
 
 from .conftest import SHARED_DATA, needs_shared_data
 
@@ -30,18 +29,25 @@ def test_title_forms_and_distant_matches() -> None:
     assert [m for m in tt.find_title('Me gustó "Yo" mucho.', "Yo")] == [(10, 12)]
 
 
-def test_partial_labels_leave_unknown_capitals_missing() -> None:
-    nlp = spacy.blank("es")
-    text = 'Vi "Tesis" con Ana Torrent y me gustó La Cosecha.'
-    doc = tt.to_doc(nlp, tt.Labelled(text, [(4, 9)], [(15, 26)]))
-    tags = {t.text: (t.ent_iob_, t.ent_type_) for t in doc}
-    assert tags["Tesis"] == ("B", "FILM")
-    assert tags["Ana"] == ("O", "") and tags["Torrent"] == ("O", "")  # a credited person: taught as not a title
-    assert tags["Cosecha"] == ("", "") and tags["La"] == ("", "")  # unknown capitals: missing, not O
-    assert tags["Vi"] == ("O", "")  # an ordinary word opening the sentence is not a title
-    assert tags["gustó"] == ("O", "")
-    complete = tt.to_doc(nlp, tt.Labelled(text, [(4, 9)], [], complete=True))
-    assert {t.text: t.ent_iob_ for t in complete}["Cosecha"] == "O"  # a fully labelled text has no missing tokens
+def test_candidates_cover_sentence_case_titles_and_end_on_words() -> None:
+    text = "Helen Mirren brilla en The Queen y en Diario de un escándalo, como en Los Simpson: La película."
+    found = {c.text for c in candidates(text)}
+    assert {"Helen Mirren", "The Queen", "Diario de un escándalo", "Los Simpson: La película"} <= found
+    assert not any(c.split()[-1] in {"de", "y", "en", "la"} for c in found)  # never cut after a connector
+    assert all(c.text == text[c.start : c.end] for c in candidates(text))
+
+
+def test_training_labels_weigh_what_is_known() -> None:
+    text = "Vi Torrente 2 con Santiago Segura en Madrid."
+    example = tt.SpanText(text, [(18, 33, "PER"), (37, 43, "LOC")], [(3, 13)])
+    rows = {
+        text[c.start : c.end]: (label, weight)
+        for c, label, weight in zip(candidates(text), *tt.labelled_spans(example)[1:], strict=True)
+    }
+    assert rows["Torrente 2"] == (1, tt.POSITIVE_WEIGHT)
+    assert rows["Vi Torrente 2"] == (0, 1.0)  # a wrong boundary of a labelled title
+    assert rows["Santiago Segura"] == (0, 1.0) and rows["Madrid"] == (0, 1.0)  # spaCy's person and place
+    assert rows["Vi"] == (0, tt.UNLABELLED_WEIGHT)  # unknown: weakly "not a title"
 
 
 def test_tagger_folder_errors_say_what_to_do(tmp_path) -> None:
@@ -55,16 +61,27 @@ def tagger() -> TitleTagger:
 
 
 def test_bundled_tagger_finds_unquoted_titles(tagger: TitleTagger) -> None:
-    text = "Ridley Scott vuelve con American Gangster, mucho mejor que Gladiator."
-    found = {text[a:b] for a, b in tagger.spans(text)}
+    from critica.text.nlp import spanish_nlp
+
+    text = "Ridley Scott vuelve con American Gangster, una película mucho mejor que Gladiator."
+    ents = [(e.start_char, e.end_char, e.label_) for e in spanish_nlp()(text).ents]
+    found = {text[a:b] for a, b in tagger.spans(text, ents)}
     assert "American Gangster" in found
     assert "Ridley Scott" not in found
+    assert 0.0 < tagger.threshold < 1.0 and tagger.meta["dev"]["f1"] > 0
 
 
-def test_rules_win_where_they_fire_and_the_tagger_adds_the_rest(tagger: TitleTagger) -> None:
-    text = "«Tesis» me gustó, como American Gangster."
-    films = extract_films(text, tagged=[(1, 8), (23, 40)])  # a tagger span overlapping the quoted one
-    assert [(f.title, f.rule) for f in films] == [("Tesis", "film.quoted"), ("American Gangster", "film.tagged")]
+def test_rules_win_where_they_fire_and_the_tagger_adds_the_rest() -> None:
+    text = "«Los santos inocentes» me gustó, como American Gangster y Paco Martínez de."
+    tagged = [(1, 12), (38, 55), (58, 74)]  # one overlaps the quoted title; one ends on a connector
+    films = extract_films(text, tagged=tagged)
+    assert [(f.title, f.rule) for f in films] == [
+        ("Los santos inocentes", "film.quoted"),
+        ("American Gangster", "film.tagged"),
+    ]
+    # A quoted string the quote rule vetoed (a song, speech) is not brought back by the tagger.
+    shout = 'Y entonces "Acción" gritó el director.'
+    assert extract_films(shout, tagged=[(11, 17)]) == []
 
 
 @needs_shared_data()

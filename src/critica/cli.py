@@ -167,19 +167,19 @@ def train(
 def train_titles(
     corpora: Annotated[Path, typer.Option(help="The shared data folder (MuchoCine, IMDB-es, es-movie).")],
     out: Annotated[Path, typer.Option(help="Folder to write the tagger into.")],
-    work: Annotated[Path, typer.Option(help="Folder for the silver labels (resumable) and spaCy's runs.")] = Path(
+    work: Annotated[Path, typer.Option(help="Folder for spaCy's entities of the training reviews (resumable).")] = Path(
         ".cache/titles/work"
     ),
-    epochs: Annotated[int | None, typer.Option(help="Passes over the training data (default: the recipe's).")] = None,
 ) -> None:
-    """Train the film-title tagger (a spaCy NER component) from distant and silver labels."""
-    from critica.facts.title_train import train_title_tagger
+    """Train the film-title tagger (a span classifier) from distant and silver labels; prints its dev figures."""
+    from critica.evaluation.annotations import title_examples
+    from critica.facts.title_train import train_span_tagger
 
     try:
-        train_title_tagger(corpora, out, work, epochs=epochs)
+        meta = train_span_tagger(corpora, out, work, dev_texts=title_examples(corpora, "dev"))
     except (UnusableInput, FileNotFoundError) as exc:
         fail(str(exc))
-    typer.echo(f"film-title tagger written to {out}")
+    typer.echo(json.dumps(meta, indent=2))
 
 
 @app.command("train-mt")
@@ -252,7 +252,7 @@ def evaluate(
         Path | None, typer.Option(help="Shared data folder the offsets annotations point into.")
     ] = None,
     title_tagger: Annotated[
-        bool, typer.Option(help="With --facts: add the learned title tagger to the rules (--no-title-tagger: rules alone).")
+        bool, typer.Option(help="With --facts: add the learned title tagger (--no-title-tagger: the rules alone).")
     ] = True,
 ) -> None:
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE (and rating metrics), plus confusion and reliability PNGs."""

@@ -82,7 +82,7 @@ class Resources:
             return None
         with self._lock:
             if "title_tagger" not in self._shared:
-                from critica.facts.title_tagger import TitleTagger
+                from critica.facts.title_spans import TitleTagger
 
                 self._shared["title_tagger"] = TitleTagger()
             return self._shared["title_tagger"]

@@ -94,6 +94,21 @@ def load_annotations(
     for row in rows:
         text = texts.get((row["corpus"], row["id"]))
         if text is None or hashlib.sha1(text.encode("utf-8")).hexdigest() != row["text_sha1"]:
-            raise UnusableInput(f"{path}: review {row['corpus']}/{row['id']} is missing or changed since it was annotated")
+            where = f"{row['corpus']}/{row['id']}"
+            raise UnusableInput(f"{path}: review {where} is missing or changed since it was annotated")
         out.append((resolve(row, text), text))
+    return out
+
+
+def title_examples(root: Path = corpora.DEFAULT_ROOT, part: str = "dev", path: Path = DEFAULT_FILE) -> list[Any]:
+    """One part's reviews as title-tagger texts: every occurrence of each annotated title is a title span."""
+    from critica.facts.films import occurrences
+    from critica.facts.title_train import Labelled
+
+    out = []
+    for gold, text in load_annotations(path, root=root, part=part):
+        spans: list[tuple[int, int]] = []
+        for film in sorted(gold["films"], key=lambda f: -len(f["title"])):
+            spans += [s for s in occurrences(film["title"], text) if not any(s[0] < b and a < s[1] for a, b in spans)]
+        out.append(Labelled(text, sorted(spans), complete=True))
     return out

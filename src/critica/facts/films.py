@@ -134,9 +134,27 @@ def _tagged_candidates(text: str, tagged: Iterable[tuple[int, int]], found: list
         start = text.find(title, start, end) if title else start
         if any(start < b and a < start + len(title) for _, a, b, _ in found):
             continue
-        if len(title) >= 2 and sum(ch.isalpha() or ch.isdigit() for ch in title) >= 2:
+        if text[start - 1 : start] in _QUOTE_CHARS or text[start + len(title) : start + len(title) + 1] in _QUOTE_CHARS:
+            continue  # quoted strings are the quote rule's: what it vetoed (a song, speech) stays vetoed
+        if _plausible_tagged(title):
             out.append((title, start, start + len(title), rules.FILM_TAGGED))
     return out
+
+
+_QUOTE_CHARS = frozenset("\"'“”«»‘’")
+_ENDS_OPEN = re.compile(rf"\s(?:{_CONNECTOR}|por|que|se|lo|le|su|sus|es|fue)$", re.I)
+
+
+def _plausible_tagged(title: str) -> bool:
+    """A tagger span shaped like a title: not a clause, not cut off after a connector ("1939 por el")."""
+    words = title.split()
+    if not words or len(words) > 8 or not (title[0].isupper() or title[0].isdigit()):
+        return False
+    if re.search(r"[,;¿?¡!]|\.\s|\.\w{2}", title) or re.match(r"\d+\s*,", title):
+        return False  # a sentence, not a title ("Sé que no termine, es una mala…", "04, fue el médico…")
+    if _ENDS_OPEN.search(title):
+        return False
+    return looks_like_title(title, quoted=False)
 
 
 def _candidates(

@@ -157,6 +157,10 @@ _RELATIVE_OF = re.compile(
 )
 
 
+# "un tipo llamado X (Y)", "un tal X (Y)": what a story calls someone is the character's name.
+_NAMED_CALLED = re.compile(r"\b(?:llamad[oa]s?|de nombre|apodad[oa]s?|un tal|una tal)\s+$", re.I)
+
+
 def _relative_with_name(text: str, span: NameSpan) -> bool:
     return len(span.tokens) == 2 and bool(_RELATIVE_OF.search(text[max(0, span.start - 40) : span.start]))
 
@@ -172,6 +176,8 @@ def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
             j = by_start.get(span.end + inner.end())
             if j is not None and text[spans[j].end : spans[j].end + 1] == ")":
                 actor, character = _who_is_the_actor(span, spans[j], comma=inner.group(1) is not None)
+                if actor is span and _NAMED_CALLED.search(text[max(0, span.start - 30) : span.start]):
+                    actor, character = spans[j], span  # "un empresario llamado Felix Rebolledo (Esteso)"
                 title = inner.group(2) or ""
                 named = title + character.text if character is spans[j] else character.text
                 if character is span and _relative_with_name(text, span):
@@ -319,7 +325,8 @@ _NOT_A_CREDIT = re.compile(
 _CONTEXT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cinematographer", re.compile(r"\b(?:fotograf[íi]a|cinematograf[íi]a|director(?:a)? de fotograf[íi]a)\b", re.I)),
     ("composer", re.compile(r"\b(?:m[úu]sica|banda sonora|partitura|compositor(?:a)?)\b", re.I)),
-    ("writer", re.compile(r"\b(?:gui[óo]n|guiones|guionistas?|libreto)\b", re.I)),
+    # Not "guion" alone: "el guion es flojo" is said next to actors' names as often as writers'.
+    ("writer", re.compile(r"\b(?:guionistas?|libretistas?)\b", re.I)),
     (
         "director",
         re.compile(
@@ -363,6 +370,8 @@ def _acting_sentences(text: str, people: list[PersonFacts]) -> None:
             own_start = before[-1] if before else 0
             own_end = next((e for e in ends if e > mention.end), len(text))
             role = _nearest_role(text, mention.start, mention.end, own_start, own_end, _ROLE_REACH)
+            if role == "director" and _LED_GROUP.search(text[max(0, mention.start - 60) : mention.start]):
+                role = None  # "una banda de jazz (dirigida por …)": a band is led, not directed
             start = before[-2] if len(before) >= 2 else 0  # the mention's sentence and the one before it
             if role is None and _ACTING_WORDS.search(text[start:own_end]):
                 role = "actor"

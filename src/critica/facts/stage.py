@@ -76,13 +76,26 @@ def find_facts(doc: Document, tagger: Any = None) -> FoundFacts:
     per_spans = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "PER"]
     awards = extract_awards(text, sentences)
     spans = name_spans(text)
-    films = extract_films(text, per_spans, tagger.spans(text) if tagger is not None else ())
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.spacy.ents]
+    films = extract_films(text, per_spans, tagger.spans(text, ents) if tagger is not None else ())
     blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
     places = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "LOC"]
     people = collect_people(text, spans, per_spans, blocked, places)
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]
+    _credit_title_makers(text, films, people)
     return FoundFacts(films, people, awards, reviewed_film(films, text))
+
+
+def _credit_title_makers(text: str, films: list[FilmFacts], people: list[PersonFacts]) -> None:
+    """'Rollerball 2002 de John McTiernan', '"28 días después" de Danny Boyle': a title's "de" names its director."""
+    titles = "|".join(re.escape(f.title) for f in sorted(films, key=lambda f: -len(f.title)))
+    if not titles:
+        return
+    before = re.compile(rf"(?:{titles})[\"'”»’]?\s*(?:\(?\d{{4}}\)?\s*)?,?\s+de\s+$", re.I)
+    for person in people:
+        if not person.roles and any(before.search(text, max(0, m.start - 120), m.start) for m in person.mentions):
+            person.roles.add("director")
 
 
 def link_films(films: list[Film], catalog: Any) -> None:

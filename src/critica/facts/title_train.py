@@ -1,42 +1,44 @@
-"""Training the film-title tagger: distant and silver labels, spaCy's own training loop.
+"""Training the film-title tagger (critica/facts/title_spans.py) from labels nobody wrote by hand.
 
-Where the labels come from (nothing here is annotated by hand for training):
+Where the labels come from:
 
 - **distant supervision**: every MuchoCine review names its film in the `film`
   column; its occurrences in the review's own text (the whole title, or the
-  part before a colon, accent- and case-insensitively) are FILM spans;
+  part before a colon, accent- and case-insensitively; a title of ordinary
+  words only when capitalised mid-sentence or quoted) are titles;
 - **silver**: the quoted-title rule (precision 0.90 on gold_dev) on MuchoCine
   and IMDB-es reviews;
-- **es-movie**: the automatically annotated articles (noisy labels); its
-  hand-labelled train file is the development set spaCy selects the model on,
-  together with critica's own dev annotations; its test file is never read here.
+- **es-movie**: the automatically annotated news articles (noisy, but every
+  title of them is labelled).
+
+(`critica train-titles` hands in critica's own dev annotations for choosing the threshold.)
 
 Only the training parts of the corpora are used (`critica.corpora`: MuchoCine
-folds 0–3, IMDB-es outside its held-out fifth). A distant label says where a
-title *is*, not where none is: a capitalised word that no label covers could
-be another film, so it is left **missing** (spaCy learns nothing from it), and
-only lower-case words outside quotes, and the names of people that the
-credited-person rules found, are taught as "not a title".
+folds 0–3, IMDB-es outside its held-out fifth). The threshold is chosen on
+es-movie's hand-labelled train file and critica's own dev annotations; the
+es-movie test file and critica's test annotations are never read here.
+
+A distant label says where a title *is*, not where none is: a candidate span
+that no label covers could be another film, so it counts as "not a title" with
+a weight of 0.3; a person or place of spaCy's NER, or a wrong boundary of a
+labelled title, counts fully.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from critica import corpora
 
-LABEL = "FILM"
 _QUOTES = "\"“”«»‘’'?"
-_CREDITED_RULES = ("person.credited", "person.listed", "person.character_pair")
-_NOT_TITLE_ENTS = ("PER", "LOC", "ORG")  # spaCy's MISC is where it puts most titles: left missing
-_SILVER_VERSION = 2
+# spaCy's small Spanish NER files many titles under MISC or ORG: only its people and places count as "not".
+_NOT_TITLE_ENTS = ("PER", "LOC")
 
 
 def fold_chars(text: str) -> str:
@@ -91,77 +93,16 @@ def _sentence_start(text: str, at: int) -> bool:
 
 @dataclass
 class Labelled:
-    """A text with FILM spans, the spans known not to be titles, and whether unlabelled capitals are O."""
+    """A text with its title spans (all of them when `complete`)."""
 
     text: str
     films: list[tuple[int, int]]
-    not_films: list[tuple[int, int]]
     complete: bool = False  # every title is labelled (es-movie's hand labels, critica's dev annotations)
-
-
-def silver(texts: Iterable[tuple[str, str]]) -> Iterator[tuple[str, list[tuple[int, int]], list[tuple[int, int]]]]:
-    """For each (id, text): the quoted-rule film spans and the credited people's spans (clean = raw offsets)."""
-    from critica.facts.stage import find_facts
-    from critica.text import prepare
-    from critica.text.nlp import spanish_nlp
-
-    rows = list(texts)
-    docs = [prepare(text) for _, text in rows]
-    parses = spanish_nlp().pipe((d.text for d in docs), batch_size=16)
-    for (rid, _), doc, parse in zip(rows, docs, parses, strict=True):
-        doc.use_parse(parse)
-        found = find_facts(doc)
-        films = [(f.start, f.end) for f in found.films if f.rule == "film.quoted"]
-        people = [(m.start, m.end) for p in found.people if p.rule in _CREDITED_RULES for m in p.mentions]
-        names = [(e.start_char, e.end_char) for e in parse.ents if e.label_ in _NOT_TITLE_ENTS]
-        # Offsets are in the clean text; keep only those whose clean text equals the raw text there.
-        yield rid, _same_in_raw(doc, films), _same_in_raw(doc, people) + _same_in_raw(doc, names)
-
-
-def _same_in_raw(doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out = []
-    for a, b in spans:
-        ra, rb = doc.clean.to_original(a, b)
-        if doc.original[ra:rb] == doc.text[a:b]:
-            out.append((ra, rb))
-    return out
-
-
-def silver_cache(root: Path, cache: Path) -> dict[str, dict[str, list]]:
-    """Silver labels of the training reviews, computed once and kept in `cache` (JSONL) to resume."""
-    done: dict[str, dict[str, list]] = {}
-    if cache.exists():
-        for line in cache.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if row.get("version") == _SILVER_VERSION:
-                done[row["id"]] = row
-    todo = [(r.id, r.text) for r in training_reviews(root) if r.id not in done]
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with cache.open("a", encoding="utf-8") as out:
-        for rid, films, people in silver(todo):
-            row = {"id": rid, "films": films, "people": people, "version": _SILVER_VERSION}
-            done[rid] = row
-            out.write(json.dumps(row) + "\n")
-    return done
 
 
 def training_reviews(root: Path) -> list[corpora.Row]:
     """MuchoCine reviews of the training folds and IMDB-es reviews outside the held-out fifth."""
     return [r for r in corpora.muchocine(root) if not r.test] + [r for r in corpora.imdb_es(root) if not r.test]
-
-
-def review_examples(root: Path, cache: Path) -> list[Labelled]:
-    """Distant (MuchoCine film column) plus silver labels over the training reviews."""
-    labels = silver_cache(root, cache)
-    out = []
-    for row in training_reviews(root):
-        s = labels[row.id]
-        films = [tuple(x) for x in s["films"]]
-        if row.id.startswith("mc"):
-            films += [span for span in find_title(row.text, row.group) if not _overlaps(span, films)]
-        names = [tuple(x) for x in s["people"] if not _overlaps(tuple(x), films)]
-        out.append(Labelled(row.text, sorted(films), names))
-    return out
 
 
 def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
@@ -200,120 +141,146 @@ def _join(words: list[tuple[str, str]], complete: bool) -> Labelled:
             current[1] = len(text)
         else:
             current = None
-    return Labelled(text, [tuple(s) for s in spans], [], complete)
+    return Labelled(text, [tuple(s) for s in spans], complete)
 
 
-def annotation_examples(root: Path, part: str) -> list[Labelled]:
-    """critica's own annotations of one part: every occurrence of each annotated title is a FILM span."""
-    from critica.evaluation.annotations import load_annotations
-    from critica.facts.films import occurrences
+UNLABELLED_WEIGHT = 0.3  # a capitalised run no label covers: probably not a title, but it could be one
+POSITIVE_WEIGHT = 5.0  # titles are 1 candidate in 75: weighted up so the model does not just say "no"
+SPAN_C = 0.5
 
+
+@dataclass
+class SpanText:
+    """A clean text with its spaCy entities, its title spans and its known non-title spans."""
+
+    text: str
+    ents: list[tuple[int, int, str]]
+    films: list[tuple[int, int]]
+    complete: bool = False
+
+
+def _entities(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    from critica.text.nlp import spanish_nlp
+
+    nlp = spanish_nlp()
+    keep = {"ner"}
+    disable = [name for name in nlp.pipe_names if name not in keep]  # the NER has its own tok2vec
+    return [
+        [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        for doc in nlp.pipe(texts, batch_size=32, disable=disable)
+    ]
+
+
+def span_texts(root: Path, cache: Path) -> list[SpanText]:
+    """Training reviews as clean text, with distant and quoted titles and spaCy's entities (cached)."""
+    from critica.facts.quotes import quoted_titles
+    from critica.text import prepare
+
+    reviews = training_reviews(root)
+    cleans = [prepare(r.text).text for r in reviews]
+    ents = _cached_entities(cleans, [r.id for r in reviews], cache)
     out = []
-    for gold, text in load_annotations(root=root, part=part):
-        spans: list[tuple[int, int]] = []
-        for film in sorted(gold["films"], key=lambda f: -len(f["title"])):
-            spans += [s for s in occurrences(film["title"], text) if not _overlaps(s, spans)]
-        out.append(Labelled(text, sorted(spans), [], complete=True))
+    for row, clean, found in zip(reviews, cleans, ents, strict=True):
+        films = [(a, b) for _, a, b in quoted_titles(clean)]
+        if row.id.startswith("mc"):
+            films += [s for s in find_title(clean, row.group) if not _overlaps(s, films)]
+        out.append(SpanText(clean, found, sorted(films)))
     return out
 
 
-def to_doc(nlp, example: Labelled, unknown_capitals: str = "missing"):
-    """A spaCy Doc whose entities are the FILM spans.
+def _cached_entities(texts: list[str], ids: list[str], cache: Path) -> list[list[tuple[int, int, str]]]:
+    done: dict[str, list] = {}
+    if cache.exists():
+        done = {r["id"]: r["ents"] for r in map(json.loads, cache.read_text(encoding="utf-8").splitlines())}
+    todo = [i for i, rid in enumerate(ids) if rid not in done]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with cache.open("a", encoding="utf-8") as out:
+        for start in range(0, len(todo), 256):  # written in chunks: an interrupted run resumes
+            chunk = todo[start : start + 256]
+            for i, found in zip(chunk, _entities([texts[i] for i in chunk]), strict=True):
+                done[ids[i]] = found
+                out.write(json.dumps({"id": ids[i], "ents": found}) + "\n")
+            out.flush()
+    return [[tuple(e) for e in done[rid]] for rid in ids]
 
-    Unknown capitalised tokens are left missing (`unknown_capitals="missing"`) or taught as not a
-    title ("outside"); quoted tokens are always missing unless the example is complete.
+
+def labelled_spans(example: SpanText) -> tuple[list[list[str]], list[int], list[float]]:
+    """Features, labels and weights of one text's candidates."""
+    from critica.facts.title_spans import TextFeatures, candidates, features
+
+    films = set(example.films)
+    names = [(a, b) for a, b, label in example.ents if label in _NOT_TITLE_ENTS]
+    x, y, w = [], [], []
+    doc = TextFeatures.of(example.text, example.ents)
+    for cand in candidates(example.text):
+        span = (cand.start, cand.end)
+        if span in films:
+            label, weight = 1, POSITIVE_WEIGHT
+        elif _overlaps(span, films) or any(a <= span[0] and span[1] <= b for a, b in names) or example.complete:
+            label, weight = 0, 1.0  # a wrong boundary of a title, a person or a place, or a fully labelled text
+        else:
+            label, weight = 0, UNLABELLED_WEIGHT
+        x.append(features(doc, cand))
+        y.append(label)
+        w.append(weight)
+    return x, y, w
+
+
+def _with_entities(examples: list[Labelled]) -> list[SpanText]:
+    ents = _entities([e.text for e in examples])
+    return [SpanText(e.text, found, list(e.films), e.complete) for e, found in zip(examples, ents, strict=True)]
+
+
+def train_span_tagger(root: Path, out: Path, work: Path, dev_texts: Iterable[Labelled] = ()) -> dict:
+    """Fit the span classifier, choose its threshold on the dev texts, write it to `out`.
+
+    The dev texts are es-movie's hand-labelled train file plus `dev_texts` (the CLI passes
+    critica's own dev annotations, `critica.evaluation.annotations.title_examples`).
     """
-    from spacy.tokens import Span
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
 
-    doc = nlp.make_doc(example.text)
-    ents, covered = [], set()
-    for a, b in example.films:
-        span = doc.char_span(a, b, label=LABEL, alignment_mode="expand")
-        if span is not None and not covered & set(range(span.start, span.end)):
-            ents.append(span)
-            covered |= set(range(span.start, span.end))
-    not_films = {t.i for a, b in example.not_films for t in (doc.char_span(a, b, alignment_mode="expand") or [])}
-    in_quotes = _quoted_tokens(doc)
-    missing = []
-    for token in doc:
-        if token.i in covered or token.i in not_films or example.complete:
-            continue
-        if token.i in in_quotes:
-            missing.append(Span(doc, token.i, token.i + 1))
-        elif unknown_capitals == "missing" and (token.is_title or token.is_upper or token.is_digit):
-            opening = token.i == 0 or doc[token.i - 1].text in ".!?¿¡:;\n"
-            if not (opening and _common(token.text) and not doc[min(token.i + 1, len(doc) - 1)].is_title):
-                missing.append(Span(doc, token.i, token.i + 1))
-    doc.set_ents(ents, missing=missing, default="outside")
-    return doc
+    from critica.facts.title_spans import TitleTagger, hash_features
 
-
-def _quoted_tokens(doc) -> set[int]:
-    inside, tokens = False, set()
-    for token in doc:
-        if token.text in ('"', "“", "”", "«", "»"):
-            inside = not inside if token.text == '"' else token.text in ("“", "«")
-            continue
-        if inside:
-            tokens.add(token.i)
-    return tokens
+    train = span_texts(root, work / "entities.jsonl")
+    train += _with_entities(es_movie_examples(root, "es-movie_unlabeled_autom-annotated.txt", complete=True))
+    rows = [labelled_spans(t) for t in train]
+    x = hash_features(f for r in rows for f in r[0])
+    y = np.array([label for r in rows for label in r[1]])
+    w = np.array([weight for r in rows for weight in r[2]])
+    model = LogisticRegression(C=SPAN_C, max_iter=2000, solver="liblinear", random_state=0)
+    model.fit(x, y, sample_weight=w)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "weights.npz", coef=model.coef_[0].astype(np.float32))
+    meta = {"intercept": float(model.intercept_[0]), "threshold": 0.5, "candidates": len(y), "positives": int(y.sum())}
+    (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    dev = _with_entities(
+        es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + list(dev_texts)
+    )
+    meta["threshold"], meta["dev"] = choose_threshold(TitleTagger(out), dev)
+    (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return meta
 
 
-def write_corpora(root: Path, work: Path, seed: int = 0, unknown_capitals: str = "missing") -> tuple[Path, Path]:
-    """train.spacy and dev.spacy under `work` (the silver cache too, so a rerun resumes)."""
-    import spacy
-    from spacy.tokens import DocBin
-
-    nlp = spacy.blank("es")
-    train = review_examples(root, work / "silver.jsonl")
-    auto = es_movie_examples(root, "es-movie_unlabeled_autom-annotated.txt", complete=True)
-    dev = es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + annotation_examples(root, "dev")
-    random.Random(seed).shuffle(train)
-    paths = {}
-    for name, examples in (("train", train + auto * 3), ("dev", dev)):
-        bin_ = DocBin(store_user_data=False)
-        for example in examples:
-            bin_.add(to_doc(nlp, example, unknown_capitals))
-        paths[name] = work / f"{name}.spacy"
-        bin_.to_disk(paths[name])
-    return paths["train"], paths["dev"]
-
-
-CONFIG_OVERRIDES = {
-    "training.max_epochs": 4,
-    "training.patience": 2000,
-    "training.eval_frequency": 400,
-    "training.seed": 0,
-    "system.seed": 0,
-    "nlp.batch_size": 64,
-}
-
-
-def train_title_tagger(
-    root: Path, out: Path, work: Path, epochs: int | None = None, unknown_capitals: str = "missing"
-) -> Path:
-    """Build the corpora and train the tagger with `spacy train`; returns the best model's folder."""
-    from spacy.cli.init_config import init_config
-    from spacy.cli.train import train
-
-    work.mkdir(parents=True, exist_ok=True)
-    train_path, dev_path = write_corpora(root, work, unknown_capitals=unknown_capitals)
-    config = init_config(lang="es", pipeline=["ner"], optimize="efficiency", gpu=False)
-    config_path = work / "config.cfg"
-    config.to_disk(config_path)
-    overrides = {**CONFIG_OVERRIDES, "paths.train": str(train_path), "paths.dev": str(dev_path)}
-    if epochs is not None:
-        overrides["training.max_epochs"] = epochs
-    train(config_path, work / "output", overrides=overrides)
-    best = work / "output" / "model-best"
-    _install(best, out)
-    return out
-
-
-def _install(best: Path, out: Path) -> None:
-    """Copy the best model into the package, without the training-only files."""
-    import shutil
-
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(best, out)
+def choose_threshold(tagger, dev: list[SpanText]) -> tuple[float, dict]:
+    """The threshold with the best span F1 on the dev texts (exact spans)."""
+    scored = [(t, tagger.scores(t.text, t.ents)) for t in dev]
+    best = (0.5, {"f1": -1.0})
+    for threshold in [i / 20 for i in range(4, 19)]:
+        tp = fp = fn = 0
+        for t, cands in scored:
+            tagger.threshold = threshold
+            chosen: list[tuple[int, int]] = []
+            for cand, p in sorted(cands, key=lambda cp: -cp[1]):
+                if p >= threshold and not _overlaps((cand.start, cand.end), chosen):
+                    chosen.append((cand.start, cand.end))
+            gold = set(t.films)
+            tp += len(gold & set(chosen))
+            fp += len(set(chosen) - gold)
+            fn += len(gold - set(chosen))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 > best[1]["f1"]:
+            best = (threshold, {"f1": round(f1, 3), "precision": round(p, 3), "recall": round(r, 3)})
+    return best

@@ -1,0 +1,201 @@
+"""The learned film-title tagger: a linear classifier over title-shaped spans and their context.
+
+Every capitalised run of words (with the connectors titles use: "de", "la",
+"of the"…) is a candidate; the model scores it from its words, their shape and
+frequency, the words around it, how spaCy's NER reads it (a person, a place,
+MISC), and how often the review repeats it. Trained by `critica train-titles`
+(critica/facts/title_train.py) from distant and silver labels; shipped as
+`models/film-titles/` (hashed feature weights, NumPy only at run time).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from critica.errors import CriticaError
+
+BUNDLED = Path(__file__).resolve().parent.parent / "models" / "film-titles"
+N_FEATURES = 2**18
+
+_TOKEN_RE = re.compile(r"\w[\w'’&\-]*|[^\w\s]")
+# Words a title does not end on ("The Queen y en", "Diario de"); digits and "II" may.
+_OPEN_END = frozenset(
+    "de del la el los las y e en a al of the and vs contra para con un una sin por sobre tras o u que se su sus".split()
+)
+_INSIDE_PUNCT = frozenset(":&'’-")
+MAX_TOKENS = 6  # measured: titles longer than six tokens are rare, and each token more costs 15%
+_OPENERS = ".!?¿¡:;\n\"“«(—-"
+
+
+class TitleTaggerError(CriticaError, RuntimeError):
+    """The tagger's folder is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A title-shaped span of a text (character offsets, and its first and last token's index)."""
+
+    start: int
+    end: int
+    text: str
+    first: int = 0
+    last: int = 0
+
+
+def candidates(text: str) -> list[Candidate]:
+    """Every run of up to MAX_TOKENS tokens that starts on a capitalised word or a number and ends on a word.
+
+    Spanish titles are written in sentence case ("Diario de un escándalo"), so the words after the
+    first may be lower case; the classifier decides where (and whether) a title ends.
+    """
+    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN_RE.finditer(text)]
+    out: list[Candidate] = []
+    for i, (start, _, first) in enumerate(tokens):
+        if not (first[0].isupper() or first[0].isdigit()) or not first[0].isalnum():
+            continue
+        for j in range(i, min(i + MAX_TOKENS, len(tokens))):
+            word = tokens[j][2]
+            if not word[0].isalnum():
+                if word in _INSIDE_PUNCT and j + 1 < len(tokens):
+                    continue
+                break
+            if word.lower() in _OPEN_END and j > i:
+                continue
+            out.append(Candidate(start, tokens[j][1], text[start : tokens[j][1]], i, j))
+    return out
+
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> int:
+    from wordfreq import zipf_frequency
+
+    return int(max(zipf_frequency(word, "es"), zipf_frequency(word, "en") - 1.0))
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "d"
+    if word.isupper() and len(word) > 1:
+        return "X"
+    return "Xx" if word[:1].isupper() else "x"
+
+
+@dataclass
+class TextFeatures:
+    """What `features` needs of a whole text, computed once: its tokens and each token's own features."""
+
+    text: str
+    ents: Sequence[tuple[int, int, str]]
+    tokens: list[str]
+    shapes: list[str]
+    own: list[list[str]]
+
+    @classmethod
+    def of(cls, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> TextFeatures:
+        """Tokenise once; each word's lower-case form, shape and frequency band."""
+        raw = [m.group(0) for m in _TOKEN_RE.finditer(text)]
+        tokens = [t.lower() for t in raw]
+        shapes = [_shape(t) for t in raw]
+        own = [
+            [f"w={t}", f"z={_zipf(t)}|{shape}"] if t.isalpha() else [f"w={t}"]
+            for t, shape in zip(tokens, shapes, strict=True)
+        ]
+        return cls(text, ents, tokens, shapes, own)
+
+
+def features(doc: TextFeatures, cand: Candidate) -> list[str]:
+    """The strings the classifier sees for one candidate."""
+    tokens = doc.tokens
+    inside = range(cand.first, cand.last + 1)
+    left = ["<s>"] * 3 + tokens[max(0, cand.first - 3) : cand.first]
+    right = tokens[cand.last + 1 : cand.last + 4] + ["</s>"] * 3
+    zipfs = [_zipf(tokens[i]) for i in inside if tokens[i].isalpha()]
+    f = [
+        "bias",
+        f"n={min(len(inside), 6)}",
+        f"shape={' '.join(doc.shapes[i] for i in inside)}",
+        f"first={tokens[cand.first]}",
+        f"last={tokens[cand.last]}",
+        f"L1={left[-1]}",
+        f"L2={left[-2]} {left[-1]}",
+        f"L3={left[-3]}",
+        f"R1={right[0]}",
+        f"R2={right[0]} {right[1]}",
+        f"L1R1={left[-1]}|{right[0]}",
+        f"opens={left[-1] in _OPENER_TOKENS}",
+        f"zipf_min={min(zipfs) if zipfs else -1}",
+        f"zipf_max={max(zipfs) if zipfs else -1}",
+        f"quoted={left[-1] in _QUOTE_TOKENS and right[0] in _QUOTE_TOKENS}",
+        f"occ={min(doc.text.count(cand.text), 3)}",
+        f"opening={cand.start < 300}",
+    ]
+    for i in inside:
+        f += doc.own[i]
+    f += _ent_features(cand, doc.ents)
+    return f
+
+
+_OPENER_TOKENS = frozenset(["<s>", *_OPENERS])
+_QUOTE_TOKENS = frozenset("\"“”«»'‘’")
+
+
+def _ent_features(cand: Candidate, ents: Sequence[tuple[int, int, str]]) -> list[str]:
+    out = []
+    for a, b, label in ents:
+        if a == cand.start and b == cand.end:
+            out.append(f"ent_exact={label}")
+        elif a < cand.end and cand.start < b:
+            inside = cand.start <= a and b <= cand.end
+            out.append(f"ent_{'inside' if inside else 'overlap'}={label}")
+    return out or ["ent=none"]
+
+
+def hash_features(rows: Iterable[list[str]]):
+    """Sparse hashed matrix (scikit-learn's FeatureHasher, the same at training and run time)."""
+    from sklearn.feature_extraction import FeatureHasher
+
+    return FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False).transform(rows)
+
+
+class TitleTagger:
+    """Film-title spans of texts (character offsets), from the shipped classifier."""
+
+    def __init__(self, folder: Path = BUNDLED) -> None:
+        """Load the weights and the threshold in `folder`."""
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            with np.load(folder / "weights.npz") as data:
+                self.weights = data["coef"].astype(np.float32)
+        except (OSError, ValueError, KeyError) as exc:
+            raise TitleTaggerError(
+                f"{folder}: no film-title tagger here ({exc}); rebuild it with `critica train-titles`"
+            ) from exc
+        self.intercept = float(meta["intercept"])
+        self.threshold = float(meta["threshold"])
+        self.meta = meta
+
+    def scores(self, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> list[tuple[Candidate, float]]:
+        """Every candidate with its probability of being a title."""
+        cands = candidates(text)
+        if not cands:
+            return []
+        doc = TextFeatures.of(text, ents)
+        x = hash_features(features(doc, c) for c in cands)
+        logits = x @ self.weights + self.intercept
+        return list(zip(cands, (1.0 / (1.0 + np.exp(-logits))).tolist(), strict=True))
+
+    def spans(self, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
+        """Non-overlapping candidates at or above the threshold, best first."""
+        chosen: list[tuple[int, int]] = []
+        for cand, p in sorted(self.scores(text, ents), key=lambda cp: -cp[1]):
+            if p >= self.threshold and not any(cand.start < b and a < cand.end for a, b in chosen):
+                chosen.append((cand.start, cand.end))
+        return sorted(chosen)
