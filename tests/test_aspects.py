@@ -28,6 +28,7 @@ def aspects(text: str, with_model: bool = True) -> dict[str, str]:
         ("El vestuario y los decorados son espléndidos.", {"produccion": "positive"}),
         ("La dirección es magistral.", {"direccion": "positive"}),
         ("La interpretación de la protagonista es poco convincente.", {"actuacion": "negative"}),
+        ("La peli no es gran cosa, pero el prota está genial.", {"actuacion": "positive"}),  # native slang
     ],
 )
 def test_polarity_patterns(text: str, expected: dict[str, str]) -> None:

@@ -12,7 +12,9 @@ models or choosing their settings:
 - English IMDb: the reviews that are not originals of IMDB-es reviews (those
   would leak IMDB-es labels across parts), three tenths of them by text hash;
 - es-movie (native cinema news, mostly about American films): the labelled
-  train and test files are held out, the unlabelled articles may train.
+  test file is held out; the labelled train file is a development set (the
+  title tagger's threshold), the unlabelled articles and their automatic
+  annotation may train.
 """
 
 from __future__ import annotations

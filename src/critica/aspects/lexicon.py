@@ -47,6 +47,7 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "coprotagonista",
         "secundario",
         "trabajo actoral",
+        "prota",  # native slang: "el prota está genial"
     ],
     "direccion": [
         "dirección",

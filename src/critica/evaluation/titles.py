@@ -14,10 +14,9 @@ from critica.evaluation.gold import Score
 
 
 def _spans_of(path: Path) -> list[tuple[str, list[tuple[int, int]]]]:
-    from critica.facts.title_train import es_movie_examples
+    from critica.facts.title_train import bio_examples
 
-    examples = es_movie_examples(path.parent.parent, str(path.relative_to(path.parent.parent)), complete=True)
-    return [(e.text, [tuple(s) for s in e.films]) for e in examples]
+    return [(e.text, [tuple(s) for s in e.films]) for e in bio_examples(path, complete=True)]
 
 
 def _strip(text: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -54,8 +53,11 @@ def evaluate_titles_file(path: Path, tagger: Any) -> dict[str, Score]:
         return [span for f in films for span in {(f.start, f.end), *occurrences(f.title, text)}]
 
     scores = {name: Score() for name in ("tagger", "tagger_partial", "rules", "rules_partial", "both", "both_partial")}
+    from critica.text.nlp import spanish_nlp
+
     for text, gold in _spans_of(path):
-        tagged = tagger.spans(text)
+        ents = [(e.start_char, e.end_char, e.label_) for e in spanish_nlp()(text).ents]
+        tagged = tagger.spans(text, ents)
         rules = mentions(extract_films(text))
         both = mentions(extract_films(text, tagged=tagged))
         for name, pred in (("tagger", tagged), ("rules", rules), ("both", both)):

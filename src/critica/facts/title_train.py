@@ -111,9 +111,14 @@ def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
 
 def es_movie_examples(root: Path, name: str, complete: bool) -> list[Labelled]:
     """es-movie articles of one file, detokenised, with their MOVIE spans."""
+    return bio_examples(root / "es_movie" / name, complete)
+
+
+def bio_examples(path: Path, complete: bool) -> list[Labelled]:
+    """The articles of a BIO-tagged token file (one `token<TAB>tag` a line, a URL opening each article)."""
     out: list[Labelled] = []
     words: list[tuple[str, str]] = []
-    for line in [*(root / "es_movie" / name).read_text(encoding="utf-8").splitlines(), "https://end"]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), "https://end"]:
         parts = line.split("\t")
         token = parts[0].strip()
         if not token:
