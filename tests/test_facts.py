@@ -512,3 +512,28 @@ def test_explain_names_the_registered_rule_behind_every_fact() -> None:
     assert rule_of["Lucía Ferrer"] == "person.credited"
     assert rule_of["Rosa Vidal"] == "person.listed"
     assert rule_of["Concha de Oro"] == "award.prize"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "roles", "character"),
+    [
+        # a crew word in the name's sentence, nearest first; a crew word opening the next sentence
+        ("Y Joaquín Rey hace magia en la fotografía, sin duda.", "Joaquín Rey", ["cinematographer"], None),
+        ("Marta Lobo es una de mis debilidades. Como directora no tiene rival.", "Marta Lobo", ["director"], None),
+        # a title's "de" names its director
+        ("Me encantó «Mar adentro» de Alejandro Amenábar, sin reservas.", "Alejandro Amenábar", ["director"], None),
+        # "llamado X (Y)": the story's name is the character's
+        ("Un empresario llamado Félix Robles (Esteso) abre un local.", "Esteso", ["actor"], "Félix Robles"),
+        # a rank inside the brackets belongs to the character
+        ("Lo mejor: Juan Pardo (Sargento Luis Ortega).", "Juan Pardo", ["actor"], "Sargento Luis Ortega"),
+        # judged in a part, with the part's rank or "en el rol de"
+        ("Tomás Law es agradable como el diputado Scott Ruiz.", "Tomás Law", ["actor"], "Scott Ruiz"),
+    ],
+)
+def test_native_credit_phrasing(text: str, name: str, roles: list[str], character: str | None) -> None:
+    found = people(text)
+    assert found[name] == (roles, character), found
+
+
+def test_a_category_word_is_not_a_person() -> None:
+    assert "Mejor" not in people("Se llevó el Oscar como Mejor actriz y como Mejor actriz secundaria.")

@@ -113,7 +113,7 @@ NOT_NAMES = frozenset(
     marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre i ii iii iv v vi the a an of and
     in on at to it this that he she they we you i'm imdb dvd tv bbc hbo netflix usa eeuu ee uu reino unido
     francia españa méxico italia alemania rusia china japón india américa europa áfrica asia unión soviética
-    segunda primera guerra mundial gran nueva york los ángeles parís londres roma""".split()
+    segunda primera guerra mundial gran nueva york los ángeles parís londres roma mejor peor""".split()
 )
 
 # English epithets left before a full name by translation ("Great Chris Farley", "Young Pamelyn Ferdin").

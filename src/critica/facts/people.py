@@ -73,10 +73,16 @@ _CHARACTER_AFTER = re.compile(
 )
 
 
-# "Kim Greist es buena como Laura Burford": an actor judged in a part.
+# A character's rank or kinship before its name: "como el diputado Scott", "(Diputado Steve Naish)".
+_RANKS = (
+    r"diputad[oa]|sheriff|detective|inspector(?:a)?|agente|capit[áa]n|teniente|sargento|coronel|general|doctor(?:a)?"
+    r"|profesor(?:a)?|padre|madre|herman[oa]|t[íi][oa]|reina|rey|pr[íi]ncipe|princesa|conde|condesa|senador(?:a)?"
+)
+# "Kim Greist es buena como Laura Burford", "Helen Mirren estaba estupenda en el rol de la Reina…",
+# "Tom Law es agradable como el diputado Scott": an actor judged in a part.
 _PRAISED_AS = re.compile(
-    r"^\s+(?:es|fue|está|estuvo|era|resulta)\s+(?:(?:muy|tan|realmente|simplemente|igual de)\s+)?"
-    r"[a-záéíóúñ]+\s+como\s+(?:(?:el|la)\s+)?$",
+    r"^\s+(?:es|fue|está|estaba|estuvo|era|resulta)\s+(?:(?:muy|tan|realmente|simplemente|igual de)\s+)?"
+    rf"[a-záéíóúñ]+\s+(?:como|en el (?:rol|papel) de)\s+(?:(?:el|la)\s+)?(?:(?:{_RANKS})\s+)?$",
     re.I,
 )
 # "su madre Dana es interpretada por Rosanna Arquette", "Sassy es expresado por Sally Field": passive casting.
@@ -88,7 +94,10 @@ _BRACKETED_PLAYED_BY = re.compile(
     r"^\s*\(\s*(?:\w+mente\s+)?(?:interpretad|encarnad|jugad|doblad|retratad)[oa]s?\s+por\s+(?:(?:el|la)\s+)?$", re.I
 )
 # "Tatyana Samojlova (Veronika)", "David Duchovny, (Dr. Eugene Sands)": the honorific belongs to the character.
-_BRACKET_OPEN = re.compile(r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|Lord|Sir|Don|Doña)\.?\s+)?")
+_BRACKET_OPEN = re.compile(
+    r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|Lord|Sir|Don|Doña)\.?\s+"
+    rf"|(?i:{_RANKS})\s+)?"
+)
 
 
 # "el director X (también actuando como el padre)": a second role after the name.
@@ -174,11 +183,17 @@ def character_pairs(text: str, spans: list[NameSpan]) -> dict[int, str]:
         inner = _BRACKET_OPEN.match(text[span.end : span.end + 12])
         if inner:
             j = by_start.get(span.end + inner.end())
+            if j is None and inner.group(2):  # the name span took the rank in: "(Sargento Luis Ortega)"
+                j = by_start.get(span.end + inner.start(2))
             if j is not None and text[spans[j].end : spans[j].end + 1] == ")":
                 actor, character = _who_is_the_actor(span, spans[j], comma=inner.group(1) is not None)
                 if actor is span and _NAMED_CALLED.search(text[max(0, span.start - 30) : span.start]):
                     actor, character = spans[j], span  # "un empresario llamado Felix Rebolledo (Esteso)"
+                elif inner.group(2):
+                    actor, character = span, spans[j]  # "Walton Goggins (Diputado Steve Naish)": a titled part
                 title = inner.group(2) or ""
+                if spans[j].start < span.end + inner.end():
+                    title = ""  # the rank is already part of the name span
                 named = title + character.text if character is spans[j] else character.text
                 if character is span and _relative_with_name(text, span):
                     named = span.tokens[1]
