@@ -29,6 +29,9 @@ def aspects(text: str, with_model: bool = True) -> dict[str, str]:
         ("La dirección es magistral.", {"direccion": "positive"}),
         ("La interpretación de la protagonista es poco convincente.", {"actuacion": "negative"}),
         ("La peli no es gran cosa, pero el prota está genial.", {"actuacion": "positive"}),  # native slang
+        # no opinion word of the lexicon: the clause model's own reading decides
+        ("La película no tiene ningún sentido del ritmo.", {"ritmo": "negative"}),
+        ("El guion no tiene pies ni cabeza.", {"guion": "negative"}),
     ],
 )
 def test_polarity_patterns(text: str, expected: dict[str, str]) -> None:

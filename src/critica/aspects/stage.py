@@ -32,6 +32,7 @@ from critica.stages import register_stage
 from critica.text import Document
 
 MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
+MODEL_ALONE = 0.4  # a clause the lexicon cannot judge counts when the model reads it this clearly (dev-chosen)
 MIXED_SHARE = 0.5  # the weaker side must weigh half the stronger for "mixed"
 DOC_WEIGHT = 0.5  # share of the whole review's polarity added to weakly judged mentions
 WEAK_LEXICAL = 0.7  # below this, a mention's opinion words are too faint to stand on their own
@@ -165,20 +166,28 @@ def _score_hit(doc, aspect: str, start: int, end: int, model: ClauseScorer | Non
         values = [0.6 * _modified(t, _opinion_value(t)) for t in in_clause]
     if inherent:
         values.append(_modified(head, inherent))
+    reading = _clause_reading(doc, start, end, clause, model) if model is not None else 0.0
     if not values:
-        return None  # a mention without a judgement
+        # No opinion word of the lexicon: the clause model alone may still read a clear judgement
+        # ("hace magia en la fotografía", "no tiene ningún sentido del ritmo").
+        if abs(reading) < MODEL_ALONE:
+            return None  # a mention without a judgement
+        return _Hit(aspect, start, end, reading, 0.0, clause)
     lexical = sum(values)
-    score = lexical
-    if model is not None:
-        # The aspect's own words are left out of the model's reading: which aspect a reviewer talks
-        # about carries the corpus's prior (native reviewers name the script mostly to attack it),
-        # not the judgement of this clause.
-        mention_start, mention_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-        text = doc.text[clause[0] : mention_start] + doc.text[mention_end : clause[1]]
-        if not (clause[0] <= mention_start < mention_end <= clause[1]):
-            text = doc.text[clause[0] : clause[1]]
-        score += MODEL_WEIGHT * float(model.sparse_polarity([text])[0])
-    return _Hit(aspect, start, end, score, lexical, clause)
+    return _Hit(aspect, start, end, lexical + MODEL_WEIGHT * reading, lexical, clause)
+
+
+def _clause_reading(doc, start: int, end: int, clause: tuple[int, int], model: ClauseScorer) -> float:
+    """The polarity model's score of the mention's clause, the aspect's own words left out.
+
+    Which aspect a reviewer talks about carries the corpus's prior (native reviewers name the
+    script mostly to attack it), not the judgement of this clause.
+    """
+    mention_start, mention_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    text = doc.text[clause[0] : mention_start] + doc.text[mention_end : clause[1]]
+    if not (clause[0] <= mention_start < mention_end <= clause[1]):
+        text = doc.text[clause[0] : clause[1]]
+    return float(model.sparse_polarity([text])[0])
 
 
 def _judgement(doc: Document, aspect: str, hits: list[_Hit]) -> AspectJudgement:
