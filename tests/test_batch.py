@@ -310,3 +310,30 @@ def test_the_film_column_decides_the_film_and_a_disagreeing_text_is_shown(tmp_pa
     assert report.returncode == 0, report.stderr
     rows = {r["film"]: r for r in csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8"))}
     assert rows["Los santos inocentes"]["text_names_another_film"] == "1"
+
+
+def test_a_catalogue_files_spellings_of_one_film_under_its_id(tmp_path: Path) -> None:
+    """Issue 15: with --catalog, reviews that spell the film differently land on one film and its id."""
+    from critica.store.database import ReviewStore
+
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("id,title,original_title,year\nnc,La novia cadáver,Corpse Bride,2005\n", encoding="utf-8")
+    source = tmp_path / "r.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review"])
+        writer.writerow(["r1", "«La novia cadáver» es una película preciosa, con una animación deslumbrante."])
+        writer.writerow(["r2", "«LA NOVIA CADAVER» es una película aburrida y sin alma."])
+    db = tmp_path / "c.duckdb"
+    args = ("-o", str(tmp_path / "o.jsonl"), "--fast", "--workers", "1", "--store", str(db), "--catalog", str(catalog))
+    done = batch(str(source), *args)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    store = ReviewStore(db, read_only=True)
+    rows = store.db.execute("SELECT id, film, text_film, film_id FROM reviews ORDER BY id").fetchall()
+    films = [f["film"] for f in store.films()]
+    store.close()
+    assert rows == [
+        ("r1", "La novia cadáver", "La novia cadáver", "nc"),
+        ("r2", "La novia cadáver", "LA NOVIA CADAVER", "nc"),
+    ]
+    assert films == ["La novia cadáver"]

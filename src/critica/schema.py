@@ -216,13 +216,22 @@ def film_of(record: dict[str, Any]) -> str | None:
     """The film a serialised result is filed under (batch output, store, report).
 
     The input's film column when the row has one (the user knows what was reviewed), else the
-    film the text seems to review. The text's own choice stays in `facts.films[].reviewed`, and
+    catalogue film the text's reviewed film was linked to (`--catalog`: one name for every
+    spelling), else the film the text seems to review. The text's own choice stays in `facts.films[].reviewed`, and
     `text_film_of` gives it, so a disagreement can be shown rather than merged.
     """
-    return record.get("source", {}).get("film") or text_film_of(record)
+    linked = catalog_film_of(record)
+    return record.get("source", {}).get("film") or (linked[1] if linked else None) or text_film_of(record)
 
 
 def text_film_of(record: dict[str, Any]) -> str | None:
     """The film the review's text seems to review (`facts.films[].reviewed`), if it names one."""
     reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
     return reviewed["title"] if reviewed else None
+
+
+def catalog_film_of(record: dict[str, Any]) -> tuple[str, str] | None:
+    """(id, title) of the user's catalogue film that the text's reviewed film was linked to, if any."""
+    reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
+    link = reviewed.get("catalog") if reviewed else None
+    return (link["id"], link["title"]) if link else None

@@ -6,6 +6,7 @@ Schema (one table, one row per review and model version):
       id TEXT, model TEXT,                 -- primary key: re-adding a result replaces it
       film TEXT,                           -- the input's film column, else the film the text reviews
       text_film TEXT,                      -- the film the text seems to review (facts), shown beside it
+      film_id TEXT,                        -- its id in the user's catalogue (`--catalog`), if linked
       label TEXT, score DOUBLE,            -- sentiment; score = P(label)
       p_positive DOUBLE,                   -- P(positive), for averaging
       rating DOUBLE,                       -- estimated stars, 1–5
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from critica.errors import CriticaError
-from critica.schema import film_of, text_film_of
+from critica.schema import catalog_film_of, film_of, text_film_of
 from critica.text.fold import fold
 
 SCHEMA = """
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 ALTER TABLE reviews ADD COLUMN IF NOT EXISTS rating DOUBLE;  -- stores made before ratings existed
 ALTER TABLE reviews ADD COLUMN IF NOT EXISTS text_film TEXT;  -- … and before the film column won
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS film_id TEXT;  -- … and before catalogues
 """
 MT_THRESHOLD = 0.5
 # Per-film aggregates; {only} narrows it to one film.
@@ -137,6 +139,7 @@ class ReviewStore:
                     s["model"] or "none",
                     film_of(r),
                     text_film_of(r),
+                    (catalog_film_of(r) or (None,))[0],
                     s["label"],
                     s["score"],
                     p_pos,
@@ -148,8 +151,8 @@ class ReviewStore:
             )
         if rows:
             self.db.executemany(
-                "INSERT OR REPLACE INTO reviews (id, model, film, text_film, label, score, p_positive, rating,"
-                " machine_translation, errors, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO reviews (id, model, film, text_film, film_id, label, score, p_positive,"
+                " rating, machine_translation, errors, analysis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         return len(rows)
