@@ -151,7 +151,7 @@ def _clause(doc, token) -> tuple[int, int]:
     return left, right
 
 
-def _score_hit(doc, aspect: str, start: int, end: int, model: ClauseScorer | None) -> _Hit | None:
+def _score_hit(doc, aspect: str, start: int, end: int, reading: float | None) -> _Hit | None:
     head = max(doc[start:end], key=lambda t: t.pos_ == "NOUN")
     inherent = INHERENT_POLARITY.get(_lemma(head), 0.0)
     clause = _clause(doc, head)
@@ -166,28 +166,28 @@ def _score_hit(doc, aspect: str, start: int, end: int, model: ClauseScorer | Non
         values = [0.6 * _modified(t, _opinion_value(t)) for t in in_clause]
     if inherent:
         values.append(_modified(head, inherent))
-    reading = _clause_reading(doc, start, end, clause, model) if model is not None else 0.0
     if not values:
         # No opinion word of the lexicon: the clause model alone may still read a clear judgement
         # ("hace magia en la fotografía", "no tiene ningún sentido del ritmo").
-        if abs(reading) < MODEL_ALONE:
+        if reading is None or abs(reading) < MODEL_ALONE:
             return None  # a mention without a judgement
         return _Hit(aspect, start, end, reading, 0.0, clause)
     lexical = sum(values)
-    return _Hit(aspect, start, end, lexical + MODEL_WEIGHT * reading, lexical, clause)
+    return _Hit(aspect, start, end, lexical + MODEL_WEIGHT * (reading or 0.0), lexical, clause)
 
 
-def _clause_reading(doc, start: int, end: int, clause: tuple[int, int], model: ClauseScorer) -> float:
-    """The polarity model's score of the mention's clause, the aspect's own words left out.
+def _reading_text(doc, start: int, end: int) -> str:
+    """The mention's clause as the polarity model reads it: the aspect's own words left out.
 
     Which aspect a reviewer talks about carries the corpus's prior (native reviewers name the
     script mostly to attack it), not the judgement of this clause.
     """
+    head = max(doc[start:end], key=lambda t: t.pos_ == "NOUN")
+    clause = _clause(doc, head)
     mention_start, mention_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
-    text = doc.text[clause[0] : mention_start] + doc.text[mention_end : clause[1]]
     if not (clause[0] <= mention_start < mention_end <= clause[1]):
-        text = doc.text[clause[0] : clause[1]]
-    return float(model.sparse_polarity([text])[0])
+        return doc.text[clause[0] : clause[1]]
+    return doc.text[clause[0] : mention_start] + doc.text[mention_end : clause[1]]
 
 
 def _judgement(doc: Document, aspect: str, hits: list[_Hit]) -> AspectJudgement:
@@ -241,11 +241,15 @@ def judge_aspects(doc: Document, model: ClauseScorer | None = None) -> list[Aspe
     has_context = model is not None and len(doc.sentences) >= 3
     tone = DOC_WEIGHT * float(model.sparse_polarity([doc.text])[0]) if has_context else 0.0
     hits: dict[str, list[_Hit]] = {}
-    for sent in parsed.sents:
-        for aspect, start, end in _find_terms(sent):
-            hit = _score_hit(parsed, aspect, start, end, model)
-            if hit is not None and hit.score != 0:
-                if abs(hit.lexical) < WEAK_LEXICAL:  # tone never overrules a clear opinion word
-                    hit.score += tone
-                _add_hit(hits.setdefault(aspect, []), hit)
+    terms = [term for sent in parsed.sents for term in _find_terms(sent)]
+    # One call of the model for every clause of the review (a matrix product, not one per mention).
+    readings: list[float | None] = [None] * len(terms)
+    if model is not None and terms:
+        readings = model.sparse_polarity([_reading_text(parsed, s, e) for _, s, e in terms]).tolist()
+    for (aspect, start, end), reading in zip(terms, readings, strict=True):
+        hit = _score_hit(parsed, aspect, start, end, reading)
+        if hit is not None and hit.score != 0:
+            if abs(hit.lexical) < WEAK_LEXICAL:  # tone never overrules a clear opinion word
+                hit.score += tone
+            _add_hit(hits.setdefault(aspect, []), hit)
     return [_judgement(doc, aspect, aspect_hits) for aspect, aspect_hits in hits.items()]
