@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,7 @@ _OPEN_END = frozenset(
     "de del la el los las y e en a al of the and vs contra para con un una sin por sobre tras o u que se su sus".split()
 )
 _INSIDE_PUNCT = frozenset(":&'’-")
+_LONGEST_ENTITY = 300  # characters: spaCy entities longer than this are not names
 MAX_TOKENS = 6  # measured: titles longer than six tokens are rare, and each token more costs 15%
 _OPENERS = ".!?¿¡:;\n\"“«(—-"
 
@@ -100,7 +102,7 @@ class TextFeatures:
 
     @classmethod
     def of(cls, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> TextFeatures:
-        """Tokenise once; each word's lower-case form, shape and frequency band."""
+        """Tokenise once; each word's lower-case form, shape and frequency band; entities sorted."""
         raw = [m.group(0) for m in _TOKEN_RE.finditer(text)]
         tokens = [t.lower() for t in raw]
         shapes = [_shape(t) for t in raw]
@@ -108,7 +110,13 @@ class TextFeatures:
             [f"w={t}", f"z={_zipf(t)}|{shape}"] if t.isalpha() else [f"w={t}"]
             for t, shape in zip(tokens, shapes, strict=True)
         ]
-        return cls(text, ents, tokens, shapes, own)
+        return cls(text, sorted(ents), tokens, shapes, own)
+
+    def nearby_ents(self, cand: Candidate) -> Sequence[tuple[int, int, str]]:
+        """The entities that may overlap a candidate (sorted starts: no scan of the whole text)."""
+        lo = bisect_left(self.ents, (cand.start - _LONGEST_ENTITY,))
+        hi = bisect_left(self.ents, (cand.end,))
+        return self.ents[lo:hi]
 
 
 def features(doc: TextFeatures, cand: Candidate) -> list[str]:
@@ -139,7 +147,7 @@ def features(doc: TextFeatures, cand: Candidate) -> list[str]:
     ]
     for i in inside:
         f += doc.own[i]
-    f += _ent_features(cand, doc.ents)
+    f += _ent_features(cand, doc.nearby_ents(cand))
     return f
 
 

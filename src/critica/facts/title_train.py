@@ -216,8 +216,9 @@ def labelled_spans(example: SpanText) -> tuple[list[list[str]], list[int], list[
     films = set(example.films)
     names = [(a, b) for a, b, label in example.ents if label in _NOT_TITLE_ENTS]
     x, y, w = [], [], []
+    cands = candidates(example.text)
     doc = TextFeatures.of(example.text, example.ents)
-    for cand in candidates(example.text):
+    for cand in cands:
         span = (cand.start, cand.end)
         if span in films:
             label, weight = 1, POSITIVE_WEIGHT
