@@ -537,3 +537,10 @@ def test_native_credit_phrasing(text: str, name: str, roles: list[str], characte
 
 def test_a_category_word_is_not_a_person() -> None:
     assert "Mejor" not in people("Se llevó el Oscar como Mejor actriz y como Mejor actriz secundaria.")
+
+
+def test_a_long_list_of_full_names_is_a_cast() -> None:
+    found = people("Por no hablar de Ana Ruiz, Pedro Gil, Luis del Real, Marta Soto y Eva Llada, que no conozco.")
+    assert all(found[name][0] == ["actor"] for name in ("Ana Ruiz", "Pedro Gil", "Marta Soto", "Eva Llada")), found
+    few = people("Habla a la manera de Michael Moore, Clooney y Penn, con el mismo discurso.")
+    assert all(roles == [] for roles, _ in few.values()), few  # three names, two of them single: not a cast

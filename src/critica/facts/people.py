@@ -249,7 +249,27 @@ def collect_people(
     _merge_surnames(people, pending_single, text)
     merged = _merge_partial_names(list(people.values()))
     _acting_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
+    _cast_lists(text, merged)
     return merged
+
+
+_CAST_LIST_MIN = 4  # "Ricardo Merino, Juanito Navarro, Alfonso del Real, María Isbert y Jenny Llada"
+
+
+def _cast_lists(text: str, people: list[PersonFacts]) -> None:
+    """Four or more full names in one list, none credited otherwise, are a film's cast."""
+    mentions = sorted(((m, p) for p in people for m in p.mentions), key=lambda mp: mp[0].start)
+    run: list[tuple[NameSpan, PersonFacts]] = []
+    for mention, person in [*mentions, (None, None)]:
+        glued = run and mention is not None and _LIST_GLUE.match(text[run[-1][0].end : mention.start])
+        if mention is not None and (not run or glued):
+            run.append((mention, person))
+            continue
+        full = [p for m, p in run if len(m.tokens) >= 2]
+        if len(run) >= _CAST_LIST_MIN and len(full) >= _CAST_LIST_MIN - 1 and all(p.roles <= {"actor"} for _, p in run):
+            for _, p in run:
+                p.roles.add("actor")
+        run = [(mention, person)] if mention is not None else []
 
 
 def _credited_roles(
