@@ -98,3 +98,16 @@ def test_annotations_join_to_the_shared_corpora() -> None:
         for aspect in gold["aspects"]:
             assert all(e in text for e in aspect["evidence"])
     assert len(load_annotations(root=SHARED_DATA, part="test", corpus="imdb_es")) == 20
+
+
+def test_a_title_only_the_tagger_found_needs_more_mentions_to_be_the_reviewed_film() -> None:
+    from critica.facts.films import FilmFacts
+    from critica.facts.reviewed import reviewed_film
+
+    text = "Sascha llega tarde y nada funciona."  # one mention, in the opening: a score of 2
+    tagged = FilmFacts("Sascha", 0, 6, occurrences=[0], rule="film.tagged")
+    assert reviewed_film([tagged], text) is None
+    quoted = FilmFacts("Sascha", 0, 6, occurrences=[0], rule="film.quoted")
+    assert reviewed_film([quoted], text) is quoted  # the same mention found by a rule is enough
+    twice = FilmFacts("Sascha", 0, 6, occurrences=[0, 20], rule="film.tagged")
+    assert reviewed_film([twice], "Sascha llega tarde. Sascha se enamora.") is twice

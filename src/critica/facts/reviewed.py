@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from critica.facts import rules
 from critica.facts.films import FilmFacts, occurrences
+
+TAGGED_NEEDS = 3  # score a tagger-only title needs to be the reviewed one (dev: fewer false, same found)
 
 # '"Cinderella II" es una de las peores películas': the reviewer's verdict on a film names the reviewed one.
 # …but not '"Spike" es una película mejor actuada que esta', a comparison.
@@ -41,4 +44,6 @@ def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
 
     scores = {id(film): score(film) for film in films}
     best = max(films, key=lambda f: (scores[id(f)], -f.occurrences[0]))
-    return best if scores[id(best)] >= 2 else None
+    # A title only the learned tagger found is a guess; it must be named more often to be the one.
+    needed = TAGGED_NEEDS if best.rule == rules.FILM_TAGGED else 2
+    return best if scores[id(best)] >= needed else None
