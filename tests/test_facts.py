@@ -544,3 +544,9 @@ def test_a_long_list_of_full_names_is_a_cast() -> None:
     assert all(found[name][0] == ["actor"] for name in ("Ana Ruiz", "Pedro Gil", "Marta Soto", "Eva Llada")), found
     few = people("Habla a la manera de Michael Moore, Clooney y Penn, con el mismo discurso.")
     assert all(roles == [] for roles, _ in few.values()), few  # three names, two of them single: not a cast
+
+
+def test_a_kind_of_person_or_a_part_is_not_a_person() -> None:
+    assert "Femme Fatale" not in people("El piloto es seducido por una Femme Fatale en la primera escena.")
+    assert "James Bond" not in people("Daniel Craig pudo convertirse en James Bond, un papel que lo cambió todo.")
+    assert "Daniel Craig" in people("Daniel Craig pudo convertirse en James Bond, un papel que lo cambió todo.")

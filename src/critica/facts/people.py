@@ -290,11 +290,20 @@ def _credited_roles(
     return roles, role_rules
 
 
+_INDEFINITE_BEFORE = re.compile(r"\b(?:un|una|unos|unas)\s+$", re.I)
+# "convertirse en James Bond, un papel que…": the name of a part, not of a person.
+_A_PART_AFTER = re.compile(r"^\s*,?\s*(?:un|el|su|otro)\s+(?:papel|personaje|rol)\b", re.I)
+
+
 def _uncredited_person_rule(
     text: str, span: NameSpan, per_spans: list[tuple[int, int]], place_spans: Sequence[tuple[int, int]]
 ) -> str | None:
     """Why a span without a credit is a person (a full name spaCy tags, or "las películas de X"), or None."""
     if len(span.tokens) < 2:
+        return None
+    if _INDEFINITE_BEFORE.search(text[max(0, span.start - 12) : span.start]):
+        return None  # "una Femme Fatale", "un Playboy Arrogante": a kind of person, not someone's name
+    if _A_PART_AFTER.match(text[span.end : span.end + 30]):
         return None
     if _overlaps(span, per_spans):
         return rules.PERSON_FULL_NAME_ENTITY
