@@ -550,3 +550,13 @@ def test_a_kind_of_person_or_a_part_is_not_a_person() -> None:
     assert "Femme Fatale" not in people("El piloto es seducido por una Femme Fatale en la primera escena.")
     assert "James Bond" not in people("Daniel Craig pudo convertirse en James Bond, un papel que lo cambió todo.")
     assert "Daniel Craig" in people("Daniel Craig pudo convertirse en James Bond, un papel que lo cambió todo.")
+
+
+def test_a_full_name_listed_next_to_a_person_is_a_person() -> None:
+    # spaCy's NER calls the first a place and the last MISC here; the list says they are people
+    found = people(
+        "Resaltar el esfuerzo interpretativo de las protagonistas. Verónica Sánchez y Pilar López de Ayala "
+        "mantienen un buen tono, aunque sin exagerar."
+    )
+    assert {"Verónica Sánchez", "Pilar López de Ayala"} <= set(found), found
+    assert "Gabriella Pession" in people("Y para mí brillan Marta Etura, Nadia De Santiago y Gabriella Pession.")

@@ -236,8 +236,13 @@ def collect_people(
     }  # with and without the honorific
     people: dict[str, PersonFacts] = {}
     pending_single: list[tuple[int, NameSpan]] = []
+    rules_of = {
+        i: role_rules.get(i) or _uncredited_person_rule(text, span, per_spans, place_spans)
+        for i, span in enumerate(spans)
+    }
+    _listed_with_people(text, spans, rules_of)
     for i, span in enumerate(spans):
-        rule = role_rules.get(i) or _uncredited_person_rule(text, span, per_spans, place_spans)
+        rule = rules_of[i]
         if i not in characters and _names_a_character(text, span, character_names):
             continue
         if rule is None:
@@ -251,6 +256,26 @@ def collect_people(
     _acting_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
     _cast_lists(text, merged)
     return merged
+
+
+def _listed_with_people(text: str, spans: list[NameSpan], rules_of: dict[int, str | None]) -> None:
+    """A full name listed next to a person's full name is a person.
+
+    "Verónica Sánchez y Pilar López de Ayala": whatever spaCy's NER called the first (a place).
+    """
+    changed = True
+    while changed:
+        changed = False
+        for i, span in enumerate(spans):
+            if rules_of[i] is not None or len(span.tokens) < 2:
+                continue
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(spans) or rules_of[j] is None or len(spans[j].tokens) < 2:
+                    continue
+                a, b = (spans[j], span) if j < i else (span, spans[j])
+                if _LIST_GLUE.match(text[a.end : b.start]):
+                    rules_of[i], changed = rules.PERSON_LISTED, True
+                    break
 
 
 _CAST_LIST_MIN = 4  # "Ricardo Merino, Juanito Navarro, Alfonso del Real, María Isbert y Jenny Llada"
