@@ -119,9 +119,10 @@ def load_gold(
     from critica.evaluation.annotations import is_annotation_file, load_annotations
 
     if is_annotation_file(gold_path):
+        from critica.corpora import DEFAULT_ROOT
+
         chosen = selection or GoldSelection()
-        root = {"root": chosen.root} if chosen.root is not None else {}
-        return load_annotations(gold_path, part=chosen.part, corpus=chosen.corpus, **root)
+        return load_annotations(gold_path, chosen.root or DEFAULT_ROOT, chosen.part, chosen.corpus)
     rows = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts: dict[str, str] = {}
     if texts_path is not None:

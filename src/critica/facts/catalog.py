@@ -33,6 +33,7 @@ Embed = Callable[[list[str]], np.ndarray]  # texts → L2-normalised rows
 SPELLING_MIN = 0.88
 MEANING_MIN = 0.90
 MEANING_MARGIN = 0.02
+_QUERY_CACHE = 10_000  # embedded mentions kept (about 15 MB)
 _ARTICLE = re.compile(r"^(?:el|la|los|las|un|una|the|a|an|le|les|il|lo)\s+")
 
 
@@ -85,6 +86,7 @@ class Catalog:
         self.embed = embed
         self._vectors: np.ndarray | None = None
         self._owners = [f for f in self.films for _ in f.names]
+        self._queries: dict[str, np.ndarray] = {}
 
     @classmethod
     def load(cls, path: Path, embed: Embed | None = None) -> Catalog:
@@ -107,8 +109,7 @@ class Catalog:
         folded = key(title)
         if folded in self._folded:
             return _link(self._folded[folded], "folded", 1.0)
-        best = self._by_spelling(folded, year) or self._by_meaning(title, year)
-        return best
+        return self._by_spelling(folded, year) or self._by_meaning(title, year)
 
     def _by_spelling(self, folded: str, year: int | None) -> Link | None:
         if len(folded) < 4:
@@ -122,7 +123,11 @@ class Catalog:
             return None
         if self._vectors is None:
             self._vectors = np.asarray(self.embed([n for f in self.films for n in f.names]), dtype=np.float32)
-        query = np.asarray(self.embed([title]), dtype=np.float32)[0]
+        if title not in self._queries:  # a batch names the same films again and again
+            if len(self._queries) >= _QUERY_CACHE:
+                self._queries.clear()
+            self._queries[title] = np.asarray(self.embed([title]), dtype=np.float32)[0]
+        query = self._queries[title]
         sims = self._vectors @ query
         best_per_film: dict[str, tuple[float, CatalogFilm]] = {}
         for sim, film in zip(sims.tolist(), self._owners, strict=True):

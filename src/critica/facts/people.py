@@ -253,7 +253,7 @@ def collect_people(
         _add_mention(people, text, span, rule, roles.get(i), characters.get(i))
     _merge_surnames(people, pending_single, text)
     merged = _merge_partial_names(list(people.values()))
-    _acting_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
+    _roles_from_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
     _cast_lists(text, merged)
     return merged
 
@@ -424,7 +424,7 @@ def _nearest_role(text: str, start: int, end: int, lo: int, hi: int, reach: int)
     return best[1] if best is not None and best[0] <= reach else None
 
 
-def _acting_sentences(text: str, people: list[PersonFacts]) -> None:
+def _roles_from_sentences(text: str, people: list[PersonFacts]) -> None:
     """A role-less person takes the role its sentence speaks of.
 
     In order: a crew word near the name in its own sentence ("hace magia en la fotografía"); acting

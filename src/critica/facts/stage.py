@@ -73,13 +73,13 @@ def find_facts(doc: Document, tagger: Any = None) -> FoundFacts:
     """
     text = doc.text
     sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
-    per_spans = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "PER"]
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.spacy.ents]
+    per_spans = [(a, b) for a, b, label in ents if label == "PER"]
     awards = extract_awards(text, sentences)
     spans = name_spans(text)
-    ents = [(e.start_char, e.end_char, e.label_) for e in doc.spacy.ents]
     films = extract_films(text, per_spans, tagger.spans(text, ents) if tagger is not None else ())
     blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
-    places = [(e.start_char, e.end_char) for e in doc.spacy.ents if e.label_ == "LOC"]
+    places = [(a, b) for a, b, label in ents if label == "LOC"]
     people = collect_people(text, spans, per_spans, blocked, places)
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]

@@ -51,13 +51,22 @@ class Candidate:
     last: int = 0
 
 
-def candidates(text: str) -> list[Candidate]:
+Token = tuple[int, int, str]  # start, end, text
+
+
+def tokenise(text: str) -> list[Token]:
+    """The tokens candidates start and end on, and the context features read."""
+    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN_RE.finditer(text)]
+
+
+def candidates(text: str, tokens: Sequence[Token] | None = None) -> list[Candidate]:
     """Every run of up to MAX_TOKENS tokens that starts on a capitalised word or a number and ends on a word.
 
     Spanish titles are written in sentence case ("Diario de un escándalo"), so the words after the
     first may be lower case; the classifier decides where (and whether) a title ends.
+    `tokens`: `tokenise(text)`, when the caller has them already.
     """
-    tokens = [(m.start(), m.end(), m.group(0)) for m in _TOKEN_RE.finditer(text)]
+    tokens = tokenise(text) if tokens is None else tokens
     out: list[Candidate] = []
     for i, (start, _, first) in enumerate(tokens):
         if not (first[0].isupper() or first[0].isdigit()) or not first[0].isalnum():
@@ -72,7 +81,6 @@ def candidates(text: str) -> list[Candidate]:
                 continue
             out.append(Candidate(start, tokens[j][1], text[start : tokens[j][1]], i, j))
     return out
-
 
 
 @lru_cache(maxsize=65536)
@@ -101,9 +109,11 @@ class TextFeatures:
     own: list[list[str]]
 
     @classmethod
-    def of(cls, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> TextFeatures:
-        """Tokenise once; each word's lower-case form, shape and frequency band; entities sorted."""
-        raw = [m.group(0) for m in _TOKEN_RE.finditer(text)]
+    def of(
+        cls, text: str, ents: Sequence[tuple[int, int, str]] = (), tokens: Sequence[Token] | None = None
+    ) -> TextFeatures:
+        """Each word's lower-case form, shape and frequency band; entities sorted."""
+        raw = [t for _, _, t in (tokenise(text) if tokens is None else tokens)]
         tokens = [t.lower() for t in raw]
         shapes = [_shape(t) for t in raw]
         own = [
@@ -192,18 +202,24 @@ class TitleTagger:
 
     def scores(self, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> list[tuple[Candidate, float]]:
         """Every candidate with its probability of being a title."""
-        cands = candidates(text)
+        tokens = tokenise(text)
+        cands = candidates(text, tokens)
         if not cands:
             return []
-        doc = TextFeatures.of(text, ents)
+        doc = TextFeatures.of(text, ents, tokens)
         x = hash_features(features(doc, c) for c in cands)
         logits = x @ self.weights + self.intercept
         return list(zip(cands, (1.0 / (1.0 + np.exp(-logits))).tolist(), strict=True))
 
     def spans(self, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
         """Non-overlapping candidates at or above the threshold, best first."""
-        chosen: list[tuple[int, int]] = []
-        for cand, p in sorted(self.scores(text, ents), key=lambda cp: -cp[1]):
-            if p >= self.threshold and not any(cand.start < b and a < cand.end for a, b in chosen):
-                chosen.append((cand.start, cand.end))
-        return sorted(chosen)
+        return select_spans(self.scores(text, ents), self.threshold)
+
+
+def select_spans(scored: Iterable[tuple[Candidate, float]], threshold: float) -> list[tuple[int, int]]:
+    """The candidates at or above `threshold`, best first, none overlapping a better one; in text order."""
+    chosen: list[tuple[int, int]] = []
+    for cand, p in sorted(scored, key=lambda cp: -cp[1]):
+        if p >= threshold and not any(cand.start < b and a < cand.end for a, b in chosen):
+            chosen.append((cand.start, cand.end))
+    return sorted(chosen)

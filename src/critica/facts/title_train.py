@@ -156,7 +156,7 @@ SPAN_C = 0.5
 
 @dataclass
 class SpanText:
-    """A clean text with its spaCy entities, its title spans and its known non-title spans."""
+    """A clean text with its spaCy entities and its title spans (all of them when `complete`)."""
 
     text: str
     ents: list[tuple[int, int, str]]
@@ -211,14 +211,14 @@ def _cached_entities(texts: list[str], ids: list[str], cache: Path) -> list[list
 
 def labelled_spans(example: SpanText) -> tuple[list[list[str]], list[int], list[float]]:
     """Features, labels and weights of one text's candidates."""
-    from critica.facts.title_spans import TextFeatures, candidates, features
+    from critica.facts.title_spans import TextFeatures, candidates, features, tokenise
 
     films = set(example.films)
     names = [(a, b) for a, b, label in example.ents if label in _NOT_TITLE_ENTS]
     x, y, w = [], [], []
-    cands = candidates(example.text)
-    doc = TextFeatures.of(example.text, example.ents)
-    for cand in cands:
+    tokens = tokenise(example.text)
+    doc = TextFeatures.of(example.text, example.ents, tokens)
+    for cand in candidates(example.text, tokens):
         span = (cand.start, cand.end)
         if span in films:
             label, weight = 1, POSITIVE_WEIGHT
@@ -270,20 +270,17 @@ def train_span_tagger(root: Path, out: Path, work: Path, dev_texts: Iterable[Lab
 
 def choose_threshold(tagger, dev: list[SpanText]) -> tuple[float, dict]:
     """The threshold with the best span F1 on the dev texts (exact spans)."""
+    from critica.facts.title_spans import select_spans
+
     scored = [(t, tagger.scores(t.text, t.ents)) for t in dev]
     best = (0.5, {"f1": -1.0})
     for threshold in [i / 20 for i in range(4, 19)]:
         tp = fp = fn = 0
         for t, cands in scored:
-            tagger.threshold = threshold
-            chosen: list[tuple[int, int]] = []
-            for cand, p in sorted(cands, key=lambda cp: -cp[1]):
-                if p >= threshold and not _overlaps((cand.start, cand.end), chosen):
-                    chosen.append((cand.start, cand.end))
-            gold = set(t.films)
-            tp += len(gold & set(chosen))
-            fp += len(set(chosen) - gold)
-            fn += len(gold - set(chosen))
+            chosen, gold = set(select_spans(cands, threshold)), set(t.films)
+            tp += len(gold & chosen)
+            fp += len(chosen - gold)
+            fn += len(gold - chosen)
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
