@@ -132,3 +132,22 @@ def test_decoding_latin1_and_rejecting_binary() -> None:
         pass
     else:
         raise AssertionError("binary bytes must be refused")
+
+
+def test_short_texts_get_the_accurate_detectors_answer() -> None:
+    from critica.text.language import _detector, detect_language
+
+    _detector.cache_clear()
+    assert detect_language("Qué peli tan aburrida")[0] == "es"
+    assert detect_language("What a boring film, honestly.")[0] == "en"
+    assert detect_language("Un film magnifique, vraiment.")[0] == "fr"
+    assert detect_language("12345 !!!") == (None, 0.0)
+
+
+def test_a_clear_short_text_does_not_load_the_slow_detector() -> None:
+    # The accurate detector costs two seconds to load: cold start only pays it when unsure.
+    from critica.text.language import _detector, detect_language
+
+    _detector.cache_clear()
+    assert detect_language("The acting is wonderful and the story is moving.")[0] == "en"
+    assert _detector.cache_info().currsize == 1

@@ -111,3 +111,19 @@ def test_a_title_only_the_tagger_found_needs_more_mentions_to_be_the_reviewed_fi
     assert reviewed_film([quoted], text) is quoted  # the same mention found by a rule is enough
     twice = FilmFacts("Sascha", 0, 6, occurrences=[0, 20], rule="film.tagged")
     assert reviewed_film([twice], "Sascha llega tarde. Sascha se enamora.") is twice
+
+
+def test_hashed_features_are_scikit_learns_feature_hasher_exactly() -> None:
+    # The tagger was trained with FeatureHasher; run time hashes with mmh3 (no scikit-learn import).
+    from sklearn.feature_extraction import FeatureHasher
+
+    from critica.facts.title_spans import N_FEATURES, TextFeatures, features, hash_features
+
+    text = "Vi «El laberinto del fauno» de Guillermo del Toro. Luego, Alien: el octavo pasajero. ñ 東京 😀"
+    doc = TextFeatures.of(text, [(28, 47, "PER")])
+    rows = [features(doc, c) for c in candidates(text)] + [["", "é", "a\x00b", "w=the"] * 2, []]
+    expected = FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False).transform(rows)
+    got = hash_features(rows)
+    assert got.shape == expected.shape
+    assert (got != expected).nnz == 0
+    assert got.indices.tolist() == expected.indices.tolist()

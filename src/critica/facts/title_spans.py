@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import mmh3
 import numpy as np
+import scipy.sparse as sp
 
 from critica.errors import CriticaError
 
@@ -176,11 +178,31 @@ def _ent_features(cand: Candidate, ents: Sequence[tuple[int, int, str]]) -> list
     return out or ["ent=none"]
 
 
-def hash_features(rows: Iterable[list[str]]):
-    """Sparse hashed matrix (scikit-learn's FeatureHasher, the same at training and run time)."""
-    from sklearn.feature_extraction import FeatureHasher
+@lru_cache(maxsize=262144)
+def feature_index(feature: str) -> int:
+    """The column of one feature string, by scikit-learn's FeatureHasher rule.
 
-    return FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False).transform(rows)
+    Signed MurmurHash3 (x86, 32 bits) of its UTF-8 bytes, seed 0, then `abs(h) % N_FEATURES`, so
+    weights trained either way fit; computed with mmh3 because importing scikit-learn costs a
+    second of cold start.
+    """
+    h = mmh3.hash(feature, 0, signed=True)
+    if h == -(2**31):  # abs() overflows in int32; FeatureHasher defines this case so
+        return (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
+    return abs(h) % N_FEATURES
+
+
+def hash_features(rows: Iterable[list[str]]) -> sp.csr_matrix:
+    """Sparse hashed count matrix, one row per feature list (the same at training and run time)."""
+    indices: list[int] = []
+    indptr = [0]
+    for row in rows:
+        indices.extend(feature_index(f) for f in row)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    x = sp.csr_matrix((data, np.asarray(indices, dtype=np.int32), indptr), shape=(len(indptr) - 1, N_FEATURES))
+    x.sum_duplicates()  # sorted columns, repeated features counted: FeatureHasher's matrix exactly
+    return x
 
 
 class TitleTagger:

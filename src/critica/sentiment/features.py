@@ -23,7 +23,6 @@ from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
 from critica.text.fold import fold
 
@@ -55,9 +54,7 @@ class SparseFeaturizer:
     idf: np.ndarray
 
     def __post_init__(self) -> None:
-        self._counter = CountVectorizer(
-            analyzer=ngrams, vocabulary={t: i for i, t in enumerate(self.vocabulary)}, dtype=np.float32
-        )
+        self._index = {t: i for i, t in enumerate(self.vocabulary)}
 
     @property
     def size(self) -> int:
@@ -65,8 +62,19 @@ class SparseFeaturizer:
         return len(self.vocabulary)
 
     def sentence_counts(self, sentences: list[str]) -> sp.csr_matrix:
-        """Raw term counts, one row per sentence."""
-        return sp.csr_matrix(self._counter.transform(sentences), dtype=np.float32)
+        """Raw term counts, one row per sentence (columns sorted, as scikit-learn's CountVectorizer gives)."""
+        index = self._index
+        indices: list[int] = []
+        indptr = [0]
+        for sentence in sentences:
+            indices.extend(i for g in ngrams(sentence) if (i := index.get(g)) is not None)
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float32)
+        rows = sp.csr_matrix(
+            (data, np.asarray(indices, dtype=np.int32), indptr), shape=(len(sentences), self.size), dtype=np.float32
+        )
+        rows.sum_duplicates()
+        return rows
 
     def vectors(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """Sublinear tf-idf, L2-normalised, of each row of counts."""
@@ -105,6 +113,8 @@ def document_norms(rows: sp.csr_matrix) -> np.ndarray:
 
 def fit_featurizer(sentence_lists: list[list[str]], min_df: int = 2) -> SparseFeaturizer:
     """Learn a vocabulary (n-grams in ≥ `min_df` reviews) and smoothed idf from reviews given as sentences."""
+    from sklearn.feature_extraction.text import CountVectorizer  # training only: a second of import time
+
     df_counter = CountVectorizer(analyzer=lambda sentences: {g for s in sentences for g in ngrams(s)}, binary=True)
     presence = df_counter.fit_transform(sentence_lists)
     df = np.asarray(presence.sum(axis=0)).ravel()

@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import erf
 
 from critica.sentiment.e5.tokenizer import E5Tokenizer
 from critica.sentiment.e5.weights import E5Weights, read_weights
@@ -59,6 +58,8 @@ def apply_layer(x: np.ndarray, layer: Layer, heads: int, eps: float) -> np.ndarr
     scores /= scores.sum(axis=-1, keepdims=True)
     context = (scores @ v).transpose(1, 0, 2).reshape(-1, hidden)
     x = _layer_norm(x + context @ layer.out.T + layer.out_bias, layer.ln1_w, layer.ln1_b, eps)
+    from scipy.special import erf  # here, not at the top: the fast tier imports this module and never needs it
+
     mid = x @ layer.up.T + layer.up_bias
     mid = 0.5 * mid * (1.0 + erf(mid * _SQRT_HALF))
     return _layer_norm(x + mid @ layer.down.T + layer.down_bias, layer.ln2_w, layer.ln2_b, eps)
