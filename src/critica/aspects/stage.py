@@ -68,10 +68,11 @@ def _find_terms(sent) -> list[tuple[str, int, int]]:
     tokens = list(sent)
     found, covered = [], set()
     lemmas = [_lemma(t) for t in tokens]
+    lowers = [t.lower_ for t in tokens]
     for words, aspect in _MULTI:
         n = len(words)
         for i in range(len(tokens) - n + 1):
-            if lemmas[i : i + n] == words or [t.lower_ for t in tokens[i : i + n]] == words:
+            if lemmas[i : i + n] == words or lowers[i : i + n] == words:
                 found.append((aspect, tokens[i].i, tokens[i + n - 1].i + 1))
                 covered.update(range(i, i + n))
     for i, token in enumerate(tokens):
