@@ -224,14 +224,24 @@ def film_of(record: dict[str, Any]) -> str | None:
     return record.get("source", {}).get("film") or (linked[1] if linked else None) or text_film_of(record)
 
 
+def _reviewed_film(record: dict[str, Any]) -> dict[str, Any] | None:
+    return next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
+
+
 def text_film_of(record: dict[str, Any]) -> str | None:
     """The film the review's text seems to review (`facts.films[].reviewed`), if it names one."""
-    reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
+    reviewed = _reviewed_film(record)
     return reviewed["title"] if reviewed else None
 
 
 def catalog_film_of(record: dict[str, Any]) -> tuple[str, str] | None:
     """(id, title) of the user's catalogue film that the text's reviewed film was linked to, if any."""
-    reviewed = next((f for f in record.get("facts", {}).get("films", []) if f.get("reviewed")), None)
+    reviewed = _reviewed_film(record)
     link = reviewed.get("catalog") if reviewed else None
     return (link["id"], link["title"]) if link else None
+
+
+def catalog_id_of(record: dict[str, Any]) -> str | None:
+    """The catalogue id of the reviewed film (the `film_id` column of batch output and store), if linked."""
+    linked = catalog_film_of(record)
+    return linked[0] if linked else None

@@ -155,10 +155,15 @@ def _clause(text: str, token) -> tuple[int, int]:
     return left, right
 
 
-def _score_hit(doc, text: str, aspect: str, start: int, end: int, reading: float | None) -> _Hit | None:
-    head = max(doc[start:end], key=lambda t: t.pos_ == "NOUN")
+def _head(doc, start: int, end: int):
+    """The token that stands for a mention: its first noun, else its first token."""
+    return max(doc[start:end], key=lambda t: t.pos_ == "NOUN")
+
+
+def _score_hit(
+    doc, aspect: str, start: int, end: int, head, clause: tuple[int, int], reading: float | None
+) -> _Hit | None:
     inherent = INHERENT_POLARITY.get(_lemma(head), 0.0)
-    clause = _clause(text, head)
     attached = [t for t in _attached(head) if not (start <= t.i < end)]
     values = [_modified(t, _opinion_value(t)) for t in attached if _opinion_value(t)]
     if not values:
@@ -180,14 +185,12 @@ def _score_hit(doc, text: str, aspect: str, start: int, end: int, reading: float
     return _Hit(aspect, start, end, lexical + MODEL_WEIGHT * (reading or 0.0), lexical, clause)
 
 
-def _reading_text(doc, text: str, start: int, end: int) -> str:
+def _reading_text(doc, text: str, start: int, end: int, clause: tuple[int, int]) -> str:
     """The mention's clause as the polarity model reads it: the aspect's own words left out.
 
     Which aspect a reviewer talks about carries the corpus's prior (native reviewers name the
     script mostly to attack it), not the judgement of this clause.
     """
-    head = max(doc[start:end], key=lambda t: t.pos_ == "NOUN")
-    clause = _clause(text, head)
     mention_start, mention_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
     if not (clause[0] <= mention_start < mention_end <= clause[1]):
         return text[clause[0] : clause[1]]
@@ -246,12 +249,15 @@ def judge_aspects(doc: Document, model: ClauseScorer | None = None) -> list[Aspe
     tone = DOC_WEIGHT * float(model.sparse_polarity([doc.text])[0]) if has_context else 0.0
     hits: dict[str, list[_Hit]] = {}
     terms = [term for sent in parsed.sents for term in _find_terms(sent)]
+    heads = [_head(parsed, start, end) for _, start, end in terms]
+    clauses = [_clause(doc.text, head) for head in heads]
     # One call of the model for every clause of the review (a matrix product, not one per mention).
     readings: list[float | None] = [None] * len(terms)
     if model is not None and terms:
-        readings = model.sparse_polarity([_reading_text(parsed, doc.text, s, e) for _, s, e in terms]).tolist()
-    for (aspect, start, end), reading in zip(terms, readings, strict=True):
-        hit = _score_hit(parsed, doc.text, aspect, start, end, reading)
+        texts = [_reading_text(parsed, doc.text, s, e, c) for (_, s, e), c in zip(terms, clauses, strict=True)]
+        readings = model.sparse_polarity(texts).tolist()
+    for (aspect, start, end), head, clause, reading in zip(terms, heads, clauses, readings, strict=True):
+        hit = _score_hit(parsed, aspect, start, end, head, clause, reading)
         if hit is not None and hit.score != 0:
             if abs(hit.lexical) < WEAK_LEXICAL:  # tone never overrules a clear opinion word
                 hit.score += tone

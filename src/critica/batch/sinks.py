@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from critica.schema import catalog_film_of, film_of, text_film_of
+from critica.schema import catalog_id_of, film_of, text_film_of
 
 
 class Sink(Protocol):
@@ -87,7 +87,7 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
         "machine_translation": record["quality"]["machine_translation"],
         "film": film_of(record),
         "text_film": text_film_of(record),
-        "film_id": (catalog_film_of(record) or (None,))[0],
+        "film_id": catalog_id_of(record),
         "aspects": json.dumps({a["aspect"]: a["polarity"] for a in record["aspects"]}, ensure_ascii=False),
         "people": [p["name"] for p in record["facts"]["people"]],
         "error_codes": [e["code"] for e in record["errors"]],

@@ -11,7 +11,7 @@ from critica.facts.gazetteers import FILM_REFERENCE_CUES, TITLE_CUES
 from critica.facts.names import fold, is_common_word
 from critica.facts.quotes import quoted_titles
 from critica.facts.titles import YEAR_AFTER, looks_like_title
-from critica.text.patterns import YEAR
+from critica.text.patterns import QUOTE_MARKS, YEAR
 from critica.text.segment import starts_sentence
 
 # No trailing full stop, and "Trek.Anne" (a space lost in translation) is two words.
@@ -130,7 +130,7 @@ def _tagged_candidates(text: str, tagged: Iterable[tuple[int, int]], found: list
     """The learned tagger's titles where no rule found one (rules are precise where they fire)."""
     out = []
     for start, end in tagged:
-        title = text[start:end].strip(" \"'“”«»‘’?")
+        title = text[start:end].strip(f" {QUOTE_MARKS}?")
         start = text.find(title, start, end) if title else start
         if any(start < b and a < start + len(title) for _, a, b, _ in found):
             continue
@@ -141,7 +141,7 @@ def _tagged_candidates(text: str, tagged: Iterable[tuple[int, int]], found: list
     return out
 
 
-_QUOTE_CHARS = frozenset("\"'“”«»‘’")
+_QUOTE_CHARS = frozenset(QUOTE_MARKS)
 _ENDS_OPEN = re.compile(rf"\s(?:{_CONNECTOR}|por|que|se|lo|le|su|sus|es|fue)$", re.I)
 
 

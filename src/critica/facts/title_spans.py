@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from critica.errors import CriticaError
+from critica.text.patterns import QUOTE_MARKS
 
 BUNDLED = Path(__file__).resolve().parent.parent / "models" / "film-titles"
 N_FEATURES = 2**18
@@ -164,7 +165,7 @@ def features(doc: TextFeatures, cand: Candidate) -> list[str]:
 
 
 _OPENER_TOKENS = frozenset(["<s>", *_OPENERS])
-_QUOTE_TOKENS = frozenset("\"“”«»'‘’")
+_QUOTE_TOKENS = frozenset(QUOTE_MARKS)
 
 
 def _ent_features(cand: Candidate, ents: Sequence[tuple[int, int, str]]) -> list[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from critica.errors import CriticaError
-from critica.schema import catalog_film_of, film_of, text_film_of
+from critica.schema import catalog_id_of, film_of, text_film_of
 from critica.text.fold import fold
 
 SCHEMA = """
@@ -139,7 +139,7 @@ class ReviewStore:
                     s["model"] or "none",
                     film_of(r),
                     text_film_of(r),
-                    (catalog_film_of(r) or (None,))[0],
+                    catalog_id_of(r),
                     s["label"],
                     s["score"],
                     p_pos,
