@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -83,6 +84,18 @@ async def slow_caller(url: str, texts: list[str], stop_at: float, outcomes: dict
                 await asyncio.sleep(1.0)  # as told by Retry-After
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of the server and all its descendants so far, from /proc."""
+    total = 0
+    for p in [pid, *_descendants(pid)]:
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _descendants(pid: int) -> list[int]:
     try:
         children = [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
@@ -138,9 +151,11 @@ def main() -> None:
     port = free_port()
     server = start_server(args.tier, port, args.workers)
     try:
+        server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
         latencies, errors, elapsed, outcomes, rss = asyncio.run(
             run(f"http://127.0.0.1:{port}", args.clients, args.seconds, load_reviews(200), args.slow_caller, server.pid)
         )
+        server_cpu, own_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - own_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -153,6 +168,8 @@ def main() -> None:
         f"p99 {p99 * 1000:.0f} ms, errors {len(errors)}; server RSS {min(rss):.0f}–{max(rss):.0f} MB"
         + (f"; slow caller's answers {outcomes}" if args.slow_caller else "")
     )
+    # Where the 2 cores went: the service's processes vs this load generator (including loading its texts).
+    print(f"CPU over the run: server {server_cpu / elapsed:.2f} cores, load generator {own_cpu / elapsed:.2f} cores")
 
 
 if __name__ == "__main__":

@@ -470,6 +470,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps it local.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes, each with its own models.")] = 1,
+    analysis_processes: Annotated[
+        int | None,
+        typer.Option(help="Processes besides each worker's own that analyse short reviews (default: cores − 1)."),
+    ] = None,
     store: Annotated[Path | None, typer.Option(help="DuckDB store for the /v1/films reports.")] = None,
     fast: FastTier = False,
     tier: TierName = None,
@@ -485,13 +489,18 @@ def serve(
 
     import uvicorn
 
+    from critica.config import cores
     from critica.errors import ConfigError
     from critica.service.config import ENV_VARIABLE, ServiceConfig
 
     analysis = _config(fast, tier, model, max_chars=max_text_chars, encoder_runtime=encoder_runtime)
     try:
+        extra = analysis_processes if analysis_processes is not None else max(0, cores() // workers - 1)
         config = ServiceConfig(
-            analysis=analysis, store=store.resolve() if store else None, cors_origins=tuple(cors_origin or ())
+            analysis=analysis,
+            store=store.resolve() if store else None,
+            cors_origins=tuple(cors_origin or ()),
+            short_processes=extra,
         )
     except ConfigError as exc:
         fail(str(exc))

@@ -24,7 +24,8 @@ DEFAULT_MT_DETECTOR = MODELS_DIR / "mt-detector"
 ENCODER_RUNTIMES = ("numpy", "onnx-float32", "onnx-int8")
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The machine's CPU cores (at least 1)."""
     return max(os.cpu_count() or 1, 1)
 
 
@@ -51,7 +52,7 @@ class Config:
     stages: tuple[str, ...] = DEFAULT_STAGES
     max_chars: int = DEFAULT_MAX_CHARS
     mt_detector: Path | None = None
-    workers: int = field(default_factory=_cores)
+    workers: int = field(default_factory=cores)
     explain: bool = False
     encoder_runtime: str = "onnx-float32"  # measured: the same scores as NumPy (≤ 4e-6), ~2× faster
     title_tagger: bool = True

@@ -29,6 +29,7 @@ class ServiceConfig:
     cors_origins: tuple[str, ...] = ()
     long_chars: int = 20_000  # reviews longer than this go to the long-review process
     long_queue: int = 16  # long reviews waiting or running before new ones get 503
+    short_processes: int = 0  # processes besides this one that analyse short reviews (`critica serve`: cores − 1)
 
     def __post_init__(self) -> None:
         if self.store is not None:
@@ -37,6 +38,7 @@ class ServiceConfig:
         for name in ("max_body_bytes", "max_batch", "long_chars"):
             check_whole_number(name, getattr(self, name))
         check_whole_number("long_queue", self.long_queue, minimum=0)
+        check_whole_number("short_processes", self.short_processes, minimum=0)
 
     @property
     def tier(self) -> str:
