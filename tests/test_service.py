@@ -177,6 +177,22 @@ def test_long_reviews_run_in_their_own_process_with_the_same_answer(client: Test
     assert short.status_code == 200
 
 
+def test_short_reviews_are_shared_with_another_process_with_the_same_answers() -> None:
+    texts = [f"Reseña {i}: una película estupenda, con una fotografía preciosa." for i in range(24)]
+    reviews = [{"text": text, "id": f"r{i}"} for i, text in enumerate(texts)]
+    app = create_app(ServiceConfig(analysis=FAST, short_processes=1))
+    with TestClient(app) as shared:
+        response = shared.post("/v1/analyze/batch", json={"reviews": reviews})
+        assert response.status_code == 200, response.text
+        answers = response.json()["results"]
+        lanes = app.state.lanes
+        here = [
+            analysis.to_dict() for analysis in lanes.pipeline.analyze_batch([(r["text"], r["id"]) for r in reviews])
+        ]
+    assert lanes.batches_elsewhere > 0  # 24 reviews wait at once: both readers take batches of 8
+    assert answers == here
+
+
 def test_films_from_the_store(client: TestClient) -> None:
     films = client.get("/v1/films").json()
     assert films["reviews"] == 2

@@ -65,6 +65,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         summary="Reseñas de cine en español: polaridad, aspectos, datos de la película y calidad de la traducción.",
         lifespan=lifespan,
     )
+    app.state.lanes = lanes  # the lanes' counters, for tests and diagnostics
     if config.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -47,6 +47,7 @@ class Lanes:
         self._waiting: asyncio.Queue | None = None  # (text, id, answer), first come first served; made in start()
         self._short: list[asyncio.Task] = []
         self._short_pool: ProcessPoolExecutor | None = None
+        self.batches_elsewhere = 0  # callers' batches the other short-review processes analysed
         self._long: ProcessPoolExecutor | None = None
         self._long_pending = 0
 
@@ -84,7 +85,8 @@ class Lanes:
         self.pipeline = pipeline
         self._waiting = asyncio.Queue()  # bound to the loop that serves
         self._short = [asyncio.create_task(self._serve_short(self._waiting, self._short_here))]
-        self._short += [asyncio.create_task(self._serve_short(self._waiting, self._short_there)) for _ in range(extra)]
+        elsewhere = [self._serve_short(self._waiting, self._short_elsewhere) for _ in range(extra)]
+        self._short += [asyncio.create_task(reader) for reader in elsewhere]
 
     def stop(self) -> None:
         """Stop both lanes without waiting for their work."""
@@ -96,6 +98,10 @@ class Lanes:
 
     async def _short_here(self, reviews: Reviews) -> list[dict[str, Any]]:
         return await run_in_threadpool(self._analyse_batch, reviews)
+
+    async def _short_elsewhere(self, reviews: Reviews) -> list[dict[str, Any]]:
+        self.batches_elsewhere += 1
+        return await self._short_there(reviews)
 
     async def _short_there(self, reviews: Reviews) -> list[dict[str, Any]]:
         assert self._short_pool is not None
