@@ -227,3 +227,21 @@ def test_openapi_property_based_no_5xx(client: TestClient) -> None:
         no_server_error()
         checked += 1
     assert checked == 5  # healthz, analyze, analyze/batch, films, films/{film}
+
+
+def _niceness() -> int:
+    import os
+
+    return os.nice(0)
+
+
+def test_the_long_review_process_yields_the_cores_to_short_reviews() -> None:
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from critica.service.lanes import LONG_LANE_NICENESS, _long_lane_start
+
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=_long_lane_start, initargs=(FAST,)) as pool:
+        assert pool.submit(_niceness).result() == min(os.nice(0) + LONG_LANE_NICENESS, 19)  # 19: the lowest

@@ -34,6 +34,7 @@ from critica.service.errors import ApiError
 
 WARM_UP = "Una película estupenda, con una fotografía preciosa."
 LOG = logging.getLogger("critica.service")
+LONG_LANE_NICENESS = 10  # the long-review process yields the cores to the short-review readers
 
 Reviews = list[tuple[str, "str | None"]]
 
@@ -163,8 +164,10 @@ class Lanes:
 
 
 def _long_lane_start(config: Config) -> None:
-    """In the long-review process: load its models once."""
+    """In the long-review process: lower its CPU priority (short reviews go first), load its models once."""
     from critica.pipeline import shared_pipeline
+
+    os.nice(LONG_LANE_NICENESS)
 
     _ = shared_pipeline(config).stages
 
