@@ -11,6 +11,7 @@ stage never loads the detector.
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,18 @@ from critica.config import Config
 if TYPE_CHECKING:
     from critica.quality.model import MTDetector
     from critica.sentiment.model import PolarityModel
+
+
+def pin_threads() -> None:
+    """One BLAS / onnxruntime thread in this process, for processes that share the cores.
+
+    The variable covers libraries not loaded yet (onnxruntime reads it when a session is made);
+    threadpoolctl the BLAS already loaded (by this process, or a forked parent).
+    """
+    os.environ["OMP_NUM_THREADS"] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
 
 
 class _Models:

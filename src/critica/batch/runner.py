@@ -29,6 +29,7 @@ from critica.batch.sources import SourcedRow, count_rows, expand_inputs, numbere
 from critica.config import Config
 from critica.io.readers import UnusableInput
 from critica.pipeline import shared_pipeline
+from critica.resources import pin_threads
 
 # (batch index, file, row in file, id, text, problem, film, duplicate of an earlier row)
 Item = tuple[int, str, int, str | None, Any, tuple[str, str] | None, str | None, bool]
@@ -79,12 +80,7 @@ def checkpoint_path(output: Path) -> Path:
 def init_worker(config: Config, single_threaded: bool) -> None:
     """Start a worker process: pin its threads when it shares the cores, load the models once."""
     if single_threaded:
-        # Several worker processes share the cores: keep each encoder's matrix products on one thread.
-        # The variable covers libraries not loaded yet; threadpoolctl the BLAS a forked parent already loaded.
-        os.environ["OMP_NUM_THREADS"] = "1"
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=1)
+        pin_threads()  # several worker processes share the cores: one thread each for the encoder's matrix products
     _ = shared_pipeline(config).stages  # load the models now, once per worker
 
 

@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from critica.config import Config
 from critica.errors import ServiceErrorCode
 from critica.pipeline import PARSE_BATCH
+from critica.resources import pin_threads
 from critica.service.config import ServiceConfig
 from critica.service.errors import ApiError
 
@@ -67,7 +68,7 @@ class Lanes:
         extra = self.config.short_processes
         if extra:
             # Several processes share the cores: keep each one's matrix products on one thread.
-            _pin_threads()
+            pin_threads()
             self._short_pool = ProcessPoolExecutor(
                 extra,
                 mp_context=multiprocessing.get_context("spawn"),
@@ -147,7 +148,7 @@ class Lanes:
         return await answer
 
     def _analyse_batch(self, reviews: Reviews) -> list[dict[str, Any]]:
-        return [analysis.to_dict() for analysis in self.pipeline.analyze_batch(reviews)]
+        return _contracts(self.pipeline, reviews)
 
     async def _analyse_long(self, text: str, rid: str | None) -> dict[str, Any]:
         if self._long_pending >= self.config.long_queue:
@@ -178,23 +179,20 @@ def _long_lane_analyze(config: Config, text: str, rid: str | None) -> dict[str, 
     return shared_pipeline(config).analyze(text, id=rid).to_dict()
 
 
-def _pin_threads() -> None:
-    """One BLAS / onnxruntime thread in this process (the variable covers libraries not loaded yet)."""
-    os.environ["OMP_NUM_THREADS"] = "1"
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)
-
-
 def _short_lane_start(config: Config) -> None:
     """In a short-review process: pin its threads and load its models once."""
     from critica.pipeline import shared_pipeline
 
-    _pin_threads()
+    pin_threads()
     _ = shared_pipeline(config).stages
 
 
 def _short_lane_analyze(config: Config, reviews: Reviews) -> list[dict[str, Any]]:
     from critica.pipeline import shared_pipeline
 
-    return [analysis.to_dict() for analysis in shared_pipeline(config).analyze_batch(reviews)]
+    return _contracts(shared_pipeline(config), reviews)
+
+
+def _contracts(pipeline: Any, reviews: Reviews) -> list[dict[str, Any]]:
+    """The contract objects of reviews analysed together, in their order."""
+    return [analysis.to_dict() for analysis in pipeline.analyze_batch(reviews)]
