@@ -52,17 +52,21 @@ def start_server(tier: str, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("the service did not start")
 
 
-async def client(url: str, texts: list[str], stop_at: float, latencies: list[float], errors: list[str], k: int):
+Answered = list[tuple[float, int]]  # (seconds, characters of the review) per answer
+
+
+async def client(url: str, texts: list[str], stop_at: float, latencies: Answered, errors: list[str], k: int):
     async with httpx.AsyncClient(timeout=120) as http:
         i = k
         while time.monotonic() < stop_at:
             start = time.perf_counter()
+            text = texts[i % len(texts)]
             try:
-                response = await http.post(f"{url}/v1/analyze", json={"text": texts[i % len(texts)]})
+                response = await http.post(f"{url}/v1/analyze", json={"text": text})
                 if time.monotonic() > stop_at:
                     break  # answered after the window: neither counted nor an error
                 if response.status_code == 200:
-                    latencies.append(time.perf_counter() - start)
+                    latencies.append((time.perf_counter() - start, len(text)))
                 else:
                     errors.append(str(response.status_code))
             except httpx.HTTPError as exc:
@@ -125,8 +129,8 @@ async def sample_rss(pid: int, stop_at: float, samples: list[float]) -> None:
 
 async def run(
     url: str, clients: int, seconds: float, texts: list[str], slow: bool, pid: int
-) -> tuple[list[float], list[str], float, dict[str, int], list[float]]:
-    latencies: list[float] = []
+) -> tuple[Answered, list[str], float, dict[str, int], list[float]]:
+    latencies: Answered = []
     errors: list[str] = []
     outcomes: dict[str, int] = {}
     rss: list[float] = []
@@ -152,14 +156,15 @@ def main() -> None:
     server = start_server(args.tier, port, args.workers)
     try:
         server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
-        latencies, errors, elapsed, outcomes, rss = asyncio.run(
+        answered, errors, elapsed, outcomes, rss = asyncio.run(
             run(f"http://127.0.0.1:{port}", args.clients, args.seconds, load_reviews(200), args.slow_caller, server.pid)
         )
         server_cpu, own_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - own_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
-    latencies.sort()
+    answered.sort()
+    latencies = [seconds for seconds, _ in answered]
     p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
     print(
         f"tier {args.tier}, {args.workers} worker(s): {args.clients} clients, {args.seconds:.0f} s "
@@ -167,6 +172,12 @@ def main() -> None:
         f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
         f"p99 {p99 * 1000:.0f} ms, errors {len(errors)}; server RSS {min(rss):.0f}–{max(rss):.0f} MB"
         + (f"; slow caller's answers {outcomes}" if args.slow_caller else "")
+    )
+    # Is the tail the longest reviews themselves, or short ones waiting behind others?
+    slowest = [chars for _, chars in answered[int(0.99 * (len(answered) - 1)) :]]
+    print(
+        f"slowest 1% ({len(slowest)} answers): median {statistics.median(slowest):.0f} characters; "
+        f"all answers: median {statistics.median([chars for _, chars in answered]):.0f}"
     )
     # Where the 2 cores went: the service's processes vs this load generator (including loading its texts).
     print(f"CPU over the run: server {server_cpu / elapsed:.2f} cores, load generator {own_cpu / elapsed:.2f} cores")

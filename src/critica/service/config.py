@@ -30,12 +30,13 @@ class ServiceConfig:
     long_chars: int = 20_000  # reviews longer than this go to the long-review process
     long_queue: int = 16  # long reviews waiting or running before new ones get 503
     short_processes: int = 0  # processes besides this one that analyse short reviews (`critica serve`: cores − 1)
+    batch_chars: int = 6_000  # characters a short-review reader takes at once (its first review may be longer)
 
     def __post_init__(self) -> None:
         if self.store is not None:
             object.__setattr__(self, "store", Path(self.store))
         object.__setattr__(self, "cors_origins", tuple(self.cors_origins))
-        for name in ("max_body_bytes", "max_batch", "long_chars"):
+        for name in ("max_body_bytes", "max_batch", "long_chars", "batch_chars"):
             check_whole_number(name, getattr(self, name))
         check_whole_number("long_queue", self.long_queue, minimum=0)
         check_whole_number("short_processes", self.short_processes, minimum=0)

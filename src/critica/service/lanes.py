@@ -3,10 +3,13 @@
 Reviews up to `long_chars` characters wait in one queue, in arrival order.
 Its readers are the service process (one thread: the encoder is not
 re-entrant) and `short_processes` more processes with their own models; a
-reader that is free takes the reviews waiting, up to `PARSE_BATCH`, and
-analyses them together (their spaCy parses run as one batch, about 1.4×
-faster), so a batch request of many short reviews interleaves with other
-requests. The analysis holds Python's lock, so one process uses one core:
+reader that is free takes the reviews waiting, up to `PARSE_BATCH` of them
+and `batch_chars` characters, and analyses them together (their spaCy
+parses run as one batch, about 1.4× faster), so a batch request of many
+short reviews interleaves with other requests. The character cap keeps a
+batch's time, and so the wait of whoever queues behind it, bounded: a
+count alone let eight of the longest reviews hold a reader for several
+times the median batch. The analysis holds Python's lock, so one process uses one core:
 without the extra readers a 2-core machine serves on one core (measured:
 server 0.94 cores, load generator 0.06).
 Longer reviews run in a second process with its own models, at most
@@ -19,6 +22,9 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +44,36 @@ LOG = logging.getLogger("critica.service")
 LONG_LANE_NICENESS = 10  # the long-review process yields the cores to the short-review readers
 
 Reviews = list[tuple[str, "str | None"]]
+Waiting = tuple[str, "str | None", asyncio.Future]  # a review's text, its id and its caller's answer
+
+
+class WaitingLine:
+    """Short reviews waiting for a reader, first come first served, taken in batches bounded by count and size."""
+
+    def __init__(self, max_reviews: int, max_chars: int) -> None:
+        self.max_reviews = max_reviews
+        self.max_chars = max_chars
+        self._items: deque[Waiting] = deque()
+        self._arrived = asyncio.Condition()  # made inside the serving loop, like the line itself
+
+    async def put(self, item: Waiting) -> None:
+        """Queue one review and wake a free reader."""
+        async with self._arrived:
+            self._items.append(item)
+            self._arrived.notify()
+
+    async def take(self) -> list[Waiting]:
+        """The next batch: the oldest review (whatever its size), then more while both caps allow."""
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: bool(self._items))
+            batch = [self._items.popleft()]
+            chars = len(batch[0][0])
+            while self._items and len(batch) < self.max_reviews:
+                if chars + len(self._items[0][0]) > self.max_chars:
+                    break
+                chars += len(self._items[0][0])
+                batch.append(self._items.popleft())
+            return batch
 
 
 class Lanes:
@@ -46,7 +82,7 @@ class Lanes:
     def __init__(self, config: ServiceConfig) -> None:
         self.config = config
         self.pipeline: Any = None
-        self._waiting: asyncio.Queue | None = None  # (text, id, answer), first come first served; made in start()
+        self._waiting: WaitingLine | None = None  # made in start(), inside the loop that serves
         self._short: list[asyncio.Task] = []
         self._short_pool: ProcessPoolExecutor | None = None
         self.batches_elsewhere = 0  # callers' batches the other short-review processes analysed
@@ -85,18 +121,18 @@ class Lanes:
             LOG.error("a short-review process could not start: %s", started)
             extra = 0  # the service process serves alone
         self.pipeline = pipeline
-        self._waiting = asyncio.Queue()  # bound to the loop that serves
+        self._waiting = WaitingLine(PARSE_BATCH, self.config.batch_chars)
         self._short = [asyncio.create_task(self._serve_short(self._waiting, self._short_here))]
         elsewhere = [self._serve_short(self._waiting, self._short_elsewhere) for _ in range(extra)]
         self._short += [asyncio.create_task(reader) for reader in elsewhere]
 
     def stop(self) -> None:
-        """Stop both lanes without waiting for their work."""
+        """Stop both lanes and end their processes without waiting for their work."""
         for task in self._short:
             task.cancel()
         for pool in (self._short_pool, self._long):
             if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+                _end(pool)
 
     async def _short_here(self, reviews: Reviews) -> list[dict[str, Any]]:
         return await run_in_threadpool(self._analyse_batch, reviews)
@@ -111,12 +147,10 @@ class Lanes:
             self._short_pool, _short_lane_analyze, self.config.analysis, reviews
         )
 
-    async def _serve_short(self, waiting: asyncio.Queue, analyse: Callable[[Reviews], Awaitable[list]]) -> None:
-        """One reader of the short lane: take what is waiting (up to PARSE_BATCH reviews), analyse it, answer."""
+    async def _serve_short(self, waiting: WaitingLine, analyse: Callable[[Reviews], Awaitable[list]]) -> None:
+        """One reader of the short lane: take the next batch waiting, analyse it, answer."""
         while True:
-            batch = [await waiting.get()]
-            while len(batch) < PARSE_BATCH and not waiting.empty():
-                batch.append(waiting.get_nowait())
+            batch = await waiting.take()
             try:
                 results = await analyse([(text, rid) for text, rid, _ in batch])
             except BrokenProcessPool as exc:
@@ -129,7 +163,7 @@ class Lanes:
             self._answer(batch, results)
 
     @staticmethod
-    def _answer(batch: list[tuple[str, str | None, asyncio.Future]], results: list) -> None:
+    def _answer(batch: list[Waiting], results: list) -> None:
         for (_, _, answer), result in zip(batch, results, strict=True):
             if answer.done():
                 continue  # the caller went away
@@ -164,11 +198,39 @@ class Lanes:
             self._long_pending -= 1
 
 
+def _end(pool: ProcessPoolExecutor) -> None:
+    """Shut a pool down and terminate its processes: a process busy with a long review would outlive the service."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _exit_with_parent() -> None:
+    """End this lane process when the service process is gone (killed with SIGKILL, it could not stop us)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="critica-parent-watch", daemon=True).start()
+
+
 def _long_lane_start(config: Config) -> None:
-    """In the long-review process: lower its CPU priority (short reviews go first), load its models once."""
+    """In the long-review process: lower its CPU priority (short reviews go first), load its models once.
+
+    Linux applies niceness per thread, and the BLAS threads already exist (numpy was imported to
+    unpickle this call): one thread per library keeps all the work on this lowered thread.
+    """
     from critica.pipeline import shared_pipeline
 
+    _exit_with_parent()
     os.nice(LONG_LANE_NICENESS)
+    pin_threads()
 
     _ = shared_pipeline(config).stages
 
@@ -183,6 +245,7 @@ def _short_lane_start(config: Config) -> None:
     """In a short-review process: pin its threads and load its models once."""
     from critica.pipeline import shared_pipeline
 
+    _exit_with_parent()
     pin_threads()
     _ = shared_pipeline(config).stages
 
