@@ -121,27 +121,30 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-async def sample_rss(pid: int, stop_at: float, samples: list[float]) -> None:
+async def sample_rss(pid: int, stop_at: float, samples: list[float], window_end: list[float]) -> None:
+    """Resident memory every second; at the window's end, the CPU seconds used so far (server, this process)."""
     while time.monotonic() < stop_at:
         samples.append(rss_mb(pid))
         await asyncio.sleep(1.0)
+    window_end += [cpu_seconds(pid), time.process_time()]
 
 
 async def run(
     url: str, clients: int, seconds: float, texts: list[str], slow: bool, pid: int
-) -> tuple[Answered, list[str], float, dict[str, int], list[float]]:
+) -> tuple[Answered, list[str], float, dict[str, int], list[float], list[float]]:
     latencies: Answered = []
     errors: list[str] = []
     outcomes: dict[str, int] = {}
     rss: list[float] = []
+    window_end: list[float] = []
     started = time.monotonic()
     stop_at = started + seconds
     tasks = [client(url, texts, stop_at, latencies, errors, k) for k in range(clients)]
-    tasks.append(sample_rss(pid, stop_at, rss))
+    tasks.append(sample_rss(pid, stop_at, rss, window_end))
     if slow:
         tasks.append(slow_caller(url, texts, stop_at, outcomes))
     await asyncio.gather(*tasks)
-    return latencies, errors, time.monotonic() - started, outcomes, rss
+    return latencies, errors, time.monotonic() - started, outcomes, rss, window_end
 
 
 def main() -> None:
@@ -156,10 +159,10 @@ def main() -> None:
     server = start_server(args.tier, port, args.workers)
     try:
         server_cpu, own_cpu = cpu_seconds(server.pid), time.process_time()
-        answered, errors, elapsed, outcomes, rss = asyncio.run(
+        answered, errors, elapsed, outcomes, rss, window_end = asyncio.run(
             run(f"http://127.0.0.1:{port}", args.clients, args.seconds, load_reviews(200), args.slow_caller, server.pid)
         )
-        server_cpu, own_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - own_cpu
+        server_cpu, own_cpu = window_end[0] - server_cpu, window_end[1] - own_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -180,7 +183,8 @@ def main() -> None:
         f"all answers: median {statistics.median([chars for _, chars in answered]):.0f}"
     )
     # Where the 2 cores went: the service's processes vs this load generator (including loading its texts).
-    print(f"CPU over the run: server {server_cpu / elapsed:.2f} cores, load generator {own_cpu / elapsed:.2f} cores")
+    window = f"CPU over the {args.seconds:.0f} s window"
+    print(f"{window}: server {server_cpu / args.seconds:.2f} cores, load generator {own_cpu / args.seconds:.2f} cores")
 
 
 if __name__ == "__main__":
