@@ -118,9 +118,7 @@ def speed(texts: list[str]) -> None:
         finally:
             competitor.terminate()
             competitor.join()
-        print(
-            f"| {runtime} | {rates[0]:.2f} | {rates[1]:.2f} | {rates[2]:.2f} | {rates[2] / alone:.2f} | {busy:.2f} |"
-        )
+        print(f"| {runtime} | {rates[0]:.2f} | {rates[1]:.2f} | {rates[2]:.2f} | {rates[2] / alone:.2f} | {busy:.2f} |")
 
 
 def main() -> None:

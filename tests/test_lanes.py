@@ -1,4 +1,4 @@
-"""The service's lanes on their own: how short reviews are batched, and that lane processes never outlive the service."""
+"""The service's lanes on their own: how short reviews are batched; lane processes never outlive the service."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ _OPEN_END = frozenset(
 _INSIDE_PUNCT = frozenset(":&'’-")
 _LONGEST_ENTITY = 300  # characters: spaCy entities longer than this are not names
 MAX_TOKENS = 6  # measured: titles longer than six tokens are rare, and each token more costs 15%
-_OPENERS = ".!?¿¡:;\n\"“«(—-"
+_OPENERS = '.!?¿¡:;\n"“«(—-'
 
 
 class TitleTaggerError(CriticaError, RuntimeError):

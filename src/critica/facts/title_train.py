@@ -260,9 +260,7 @@ def train_span_tagger(root: Path, out: Path, work: Path, dev_texts: Iterable[Lab
     np.savez_compressed(out / "weights.npz", coef=model.coef_[0].astype(np.float32))
     meta = {"intercept": float(model.intercept_[0]), "threshold": 0.5, "candidates": len(y), "positives": int(y.sum())}
     (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    dev = _with_entities(
-        es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + list(dev_texts)
-    )
+    dev = _with_entities(es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + list(dev_texts))
     meta["threshold"], meta["dev"] = choose_threshold(TitleTagger(out), dev)
     (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return meta

@@ -82,6 +82,7 @@ def is_spanish_word(word: str) -> bool:
     known, _ = _lexicon()
     return folded in known or _inflection_of_known(folded) or _one_edit_from_common(folded)
 
+
 # English award names left in place by machine translation, and the Spanish name a reviewer writes.
 ENGLISH_AWARD_FORMS: dict[str, str] = {
     r"palm d['’ ]?or": "Palma de Oro",
