@@ -142,3 +142,14 @@ def test_zipf_shortcut_is_wordfreqs_own_value(lang: str) -> None:
     from critica.facts.title_spans import zipf_of
 
     assert [zipf_of(w, lang) for w in WORDS] == [zipf_frequency(w, lang) for w in WORDS]
+
+
+def test_logits_are_the_hashed_matrix_times_the_weights(tagger: TitleTagger) -> None:
+    from critica.facts.title_spans import TextFeatures, features, hash_features
+
+    text = "Vi «Dark Fate» y luego American Gangster, de Ridley Scott, con Denzel Washington. The The The."
+    doc = TextFeatures.of(text)
+    rows = [features(doc, c) for c in candidates(text)]
+    expected = hash_features(rows) @ tagger.weights + tagger.intercept
+    assert len(rows) > 5
+    assert tagger.logits(rows) == pytest.approx(expected, rel=1e-12, abs=1e-12)

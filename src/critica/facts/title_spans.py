@@ -94,7 +94,7 @@ def _zipf(word: str) -> int:
 
 
 def zipf_of(word: str, lang: str) -> float:
-    """wordfreq's `zipf_frequency`, read straight from its table when the word is plain lower-case Latin letters.
+    """The value of wordfreq's `zipf_frequency`, read from its table when the word is plain lower-case Latin.
 
     Such a word is one token to wordfreq, so its tokeniser (80% of the call, and paid for every word
     not seen before) can be skipped; measured equal on 26,297 words of 1,500 reviews, 7× faster.
@@ -233,7 +233,7 @@ class TitleTagger:
         try:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             with np.load(folder / "weights.npz") as data:
-                self.weights = data["coef"].astype(np.float32)
+                self.weights = data["coef"].astype(np.float64)
         except (OSError, ValueError, KeyError) as exc:
             raise TitleTaggerError(
                 f"{folder}: no film-title tagger here ({exc}); rebuild it with `critica train-titles`"
@@ -249,9 +249,19 @@ class TitleTagger:
         if not cands:
             return []
         doc = TextFeatures.of(text, ents, tokens)
-        x = hash_features(features(doc, c) for c in cands)
-        logits = x @ self.weights + self.intercept
+        logits = self.logits([features(doc, c) for c in cands])
         return list(zip(cands, (1.0 / (1.0 + np.exp(-logits))).tolist(), strict=True))
+
+    def logits(self, rows: Sequence[list[str]]) -> np.ndarray:
+        """Each feature list's logit: `hash_features(rows) @ weights + intercept`, without building the matrix.
+
+        A row's product is the sum of its features' weights (a repeated feature counts again), so
+        one gather and one segmented sum replace the sparse matrix (measured: 4% of the facts stage).
+        """
+        columns = [feature_index(f) for row in rows for f in row]
+        ends = np.cumsum([len(row) for row in rows])
+        starts = np.concatenate(([0], ends[:-1]))  # every row holds "bias": none is empty
+        return np.add.reduceat(self.weights[columns], starts) + self.intercept
 
     def spans(self, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
         """Non-overlapping candidates at or above the threshold, best first."""
