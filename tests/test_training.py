@@ -140,3 +140,19 @@ def test_the_fast_tier_analyses_without_importing_scikit_learn_or_scipy_special(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_clause_scores_equal_the_sparse_matrix_path() -> None:
+    from critica.sentiment.features import fit_featurizer
+
+    reviews = [
+        ["Una película estupenda.", "La fotografía es preciosa, preciosa."],
+        ["Aburridísima y larga.", "El guion no tiene ni pies ni cabeza."],
+        ["Una peli estupenda, con un guion que no aburre.", "8/10"],
+    ]
+    featurizer = fit_featurizer(reviews, min_df=1)
+    coef = np.random.default_rng(0).normal(size=featurizer.size).astype(np.float32)
+    texts = ["la fotografía es preciosa, preciosa", "aburridísima", "", "palabras desconocidas", "8/10 estupenda"]
+    expected = np.asarray(featurizer.vectors(featurizer.sentence_counts(texts)) @ coef).ravel()
+    assert featurizer.scores(texts, coef) == pytest.approx(expected, abs=1e-5)
+    assert expected[0] != 0 and expected[2] == 0

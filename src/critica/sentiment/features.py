@@ -83,6 +83,26 @@ class SparseFeaturizer:
         x = sp.csr_matrix(x.multiply(self.idf.reshape(1, -1)))
         return sp.csr_matrix(x.multiply(1.0 / document_norms(x).reshape(-1, 1)), dtype=np.float32)
 
+    def scores(self, texts: list[str], coef: np.ndarray) -> np.ndarray:
+        """`vectors(sentence_counts(texts)) @ coef`, one text at a time without sparse matrices.
+
+        The aspects stage scores a few short clauses per review; building and scaling sparse
+        matrices for them cost more than the arithmetic (measured: 40% of that stage).
+        """
+        index, idf = self._index, self.idf
+        out = np.zeros(len(texts), dtype=np.float64)
+        for row, text in enumerate(texts):
+            columns, counts = np.unique(
+                np.fromiter((i for g in ngrams(text) if (i := index.get(g)) is not None), dtype=np.int64),
+                return_counts=True,
+            )
+            if not len(columns):
+                continue
+            weights = (1.0 + np.log(counts.astype(np.float32))) * idf[columns]
+            norm = np.sqrt(np.dot(weights, weights))
+            out[row] = np.dot(weights, coef[columns]) / norm if norm > 0 else 0.0
+        return out
+
     def documents(self, sentence_lists: list[list[str]]) -> sp.csr_matrix:
         """One vector per review, from counts summed over its sentences."""
         flat = [s for sentences in sentence_lists for s in sentences]

@@ -168,7 +168,7 @@ class PolarityModel:
         """The calibrated n-gram part alone on each text, as 2·P(positive) − 1 (no encoder call)."""
         # The aspects stage calls this once per judged clause: only each text's own vector is needed.
         f = self.featurizer
-        alone = np.asarray(f.vectors(f.sentence_counts(texts)) @ self.sparse_coef).ravel()
+        alone = f.scores(texts, self.sparse_coef)
         c = self.combiner
         return 2.0 * _sigmoid_array(c.sparse * (alone + self.sparse_intercept) + c.bias) - 1.0
 
