@@ -67,6 +67,14 @@ def _alive(pid: int) -> bool:
     return "State:\tZ" not in state  # a zombie has ended; only its exit status is left
 
 
+def _still_alive_after(pid: int, seconds: float) -> bool:
+    """Whether the process is still alive after up to `seconds` of waiting for it to end."""
+    deadline = time.monotonic() + seconds
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _alive(pid)
+
+
 def test_stopping_a_lane_ends_a_process_that_is_still_busy() -> None:
     spawn = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(1, mp_context=spawn)
@@ -74,7 +82,7 @@ def test_stopping_a_lane_ends_a_process_that_is_still_busy() -> None:
     pool.submit(time.sleep, 120)  # a long review still being analysed when the service stops
     time.sleep(0.5)
     _end(pool)
-    assert not _alive(pid)
+    assert not _still_alive_after(pid, seconds=10)
 
 
 CHILD_OF_A_KILLED_SERVICE = """
@@ -95,9 +103,6 @@ def test_a_lane_process_ends_when_the_service_is_killed() -> None:
         assert _alive(lane)
         service.send_signal(signal.SIGKILL)
         service.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _alive(lane) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not _alive(lane)
+        assert not _still_alive_after(lane, seconds=10)
     finally:
         service.kill()

@@ -206,6 +206,9 @@ def _end(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():  # SIGTERM ignored or not yet acted on: a lane must not outlive the service
+            process.kill()
+            process.join(timeout=5)
 
 
 def _exit_with_parent() -> None:
