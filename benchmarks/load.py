@@ -168,7 +168,8 @@ def main() -> None:
         server.wait(timeout=30)
     answered.sort()
     latencies = [seconds for seconds, _ in answered]
-    p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
+    tail = int(0.99 * (len(answered) - 1))  # where the slowest 1% of answers starts
+    p99 = latencies[tail] if latencies else float("nan")
     print(
         f"tier {args.tier}, {args.workers} worker(s): {args.clients} clients, {args.seconds:.0f} s "
         f"(run {elapsed:.1f} s), {len(latencies)} reviews, {len(latencies) / args.seconds:.1f} reviews/s, "
@@ -177,7 +178,7 @@ def main() -> None:
         + (f"; slow caller's answers {outcomes}" if args.slow_caller else "")
     )
     # Is the tail the longest reviews themselves, or short ones waiting behind others?
-    slowest = [chars for _, chars in answered[int(0.99 * (len(answered) - 1)) :]]
+    slowest = [chars for _, chars in answered[tail:]]
     print(
         f"slowest 1% ({len(slowest)} answers): median {statistics.median(slowest):.0f} characters; "
         f"all answers: median {statistics.median([chars for _, chars in answered]):.0f}"

@@ -39,10 +39,17 @@ WEAK_LEXICAL = 0.7  # below this, a mention's opinion words are too faint to sta
 ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod", "obl", "ccomp", "cop"}
 _SINGLE = {term: aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
 _MULTI = [(term.split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
-# The multi-word terms by their first word, each with its place in _MULTI (the order matches are reported in).
-_MULTI_BY_FIRST: dict[str, list[tuple[int, list[str], str]]] = {}
-for _rank, (_words, _aspect) in enumerate(_MULTI):
-    _MULTI_BY_FIRST.setdefault(_words[0], []).append((_rank, _words, _aspect))
+
+
+def _by_first_word(terms: list[tuple[list[str], str]]) -> dict[str, list[tuple[int, list[str], str]]]:
+    """The multi-word terms by their first word, each with its place in the list (the order matches are reported in)."""
+    index: dict[str, list[tuple[int, list[str], str]]] = {}
+    for rank, (words, aspect) in enumerate(terms):
+        index.setdefault(words[0], []).append((rank, words, aspect))
+    return index
+
+
+_MULTI_BY_FIRST = _by_first_word(_MULTI)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b", re.I)
 
 
@@ -75,11 +82,12 @@ def _find_terms(sent) -> list[tuple[str, int, int]]:
     lowers = [t.lower_ for t in tokens]
     multi = []  # (rank in _MULTI, first token), looked up by first word instead of trying every term everywhere
     for i in range(len(tokens)):
-        for rank, words, aspect in _MULTI_BY_FIRST.get(lemmas[i], []) + _MULTI_BY_FIRST.get(lowers[i], []):
-            n = len(words)
-            if lemmas[i : i + n] == words or lowers[i : i + n] == words:
-                multi.append((rank, i, n, aspect))
-    for _, i, n, aspect in sorted(set(multi)):
+        for first in {lemmas[i], lowers[i]}:  # two different first words never start the same term
+            for rank, words, aspect in _MULTI_BY_FIRST.get(first, ()):
+                n = len(words)
+                if lemmas[i : i + n] == words or lowers[i : i + n] == words:
+                    multi.append((rank, i, n, aspect))
+    for _, i, n, aspect in sorted(multi):
         found.append((aspect, tokens[i].i, tokens[i + n - 1].i + 1))
         covered.update(range(i, i + n))
     for i, token in enumerate(tokens):

@@ -101,9 +101,8 @@ def zipf_of(word: str, lang: str) -> float:
     """
     from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency
 
-    if not (word.isalpha() and word.casefold() == word and max(word) < "\u0250"):
-        return zipf_frequency(word, lang)
-    if not unicodedata.is_normalized("NFC", word):
+    plain = word.isalpha() and word.casefold() == word and max(word) < "\u0250"
+    if not (plain and unicodedata.is_normalized("NFC", word)):
         return zipf_frequency(word, lang)
     freq = get_frequency_dict(lang).get(word, 0.0)
     if freq == 0.0:

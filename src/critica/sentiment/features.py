@@ -98,9 +98,8 @@ class SparseFeaturizer:
             )
             if not len(columns):
                 continue
-            weights = (1.0 + np.log(counts.astype(np.float32))) * idf[columns]
-            norm = np.sqrt(np.dot(weights, weights))
-            out[row] = np.dot(weights, coef[columns]) / norm if norm > 0 else 0.0
+            weights = (1.0 + np.log(counts.astype(np.float32))) * idf[columns]  # idf ≥ 1: the norm is never 0
+            out[row] = np.dot(weights, coef[columns]) / np.sqrt(np.dot(weights, weights))
         return out
 
     def documents(self, sentence_lists: list[list[str]]) -> sp.csr_matrix:

@@ -9,9 +9,9 @@ parses run as one batch, about 1.4× faster), so a batch request of many
 short reviews interleaves with other requests. The character cap keeps a
 batch's time, and so the wait of whoever queues behind it, bounded: a
 count alone let eight of the longest reviews hold a reader for several
-times the median batch. The analysis holds Python's lock, so one process uses one core:
-without the extra readers a 2-core machine serves on one core (measured:
-server 0.94 cores, load generator 0.06).
+times the median batch. The analysis holds Python's lock, so one process
+uses one core: without the extra readers a 2-core machine serves on one
+core (measured: server 0.94 cores, load generator 0.06).
 Longer reviews run in a second process with its own models, at most
 `long_queue` waiting; a short review never waits behind a long one.
 """
@@ -68,11 +68,9 @@ class WaitingLine:
             await self._arrived.wait_for(lambda: bool(self._items))
             batch = [self._items.popleft()]
             chars = len(batch[0][0])
-            while self._items and len(batch) < self.max_reviews:
-                if chars + len(self._items[0][0]) > self.max_chars:
-                    break
-                chars += len(self._items[0][0])
+            while self._items and len(batch) < self.max_reviews and chars + len(self._items[0][0]) <= self.max_chars:
                 batch.append(self._items.popleft())
+                chars += len(batch[-1][0])
             return batch
 
 
@@ -108,7 +106,7 @@ class Lanes:
             self._short_pool = ProcessPoolExecutor(
                 extra,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_short_lane_start,
+                initializer=_lane_start,
                 initargs=(self.config.analysis,),
             )
         # The other processes load their models while this one loads its own; the service answers once all have.
@@ -223,8 +221,8 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="critica-parent-watch", daemon=True).start()
 
 
-def _long_lane_start(config: Config) -> None:
-    """In the long-review process: lower its CPU priority (short reviews go first), load its models once.
+def _lane_start(config: Config, niceness: int = 0) -> None:
+    """In a lane process: end with the service, lower its CPU priority by `niceness`, pin its threads, load its models.
 
     Linux applies niceness per thread, and the BLAS threads already exist (numpy was imported to
     unpickle this call): one thread per library keeps all the work on this lowered thread.
@@ -232,25 +230,21 @@ def _long_lane_start(config: Config) -> None:
     from critica.pipeline import shared_pipeline
 
     _exit_with_parent()
-    os.nice(LONG_LANE_NICENESS)
+    if niceness:
+        os.nice(niceness)
     pin_threads()
-
     _ = shared_pipeline(config).stages
+
+
+def _long_lane_start(config: Config) -> None:
+    """In the long-review process: short reviews get the cores first."""
+    _lane_start(config, LONG_LANE_NICENESS)
 
 
 def _long_lane_analyze(config: Config, text: str, rid: str | None) -> dict[str, Any]:
     from critica.pipeline import shared_pipeline
 
     return shared_pipeline(config).analyze(text, id=rid).to_dict()
-
-
-def _short_lane_start(config: Config) -> None:
-    """In a short-review process: pin its threads and load its models once."""
-    from critica.pipeline import shared_pipeline
-
-    _exit_with_parent()
-    pin_threads()
-    _ = shared_pipeline(config).stages
 
 
 def _short_lane_analyze(config: Config, reviews: Reviews) -> list[dict[str, Any]]:
