@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from critica.config import Config
+from critica.pipeline import shared_pipeline
 from critica.service.app import create_app
 from critica.service.config import SERVICE_MAX_CHARS, ServiceConfig
 
@@ -177,20 +178,22 @@ def test_long_reviews_run_in_their_own_process_with_the_same_answer(client: Test
     assert short.status_code == 200
 
 
-def test_short_reviews_are_shared_with_another_process_with_the_same_answers() -> None:
+def test_analysis_processes_give_the_service_processs_own_answers() -> None:
     texts = [f"Reseña {i}: una película estupenda, con una fotografía preciosa." for i in range(24)]
     reviews = [{"text": text, "id": f"r{i}"} for i, text in enumerate(texts)]
-    app = create_app(ServiceConfig(analysis=FAST, short_processes=1))
+    app = create_app(ServiceConfig(analysis=FAST, short_processes=2))
     with TestClient(app) as shared:
+        health = shared.get("/healthz").json()
         response = shared.post("/v1/analyze/batch", json={"reviews": reviews})
         assert response.status_code == 200, response.text
-        answers = response.json()["results"]
         lanes = app.state.lanes
-        here = [
-            analysis.to_dict() for analysis in lanes.pipeline.analyze_batch([(r["text"], r["id"]) for r in reviews])
-        ]
-    assert lanes.batches_elsewhere > 0  # 24 reviews wait at once: both readers take batches of 8
-    assert answers == here
+    here = [
+        analysis.to_dict() for analysis in shared_pipeline(FAST).analyze_batch([(r["text"], r["id"]) for r in reviews])
+    ]
+    assert lanes.pipeline is None  # the service process only reads, queues and answers
+    assert lanes.batches_elsewhere >= 3  # 24 reviews, at most 8 a batch
+    assert health["models_loaded"] and health["model"] == "critica-es-fast"
+    assert response.json()["results"] == here
 
 
 def test_films_from_the_store(client: TestClient) -> None:

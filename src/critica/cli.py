@@ -472,7 +472,9 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes, each with its own models.")] = 1,
     analysis_processes: Annotated[
         int | None,
-        typer.Option(help="Processes besides each worker's own that analyse short reviews (default: cores − 1)."),
+        typer.Option(
+            help="Processes that analyse short reviews for each worker; 0: the worker itself (default: one per core)."
+        ),
     ] = None,
     store: Annotated[Path | None, typer.Option(help="DuckDB store for the /v1/films reports.")] = None,
     fast: FastTier = False,
@@ -495,7 +497,7 @@ def serve(
 
     analysis = _config(fast, tier, model, max_chars=max_text_chars, encoder_runtime=encoder_runtime)
     try:
-        extra = analysis_processes if analysis_processes is not None else max(0, cores() // workers - 1)
+        extra = analysis_processes if analysis_processes is not None else max(1, cores() // workers)
         config = ServiceConfig(
             analysis=analysis,
             store=store.resolve() if store else None,

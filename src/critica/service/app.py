@@ -95,13 +95,12 @@ def analysis_routes(config: ServiceConfig, lanes: Lanes) -> APIRouter:
     @router.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, Any]:
         """Whether the models are loaded."""
-        pipeline = lanes.pipeline
-        loaded = pipeline is not None
+        loaded = lanes.model is not None
         return {
             "status": "ok" if loaded else "loading",
             "models_loaded": loaded,
             "tier": config.tier,
-            "model": pipeline.polarity_model.name if loaded else None,
+            "model": lanes.model,
             "store": str(config.store) if config.store else None,
         }
 

@@ -29,7 +29,7 @@ class ServiceConfig:
     cors_origins: tuple[str, ...] = ()
     long_chars: int = 20_000  # reviews longer than this go to the long-review process
     long_queue: int = 16  # long reviews waiting or running before new ones get 503
-    short_processes: int = 0  # processes besides this one that analyse short reviews (`critica serve`: cores − 1)
+    short_processes: int = 0  # processes that analyse short reviews; 0: this one does (`critica serve`: one per core)
     batch_chars: int = 6_000  # characters a short-review reader takes at once (its first review may be longer)
 
     def __post_init__(self) -> None:

@@ -1,17 +1,19 @@
 """Two lanes, so that one caller cannot stall the others.
 
 Reviews up to `long_chars` characters wait in one queue, in arrival order.
-Its readers are the service process (one thread: the encoder is not
-re-entrant) and `short_processes` more processes with their own models; a
-reader that is free takes the reviews waiting, up to `PARSE_BATCH` of them
-and `batch_chars` characters, and analyses them together (their spaCy
-parses run as one batch, about 1.4× faster), so a batch request of many
-short reviews interleaves with other requests. The character cap keeps a
-batch's time, and so the wait of whoever queues behind it, bounded: a
-count alone let eight of the longest reviews hold a reader for several
-times the median batch. The analysis holds Python's lock, so one process
-uses one core: without the extra readers a 2-core machine serves on one
-core (measured: server 0.94 cores, load generator 0.06).
+Its readers are `short_processes` processes with their own models, or, with
+none, the service process itself (one thread: the encoder is not
+re-entrant); a reader that is free takes the reviews waiting, up to
+`PARSE_BATCH` of them and `batch_chars` characters, and analyses them
+together (their spaCy parses run as one batch, about 1.4× faster), so a
+batch request of many short reviews interleaves with other requests. The
+character cap keeps a batch's time, and so the wait of whoever queues
+behind it, bounded: a count alone let eight of the longest reviews hold a
+reader for several times the median batch. The analysis holds Python's
+lock, so one process uses one core, and an analysis in the service process
+delays its event loop (every answer, every request read) by Python's switch
+interval each time the loop wants the lock back: with analysis processes
+the service process only reads, queues and answers.
 Longer reviews run in a second process with its own models, at most
 `long_queue` waiting; a short review never waits behind a long one.
 """
@@ -79,18 +81,17 @@ class Lanes:
 
     def __init__(self, config: ServiceConfig) -> None:
         self.config = config
-        self.pipeline: Any = None
+        self.pipeline: Any = None  # the service process's own models, when it analyses (no analysis processes)
+        self.model: str | None = None  # the polarity model's name, once the readers are ready
         self._waiting: WaitingLine | None = None  # made in start(), inside the loop that serves
         self._short: list[asyncio.Task] = []
         self._short_pool: ProcessPoolExecutor | None = None
-        self.batches_elsewhere = 0  # callers' batches the other short-review processes analysed
+        self.batches_elsewhere = 0  # callers' batches the analysis processes analysed
         self._long: ProcessPoolExecutor | None = None
         self._long_pending = 0
 
     async def start(self) -> None:
         """Load every model and warm them up before the service answers."""
-        from critica.pipeline import Pipeline
-
         # The long-review process starts with the first long review (its models load then, once).
         # spawn, not fork: this process already runs threads, which fork does not carry safely.
         self._long = ProcessPoolExecutor(
@@ -99,30 +100,41 @@ class Lanes:
             initializer=_long_lane_start,
             initargs=(self.config.analysis,),
         )
+        self._waiting = WaitingLine(PARSE_BATCH, self.config.batch_chars)
         extra = self.config.short_processes
-        if extra:
-            # Several processes share the cores: keep each one's matrix products on one thread.
-            pin_threads()
-            self._short_pool = ProcessPoolExecutor(
-                extra,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lane_start,
-                initargs=(self.config.analysis,),
-            )
-        # The other processes load their models while this one loads its own; the service answers once all have.
-        warming = [asyncio.ensure_future(self._short_there([(WARM_UP, None)])) for _ in range(extra)]
+        if extra and await self._start_pool(extra):
+            self.model = await self._short_there_call(_lane_model)
+            self._short = [asyncio.create_task(self._serve_short(self._short_elsewhere)) for _ in range(extra)]
+        else:
+            await self._serve_here()
+
+    async def _start_pool(self, processes: int) -> bool:
+        """Start the analysis processes and wait for their models; False (logged) if they could not start."""
+        self._short_pool = ProcessPoolExecutor(
+            processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_lane_start,
+            initargs=(self.config.analysis,),
+        )
+        warming = [self._short_there([(WARM_UP, None)]) for _ in range(processes)]
+        started = await asyncio.gather(*warming, return_exceptions=True)
+        failed = [outcome for outcome in started if isinstance(outcome, BaseException)]
+        if failed:
+            LOG.error("the analysis processes could not start (%s); the service process analyses alone", failed[0])
+            _end(self._short_pool)
+            self._short_pool = None
+        return not failed
+
+    async def _serve_here(self) -> None:
+        """Load the models in this process and make it the short lane's one reader."""
+        from critica.pipeline import Pipeline
+
         pipeline = Pipeline.from_config(self.config.analysis)
         await run_in_threadpool(lambda: pipeline.stages)
         await run_in_threadpool(pipeline.analyze, WARM_UP)
-        started = await asyncio.gather(*warming, return_exceptions=True)
-        if any(isinstance(outcome, BaseException) for outcome in started):
-            LOG.error("a short-review process could not start: %s", started)
-            extra = 0  # the service process serves alone
         self.pipeline = pipeline
-        self._waiting = WaitingLine(PARSE_BATCH, self.config.batch_chars)
-        self._short = [asyncio.create_task(self._serve_short(self._waiting, self._short_here))]
-        elsewhere = [self._serve_short(self._waiting, self._short_elsewhere) for _ in range(extra)]
-        self._short += [asyncio.create_task(reader) for reader in elsewhere]
+        self.model = pipeline.polarity_model.name
+        self._short.append(asyncio.create_task(self._serve_short(self._short_here)))
 
     def stop(self) -> None:
         """Stop both lanes and end their processes without waiting for their work."""
@@ -140,25 +152,36 @@ class Lanes:
         return await self._short_there(reviews)
 
     async def _short_there(self, reviews: Reviews) -> list[dict[str, Any]]:
-        assert self._short_pool is not None
-        return await asyncio.get_running_loop().run_in_executor(
-            self._short_pool, _short_lane_analyze, self.config.analysis, reviews
-        )
+        return await self._short_there_call(_short_lane_analyze, reviews)
 
-    async def _serve_short(self, waiting: WaitingLine, analyse: Callable[[Reviews], Awaitable[list]]) -> None:
+    async def _short_there_call(self, work: Callable[..., Any], *args: Any) -> Any:
+        assert self._short_pool is not None
+        return await asyncio.get_running_loop().run_in_executor(self._short_pool, work, self.config.analysis, *args)
+
+    async def _serve_short(self, analyse: Callable[[Reviews], Awaitable[list]]) -> None:
         """One reader of the short lane: take the next batch waiting, analyse it, answer."""
+        assert self._waiting is not None
         while True:
-            batch = await waiting.take()
+            batch = await self._waiting.take()
             try:
                 results = await analyse([(text, rid) for text, rid, _ in batch])
             except BrokenProcessPool as exc:
                 # A process died (killed, out of memory): these callers get a 500, the others keep being served.
-                LOG.error("a short-review process died; the service process serves alone")
                 self._answer(batch, [exc] * len(batch))
+                await self._after_pool_broke()
                 return
             except Exception as exc:  # noqa: BLE001 - answered as a 500 to each caller, the lane keeps serving
                 results = [exc] * len(batch)
             self._answer(batch, results)
+
+    async def _after_pool_broke(self) -> None:
+        """The first reader to see the pool broken makes the service process the reader; the others end."""
+        if self._short_pool is None:
+            return
+        LOG.error("an analysis process died; the service process analyses alone")
+        pool, self._short_pool = self._short_pool, None
+        _end(pool)
+        await self._serve_here()
 
     @staticmethod
     def _answer(batch: list[Waiting], results: list) -> None:
@@ -239,6 +262,12 @@ def _lane_start(config: Config, niceness: int = 0) -> None:
 def _long_lane_start(config: Config) -> None:
     """In the long-review process: short reviews get the cores first."""
     _lane_start(config, LONG_LANE_NICENESS)
+
+
+def _lane_model(config: Config) -> str:
+    from critica.pipeline import shared_pipeline
+
+    return shared_pipeline(config).polarity_model.name
 
 
 def _long_lane_analyze(config: Config, text: str, rid: str | None) -> dict[str, Any]:
