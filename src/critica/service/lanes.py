@@ -103,7 +103,6 @@ class Lanes:
         self._waiting = WaitingLine(PARSE_BATCH, self.config.batch_chars)
         extra = self.config.short_processes
         if extra and await self._start_pool(extra):
-            self.model = await self._short_there_call(_lane_model)
             self._short = [asyncio.create_task(self._serve_short(self._short_elsewhere)) for _ in range(extra)]
         else:
             await self._serve_here()
@@ -116,14 +115,15 @@ class Lanes:
             initializer=_lane_start,
             initargs=(self.config.analysis,),
         )
-        warming = [self._short_there([(WARM_UP, None)]) for _ in range(processes)]
-        started = await asyncio.gather(*warming, return_exceptions=True)
+        started = await asyncio.gather(*(self._in_pool(_lane_ready) for _ in range(processes)), return_exceptions=True)
         failed = [outcome for outcome in started if isinstance(outcome, BaseException)]
         if failed:
             LOG.error("the analysis processes could not start (%s); the service process analyses alone", failed[0])
             _end(self._short_pool)
             self._short_pool = None
-        return not failed
+            return False
+        self.model = started[0]
+        return True
 
     async def _serve_here(self) -> None:
         """Load the models in this process and make it the short lane's one reader."""
@@ -149,12 +149,10 @@ class Lanes:
 
     async def _short_elsewhere(self, reviews: Reviews) -> list[dict[str, Any]]:
         self.batches_elsewhere += 1
-        return await self._short_there(reviews)
+        return await self._in_pool(_short_lane_analyze, reviews)
 
-    async def _short_there(self, reviews: Reviews) -> list[dict[str, Any]]:
-        return await self._short_there_call(_short_lane_analyze, reviews)
-
-    async def _short_there_call(self, work: Callable[..., Any], *args: Any) -> Any:
+    async def _in_pool(self, work: Callable[..., Any], *args: Any) -> Any:
+        """`work(config, *args)` in one of the analysis processes."""
         assert self._short_pool is not None
         return await asyncio.get_running_loop().run_in_executor(self._short_pool, work, self.config.analysis, *args)
 
@@ -264,10 +262,13 @@ def _long_lane_start(config: Config) -> None:
     _lane_start(config, LONG_LANE_NICENESS)
 
 
-def _lane_model(config: Config) -> str:
+def _lane_ready(config: Config) -> str:
+    """In an analysis process: analyse one review (so that every lazy load is done), name the model."""
     from critica.pipeline import shared_pipeline
 
-    return shared_pipeline(config).polarity_model.name
+    pipeline = shared_pipeline(config)
+    pipeline.analyze(WARM_UP)
+    return pipeline.polarity_model.name
 
 
 def _long_lane_analyze(config: Config, text: str, rid: str | None) -> dict[str, Any]:

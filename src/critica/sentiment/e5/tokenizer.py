@@ -19,7 +19,7 @@ import numpy as np
 from critica.sentiment.e5.weights import E5Vocabulary
 
 META = "\u2581"
-_WORD = re.compile(f"{META}[^{META}]*|[^{META}]+")  # a metaspace and what follows it up to the next one
+_WORD = re.compile(f"{META}[^{META}]*")  # a metaspace and what follows it (`normalise` starts the text with one)
 _MAX_REMEMBERED = 50_000  # words whose split is kept (about 10 MB at most)
 
 
