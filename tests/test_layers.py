@@ -12,13 +12,14 @@ STAGE_PACKAGES = ("sentiment", "facts", "aspects", "quality")
 # What each part may import from critica besides itself (lower layers only).
 ALLOWED = {
     "errors": set(),
+    "cache": set(),
     "schema": set(),
-    "text": {"errors"},
+    "text": {"errors", "cache"},
     "io": {"errors", "text"},
     "tiers": {"errors"},
     "stages": {"errors", "schema", "text"},
     "config": {"errors", "stages", "tiers"},
-    **{name: {"errors", "schema", "text", "io", "stages"} for name in STAGE_PACKAGES},
+    **{name: {"errors", "cache", "schema", "text", "io", "stages"} for name in STAGE_PACKAGES},
 }
 
 

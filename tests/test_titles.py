@@ -129,21 +129,6 @@ def test_hashed_features_are_scikit_learns_feature_hasher_exactly() -> None:
     assert got.indices.tolist() == expected.indices.tolist()
 
 
-WORDS = (
-    "película estupenda año niño pingüino desempeño acción guion guión de la the of and zzzqx "
-    "Película ÉPICA straße ﬁlm kino Кино 映画 o\u0301 cinéfilos almodóvar bardem caña rodaje peli prota"
-).split()
-
-
-@pytest.mark.parametrize("lang", ["es", "en"])
-def test_zipf_shortcut_is_wordfreqs_own_value(lang: str) -> None:
-    from wordfreq import zipf_frequency
-
-    from critica.facts.title_spans import zipf_of
-
-    assert [zipf_of(w, lang) for w in WORDS] == [zipf_frequency(w, lang) for w in WORDS]
-
-
 def test_logits_are_the_hashed_matrix_times_the_weights(tagger: TitleTagger) -> None:
     from critica.facts.title_spans import TextFeatures, features, hash_features
 

@@ -13,6 +13,7 @@ from critica.facts.quotes import quoted_titles
 from critica.facts.titles import YEAR_AFTER, looks_like_title
 from critica.text.patterns import QUOTE_MARKS, YEAR
 from critica.text.segment import starts_sentence
+from critica.text.wordlists import zipf
 
 # No trailing full stop, and "Trek.Anne" (a space lost in translation) is two words.
 _TITLE_WORD = r"[A-ZÁÉÍÓÚÑÜ0-9][\w'’:&!?\-]*(?:\.(?![A-ZÁÉÍÓÚÑ][a-záéíóúñ])\w+)*"
@@ -82,10 +83,8 @@ def _score_not_sequel(title: str) -> bool:
     *words, number = title.split()
     if not number.isdigit():
         return False
-    from wordfreq import zipf_frequency
-
     word = words[-1].lower()
-    return is_common_word(word) or zipf_frequency(word, "en") >= 4.5
+    return is_common_word(word) or zipf(word, "en") >= 4.5
 
 
 def _list_continuation(text: str, end: int) -> list[Candidate]:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from critica.facts.gazetteers import ENGLISH_EPITHETS, NOT_NAMES
 from critica.text.fold import strip_marks
 from critica.text.segment import starts_sentence
+from critica.text.wordlists import zipf
 
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ"
 # A capitalised word; only initials ("J.") keep a trailing dot, so names never run across sentences.
@@ -43,11 +44,7 @@ def is_common_word(token: str) -> bool:
     word = token.strip(".'’").lower()
     if word in NOT_NAMES:
         return True
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover - wordfreq is a dependency; degrade to the stoplist
-        return False
-    return zipf_frequency(word, "es") >= 4.2 and zipf_frequency(word, "en") < 5.0
+    return zipf(word, "es") >= 4.2 and zipf(word, "en") < 5.0
 
 
 def _NAME_AL(tokens: list[re.Match], sentence_start: bool) -> bool:
@@ -57,21 +54,17 @@ def _NAME_AL(tokens: list[re.Match], sentence_start: bool) -> bool:
 
 def _very_frequent(token: re.Match) -> bool:
     # "Ahora Himesh", "Sólo Kananga": adverbs far more frequent than any first name (Juan is 5.3).
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(token.group().lower(), "es") >= 5.5
+    return zipf(token.group().lower(), "es") >= 5.5
 
 
 @lru_cache(maxsize=65536)
 def _english_verb(token: str) -> bool:
-    from wordfreq import zipf_frequency
-
     # Surnames ending in -s ("Harris", "Sands") are frequent in Spanish text too; English verbs are not
     # ("wishes" 1.7), and a rare one ("ogles") is never seen in Spanish at all.
     word = token.lower()
     if not word.endswith("s"):
         return False
-    english, spanish = zipf_frequency(word, "en"), zipf_frequency(word, "es")
+    english, spanish = zipf(word, "en"), zipf(word, "es")
     return (english >= 3.5 and spanish < 2.5) or (english >= 1.0 and spanish == 0.0)
 
 
@@ -81,15 +74,13 @@ _GIVEN_NAMES_THAT_ARE_ENGLISH_WORDS = frozenset({"will", "may"})
 
 @lru_cache(maxsize=65536)
 def _english_word(token: str) -> bool:
-    from wordfreq import zipf_frequency
-
     # Names are used in Spanish text as often as in English ("Powers" 4.7 en / 2.9 es, "Greer" 3.2 / 2.6);
     # English words that translation left untouched are not ("haunt" 3.5 / 1.3, "beside" 4.2 / 1.7).
     word = token.lower().strip(".'’")
     if word in _GIVEN_NAMES_THAT_ARE_ENGLISH_WORDS:
         return False
-    english = zipf_frequency(word, "en")
-    return english >= 2.0 and english - zipf_frequency(word, "es") >= 1.9
+    english = zipf(word, "en")
+    return english >= 2.0 and english - zipf(word, "es") >= 1.9
 
 
 _EDGE_WORDS = frozenset("de del la le el los las y e o en con por para a al".split())

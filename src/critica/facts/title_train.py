@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from critica import corpora
+from critica.text.wordlists import zipf
 
 _QUOTES = "\"“”«»‘’'?"
 # spaCy's small Spanish NER files many titles under MISC or ORG: only its people and places count as "not".
@@ -63,9 +64,7 @@ def title_forms(title: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _common(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.lower(), "es") >= 3.5
+    return zipf(word.lower(), "es") >= 3.5
 
 
 def find_title(text: str, title: str) -> list[tuple[int, int]]:

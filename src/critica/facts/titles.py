@@ -7,6 +7,7 @@ import re
 from critica.facts.gazetteers import AWARDS
 from critica.facts.names import is_common_word
 from critica.text.patterns import YEAR
+from critica.text.wordlists import zipf
 
 # The year tied to a title right after it: "(1957)", ", de 1957", "en 1957".
 YEAR_AFTER = re.compile(rf"^\s*(?:\(({YEAR})\)|,?\s*(?:de|en|del año)\s+({YEAR})\b)")
@@ -37,7 +38,5 @@ def looks_like_title(candidate: str, quoted: bool = True) -> bool:
 
 def ordinary_word(word: str) -> bool:
     """A frequent Spanish or English word ("Acción", "Little"), which alone in quotes is rarely a title."""
-    from wordfreq import zipf_frequency
-
     folded = word.lower()
-    return is_common_word(word) or zipf_frequency(folded, "es") >= 4.0 or zipf_frequency(folded, "en") >= 4.5
+    return is_common_word(word) or zipf(folded, "es") >= 4.0 or zipf(folded, "en") >= 4.5

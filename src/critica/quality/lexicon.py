@@ -18,8 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from critica.text.fold import fold
-
-COMMON_ZIPF = 3.0  # typos are measured against words at least this common
+from critica.text.wordlists import spanish_deletions, spanish_lexicon  # common: zipf ≥ wordlists.COMMON_ZIPF
 
 # Inflected ending → the lemma endings to try, accent-folded ("" = the bare stem). Written for critica.
 _INFLECTION_TABLE = """
@@ -33,40 +32,20 @@ _INFLECTIONS = tuple(
 )
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    """(every word of wordfreq's large Spanish list, the common ones), accent-folded."""
-    from wordfreq import get_frequency_dict
-
-    words = get_frequency_dict("es", wordlist="large")
-    floor = 10 ** (COMMON_ZIPF - 9)  # zipf = log10(frequency per billion words)
-    folded = frozenset(fold(w) for w in words)
-    common = frozenset(fold(w) for w, f in words.items() if f >= floor)
-    return folded, common
-
-
-@lru_cache(maxsize=1)
-def _delete_index() -> frozenset[str]:
-    """Every common word with one letter dropped: one-edit look-ups without scanning the list."""
-    _, common = _lexicon()
-    return frozenset(w[:i] + w[i + 1 :] for w in common if len(w) >= 4 for i in range(len(w)))
-
-
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _one_edit_from_common(word: str) -> bool:
-    _, common = _lexicon()
     deletes = _deletes(word)
-    index = _delete_index()
+    index = spanish_deletions()  # every common word with one letter dropped: no scan of the list
     # A letter added (a deletion is a common word), dropped (the word is a common word's deletion), or
     # changed or two letters swapped (both share a one-letter deletion with the word).
-    return bool(deletes & common) or word in index or bool(deletes & index)
+    return spanish_lexicon().any_of(deletes, min_value=1) or word in index or index.any_of(deletes)
 
 
 def _inflection_of_known(word: str) -> bool:
-    known, _ = _lexicon()
+    known = spanish_lexicon()
     for ending, lemmas in _INFLECTIONS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             stem = word[: -len(ending)]
@@ -79,8 +58,7 @@ def _inflection_of_known(word: str) -> bool:
 def is_spanish_word(word: str) -> bool:
     """True when `word` is Spanish as people write it (see the module doc); case and accents ignored."""
     folded = fold(word)
-    known, _ = _lexicon()
-    return folded in known or _inflection_of_known(folded) or _one_edit_from_common(folded)
+    return folded in spanish_lexicon() or _inflection_of_known(folded) or _one_edit_from_common(folded)
 
 
 # English award names left in place by machine translation, and the Spanish name a reviewer writes.

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from critica.quality.lexicon import ENGLISH_AWARD_FORMS, is_spanish_word
 from critica.text.segment import starts_sentence
+from critica.text.wordlists import zipf
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _SPANISH_AUX = frozenset("he has ha hemos han había habían soy es era fue estoy estaba puedo".split())
@@ -65,9 +66,7 @@ class Signals:
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> tuple[float, float]:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "es"), zipf_frequency(word, "en")
+    return zipf(word, "es"), zipf(word, "en")
 
 
 def _looks_english(word: str, sentence_initial: bool) -> bool:

@@ -162,7 +162,7 @@ class PolarityModel:
     def _sparse_parts(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
         """Per-sentence n-gram logit terms (bias excluded), each sentence alone, and the review's star score."""
         in_doc, alone, x = self.featurizer.split(sentences, self.sparse_coef)
-        return in_doc, alone, float((x @ self.star_coef)[0]) + self.star_intercept
+        return in_doc, alone, x.dot(self.star_coef) + self.star_intercept
 
     def sparse_polarity(self, texts: list[str]) -> np.ndarray:
         """The calibrated n-gram part alone on each text, as 2·P(positive) − 1 (no encoder call)."""

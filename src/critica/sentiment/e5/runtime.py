@@ -26,16 +26,10 @@ from typing import Any
 
 import numpy as np
 
+from critica.cache import cache_dir
+
 GRAPH_VERSION = 1
 PRECISIONS = ("float32", "int8")
-
-
-def cache_dir() -> Path:
-    """Where built graphs are kept."""
-    if os.environ.get("CRITICA_CACHE"):
-        return Path(os.environ["CRITICA_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "critica"
 
 
 def threads() -> int:
