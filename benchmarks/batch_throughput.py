@@ -68,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reviews", type=int, default=10_000)
     parser.add_argument("--tiers", nargs="+", default=["fast", "default"])
+    parser.add_argument("--workers", type=int, help="only this many workers (no speed-up column)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,6 +76,10 @@ def main() -> None:
         make_input(source, args.reviews)
         print(f"{args.reviews} reviews, {cores} cores (seconds include model loading in each worker)")
         for tier in args.tiers:
+            if args.workers:
+                rate, rss = measure(source, tier, args.workers)
+                print(f"{tier:8s} {args.workers} worker(s) {rate:7.1f} rev/s (peak RSS per worker {rss} MB)")
+                continue
             one, rss_one = measure(source, tier, 1)
             many, rss_many = measure(source, tier, cores)
             print(

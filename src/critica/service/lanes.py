@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from critica.config import Config
 from critica.errors import ServiceErrorCode
 from critica.pipeline import PARSE_BATCH
-from critica.resources import pin_threads
+from critica.resources import pin_threads, release_freed_memory
 from critica.service.config import ServiceConfig
 from critica.service.errors import ApiError
 
@@ -274,7 +274,9 @@ def _lane_ready(config: Config) -> str:
 def _long_lane_analyze(config: Config, text: str, rid: str | None) -> dict[str, Any]:
     from critica.pipeline import shared_pipeline
 
-    return shared_pipeline(config).analyze(text, id=rid).to_dict()
+    contract = shared_pipeline(config).analyze(text, id=rid).to_dict()
+    release_freed_memory()  # a 99,000-character review leaves hundreds of MB free in glibc's arenas
+    return contract
 
 
 def _short_lane_analyze(config: Config, reviews: Reviews) -> list[dict[str, Any]]:
