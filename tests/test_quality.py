@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -122,3 +124,15 @@ def test_the_structure_score_equals_the_trained_tfidf_model_and_weights_are_neve
     x = reference.transform([translated[0]]).toarray()[0]
     order = np.array([model.vocabulary[t] for t in reference.get_feature_names_out()])
     assert model.logit(translated[0]) == pytest.approx(float(x @ model.coef[order] + model.intercept), abs=1e-9)
+
+
+def test_a_fragment_is_judged_without_the_seven_language_accurate_models() -> None:
+    # Those models are 161 MB and 1.4 s to load; whole reviews never need them, and fragments need not.
+    code = (
+        "from critica.text import language as L\n"
+        "found = [L.language_of_words(f) for f in ('the best of all', 'We We We We', 'lo mejor de todo', "
+        "'one of the most beautiful films ever made')]\n"
+        "print(found, L._detector.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "['en', 'en', 'es', 'en'] 1"

@@ -181,7 +181,7 @@ def _ent_features(cand: Candidate, ents: Sequence[tuple[int, int, str]]) -> list
     return out or ["ent=none"]
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=16384)  # the frequent features; a miss costs 0.25 µs, a 262,144-entry cache ~50 MB
 def feature_index(feature: str) -> int:
     """The column of one feature string, by scikit-learn's FeatureHasher rule.
 

@@ -74,7 +74,26 @@ def detect_language(text: str) -> tuple[str | None, float]:
     return best.language.iso_code_639_1.name.lower(), float(best.value)
 
 
+@lru_cache(maxsize=1)
+def _english_or_spanish():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build()
+
+
 def language_of_words(text: str) -> str | None:
-    """Language of a short fragment (used for untranslated-fragment checks)."""
-    language = _detector().detect_language_of(text)
+    """Language of a short fragment, for the untranslated-fragment check (English or Spanish, mostly).
+
+    The quick detector answers when it is sure; otherwise an accurate English/Spanish detector
+    (93 MB, 0.55 s to load) rather than the 7-language one (161 MB, 1.4 s), which whole
+    reviews never needed (1,700 IMDB-es and 1,000 MuchoCine reviews). Measured on the 35
+    distinct fragments of 1,700 IMDB-es and 800 MuchoCine reviews: the quick detector was sure
+    of 18 and agreed with the 7-language accurate one on all; the pair disagreed with it on one
+    ("We We We We").
+    """
+    quick = _detector(accurate=False).compute_language_confidence_values(text)
+    if quick and quick[0].value >= _QUICK_IS_SURE:
+        language = quick[0].language
+    else:
+        language = _english_or_spanish().detect_language_of(text)
     return language.iso_code_639_1.name.lower() if language else None
