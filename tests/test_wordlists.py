@@ -28,11 +28,9 @@ WORDS = [*_TEXT.split(), "", " ", "the cat", "x" * 60]
 def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache directory, and no table loaded yet in this process."""
     monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
-    for cached in (wordlists._tables, wordlists.frequencies, wordlists.spanish_lexicon, wordlists.spanish_deletions):
-        cached.cache_clear()
+    wordlists._tables.cache_clear()
     yield tmp_path
-    for cached in (wordlists._tables, wordlists.frequencies, wordlists.spanish_lexicon, wordlists.spanish_deletions):
-        cached.cache_clear()
+    wordlists._tables.cache_clear()
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -78,7 +76,6 @@ def test_a_damaged_table_is_built_again(fresh_cache: Path) -> None:
     (folder,) = fresh_cache.glob("wordlists-*")
     (folder / "es.words.npy").write_bytes(b"not a table")
     wordlists._tables.cache_clear()
-    wordlists.frequencies.cache_clear()
     assert zipf("película", "es") == expected
     assert np.load(folder / "es.words.npy").dtype.kind == "S"
 

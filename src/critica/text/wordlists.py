@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -51,10 +51,10 @@ class WordTable:
     @classmethod
     def of(cls, mapping: dict[str, int], dtype: type = np.int16) -> WordTable:
         """A table of `mapping`'s words and values."""
-        keys = sorted(w.encode() for w in mapping)
-        words = np.array(keys, dtype=f"S{max((len(k) for k in keys), default=1)}")
-        values = np.array([mapping[k.decode()] for k in keys], dtype=dtype)
-        return cls(words, values)
+        rows = sorted((w.encode(), v) for w, v in mapping.items())
+        width = max((len(k) for k, _ in rows), default=1)
+        words = np.array([k for k, _ in rows], dtype=f"S{width}")
+        return cls(words, np.array([v for _, v in rows], dtype=dtype))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -131,19 +131,16 @@ def _one_plain_token(word: str) -> bool:
     )
 
 
-@cache
 def frequencies(lang: str) -> WordTable:
     """The language's large list: each word's frequency as positive centibels (f = 10^(−cB/100))."""
     return _tables()[lang]
 
 
-@lru_cache(maxsize=1)
 def spanish_lexicon() -> WordTable:
     """The Spanish list's words accent-folded; value 1 for a common word (zipf ≥ COMMON_ZIPF), else 0."""
     return _tables()["es-folded"]
 
 
-@lru_cache(maxsize=1)
 def spanish_deletions() -> WordTable:
     """Every common folded Spanish word of ≥ 4 letters with one letter dropped (value unused)."""
     return _tables()["es-deletions"]
@@ -152,14 +149,11 @@ def spanish_deletions() -> WordTable:
 # -- building -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # the one cache of this module: every table comes from this dict
 def _tables() -> dict[str, WordTable]:
     sources = _wordfreq_files()
-    key = hashlib.sha256(
-        json.dumps(
-            [BUILD_VERSION, COMMON_ZIPF, [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sources]]
-        ).encode()
-    ).hexdigest()[:16]
+    stamps = [_stamp(p) for p in sources]
+    key = hashlib.sha256(json.dumps([BUILD_VERSION, COMMON_ZIPF, stamps]).encode()).hexdigest()[:16]
     folder = cache_dir() / f"wordlists-{key}"
     for attempt in range(2):
         try:
@@ -170,6 +164,11 @@ def _tables() -> dict[str, WordTable]:
             if attempt == 0:  # a damaged copy: built again once, in a fresh folder
                 shutil.rmtree(folder, ignore_errors=True)
     return _build(sources)  # a cache nobody can write (a read-only home): the tables live in this process
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()  # a reinstalled or upgraded wordfreq changes size or time: a new key
+    return path.name, stat.st_size, stat.st_mtime_ns
 
 
 def _wordfreq_files() -> list[Path]:
