@@ -1,6 +1,7 @@
 """Held-out figures of the bundled polarity and rating models, corpus by corpus.
 
     python benchmarks/heldout.py [--data ../shared/data] [--tier default|fast|both] [--limit N]
+                                 [--encoder-runtime onnx-float32|onnx-int8|numpy]
 
 Scores the test parts fixed in `critica.corpora` — never used to train or tune
 the shipped models: IMDB-es test (machine-translated), MuchoCine's test fold
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from critica import corpora
+from critica.config import ENCODER_RUNTIMES, Config
 from critica.evaluation.metrics import polarity_metrics, rating_metrics
 from critica.pipeline import Pipeline
 
@@ -37,9 +39,10 @@ def _sets(root: Path, tier: str) -> dict[str, tuple[list[corpora.Row], str]]:
     return sets
 
 
-def evaluate(tier: str, root: Path, limit: int | None) -> None:
-    pipeline = Pipeline(tier=tier, stages=("sentiment",))
-    print(f"\n### {tier} tier ({pipeline.polarity_model.name})\n")
+def evaluate(tier: str, root: Path, limit: int | None, runtime: str) -> None:
+    pipeline = Pipeline.from_config(Config(tier=tier, stages=("sentiment",), encoder_runtime=runtime))
+    detail = f", encoder {runtime}" if tier == "default" else ""
+    print(f"\n### {tier} tier ({pipeline.polarity_model.name}{detail})\n")
     print("| set | judged | accuracy | ROC-AUC | ECE | rating MAE | exact | within one | Spearman |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, (rows, language) in _sets(root, tier).items():
@@ -82,9 +85,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--tier", choices=("default", "fast", "both"), default="both")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N reviews of each set")
+    parser.add_argument("--encoder-runtime", choices=ENCODER_RUNTIMES, default=Config().encoder_runtime)
     args = parser.parse_args()
     for tier in ("fast", "default") if args.tier == "both" else (args.tier,):
-        evaluate(tier, args.data, args.limit)
+        evaluate(tier, args.data, args.limit, args.encoder_runtime)
 
 
 if __name__ == "__main__":

@@ -101,6 +101,8 @@ def test_the_default_tier_trains_end_to_end_with_stars_and_explains_exactly(tmp_
     meta = json.loads((out / "model.json").read_text())
     assert meta["encoder"]["frozen_layers"] == 9 and meta["report"]["rating_trained"]
     model = PolarityModel.load(out)
+    peaks = {k: v for k, v in model.probe_arrays.items() if k.startswith("peak.")}  # what smooths the int8 graph
+    assert len(peaks) == 9 * 4 and peaks["peak.l9.down"].shape == (1536,) and peaks["peak.l1.qkv"].max() > 0
     sentences = ["La fotografía es preciosa.", "El guion, en cambio, hace aguas.", "Aun así, la recomiendo."]
     explanation = model.explain(sentences)
     assert explanation.base + explanation.contributions.sum() == pytest.approx(explanation.logit, abs=1e-4)

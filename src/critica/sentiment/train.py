@@ -33,11 +33,12 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from critica.sentiment.e5.inputs import PREFIX
 from critica.sentiment.e5.probe import weights_digest
 from critica.sentiment.features import fit_featurizer
-from critica.sentiment.model import Combiner, PolarityModel, RatingModel
+from critica.sentiment.model import PEAK_PREFIX, Combiner, PolarityModel, RatingModel
 
 SPARSE_C = 10.0
 STAR_ALPHA = 1.0  # ridge penalty of the star score
 PROBE_CS = (0.3, 1.0, 3.0, 10.0)
+INT8_CALIBRATION_TEXTS = 64  # per source, for the int8 activation peaks (32: int8 followed float a little less closely)
 PROBE_DEPTHS = (6, 9)  # the states after layers 6 and 9: the encoder runs 9 of its 12 layers
 ENGLISH_WEIGHT = 0.5  # English texts train the probe at half weight: the verdicts are for Spanish first
 
@@ -131,6 +132,26 @@ def fit_sparse(data: TrainingData, mask: np.ndarray, config: TrainingConfig) -> 
 
 def _probe_weights(data: TrainingData, rows: np.ndarray) -> np.ndarray:
     return np.where(data.spanish[rows], 1.0, ENGLISH_WEIGHT)
+
+
+def int8_peaks(data: TrainingData, per_source: int = INT8_CALIBRATION_TEXTS) -> dict[str, np.ndarray]:
+    """Activation peaks of the frozen layers for int8 smoothing (`e5/smoothing.py`).
+
+    Measured on the first `per_source` positive/negative Spanish texts of each source, in the
+    data's order: a fixed choice, so that retraining gives the same peaks.
+    """
+    from critica.sentiment.e5.inputs import encoder_input
+    from critica.sentiment.e5.probe import frozen_base
+    from critica.sentiment.e5.smoothing import activation_peaks
+
+    encoder = frozen_base(max(PROBE_DEPTHS))
+    chosen: dict[str, list[int]] = {}
+    for i, source in enumerate(data.source):
+        if data.spanish[i] and data.binary[i] and len(chosen.setdefault(source, [])) < per_source:
+            chosen[source].append(i)
+    rows = [i for indices in chosen.values() for i in indices]
+    windows = (w for i in rows for w in encoder_input(encoder.tokenizer, data.sentences[i]).windows)
+    return activation_peaks(encoder, windows)
 
 
 def fit_probe(data: TrainingData, mask: np.ndarray, c: float, seed: int) -> LogisticRegression:
@@ -260,6 +281,8 @@ def train(
             "probe_b": np.array([probe.intercept_[0]], dtype=np.float32),
             "depths": np.array(PROBE_DEPTHS, dtype=np.float32),
         }
+        log("int8 smoothing: activation peaks")
+        model.probe_arrays.update({f"{PEAK_PREFIX}{k}": v for k, v in int8_peaks(data).items()})
         en_rows = (np.array(data.language) == "en") & data.binary
         if en_rows.any():
             english = _calibrator(fit.base[en_rows][:, 1:], data.y[en_rows])

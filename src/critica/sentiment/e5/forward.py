@@ -13,6 +13,7 @@ its own upper layers on top.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,27 +42,42 @@ class Layer:
     ln2_b: np.ndarray
 
 
+def _ignore(product: str, inputs: np.ndarray) -> None:
+    return None
+
+
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
-def apply_layer(x: np.ndarray, layer: Layer, heads: int, eps: float) -> np.ndarray:
-    """Self-attention → add & norm → GELU feed-forward → add & norm, for one window (no padding)."""
+def apply_layer(
+    x: np.ndarray, layer: Layer, heads: int, eps: float, observe: Callable[[str, np.ndarray], None] | None = None
+) -> np.ndarray:
+    """Self-attention → add & norm → GELU feed-forward → add & norm, for one window (no padding).
+
+    `observe(product, inputs)`, when given, sees the input of each weight product ("qkv", "out",
+    "up", "down"): how int8 smoothing measures activation ranges (`smoothing.py`).
+    """
+    observe = observe or _ignore
     hidden = x.shape[1]
     size = hidden // heads
+    observe("qkv", x)
     qkv = x @ layer.qkv.T + layer.qkv_bias
     q, k, v = (qkv[:, j * hidden : (j + 1) * hidden].reshape(-1, heads, size).transpose(1, 0, 2) for j in range(3))
     scores = q @ k.transpose(0, 2, 1) / math.sqrt(size)  # a Python float keeps float32
     scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
     scores /= scores.sum(axis=-1, keepdims=True)
     context = (scores @ v).transpose(1, 0, 2).reshape(-1, hidden)
+    observe("out", context)
     x = _layer_norm(x + context @ layer.out.T + layer.out_bias, layer.ln1_w, layer.ln1_b, eps)
     from scipy.special import erf  # here, not at the top: the fast tier imports this module and never needs it
 
+    observe("up", x)
     mid = x @ layer.up.T + layer.up_bias
     mid = 0.5 * mid * (1.0 + erf(mid * _SQRT_HALF))
+    observe("down", mid)
     return _layer_norm(x + mid @ layer.down.T + layer.down_bias, layer.ln2_w, layer.ln2_b, eps)
 
 

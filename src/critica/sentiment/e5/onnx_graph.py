@@ -24,7 +24,8 @@ OPSET = 17  # LayerNormalization is an ONNX operator from 17 on
 class _Graph:
     """Nodes and initialisers being assembled; every node is named after its (first) output."""
 
-    def __init__(self) -> None:
+    def __init__(self, smoothing: dict[str, np.ndarray] | None = None) -> None:
+        self.smoothing = smoothing or {}  # product name → per-input-channel scales (smoothing.py)
         self.nodes: list = []
         self.initializers: list = []
         self.keep_float: list[str] = []  # products quantisation must skip: attention's and the probe's
@@ -43,7 +44,15 @@ class _Graph:
         return names[0]
 
     def linear(self, x: str, weight: np.ndarray, bias: np.ndarray, name: str) -> str:
-        """X · weightᵀ + bias (weight in PyTorch's out × in layout)."""
+        """X · weightᵀ + bias (weight in PyTorch's out × in layout).
+
+        With smoothing scales s for this product: (X / s) · (weight · s)ᵀ, the same product with
+        part of the input's range moved into the weights (what int8 quantisation needs).
+        """
+        scales = self.smoothing.get(name)
+        if scales is not None:
+            x = self.op("Mul", [x, self.const(f"{name}.smooth", (1.0 / scales).astype(np.float32))], f"{name}.smoothed")
+            weight = weight * scales[None, :]
         product = self.op("MatMul", [x, self.const(f"{name}.w", weight.T.astype(np.float32))], f"{name}.matmul")
         return self.op("Add", [product, self.const(f"{name}.b", bias.astype(np.float32))], name)
 
@@ -52,8 +61,15 @@ class _Graph:
         return self.op("LayerNormalization", [x, w, b], name, axis=-1, epsilon=eps)
 
 
-def build_probe_graph(encoder: E5Encoder, depths: tuple[int, ...], probe: np.ndarray) -> tuple[bytes, list[str]]:
+def build_probe_graph(
+    encoder: E5Encoder,
+    depths: tuple[int, ...],
+    probe: np.ndarray,
+    smoothing: dict[str, np.ndarray] | None = None,
+) -> tuple[bytes, list[str]]:
     """The serialised ONNX model of layers 1..max(depths) and the probe (`probe`: depths × hidden).
+
+    `smoothing`: per-channel scales by product name ("l3.up", see `smoothing.py`), for int8.
 
     Also returns the names of the products quantisation must leave in float32: attention's
     (activation × activation) and the probe's.
@@ -61,7 +77,7 @@ def build_probe_graph(encoder: E5Encoder, depths: tuple[int, ...], probe: np.nda
     from onnx import TensorProto, helper
 
     cfg = encoder.config
-    g = _Graph()
+    g = _Graph(smoothing)
     size = cfg.hidden // cfg.heads
     g.const("heads_shape", np.array([0, 0, cfg.heads, size], dtype=np.int64))
     g.const("hidden_shape", np.array([0, 0, cfg.hidden], dtype=np.int64))

