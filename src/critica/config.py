@@ -54,7 +54,8 @@ class Config:
     mt_detector: Path | None = None
     workers: int = field(default_factory=cores)
     explain: bool = False
-    encoder_runtime: str = "onnx-float32"  # measured: the same scores as NumPy (≤ 4e-6), ~2× faster
+    # int8, smoothed: held out within 0.3 points of float on IMDB-es/MuchoCine, ECE ≤ 0.05 (MODEL_CARD)
+    encoder_runtime: str = "onnx-int8"
     title_tagger: bool = True
     catalog: Path | None = None
 

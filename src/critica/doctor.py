@@ -49,7 +49,10 @@ def _encoder() -> Check:
         from critica.sentiment.e5.probe import weights_digest
         from critica.sentiment.e5.weights import default_path
 
+        # The shared model runs on Config's default runtime, as analyses do: this also builds and caches
+        # its graph, so that the first analysis after `make setup` does not pay for it.
         model = polarity_model("default")
+        runtime = model.encoder_runtime
         meta = model.encoder_meta
         path = default_path()
         digest = weights_digest(path)
@@ -58,7 +61,8 @@ def _encoder() -> Check:
         probability = model.explain(["La fotografía es preciosa y los actores están inmensos."]).probability
         where = (
             f"{frozen} frozen layers from {path} (sha256 {digest[:12]}…), linear probe on layers "
-            f"{', '.join(str(d) for d in meta.get('probe_depths', []))} (models/polarity-default/encoder.npz)"
+            f"{', '.join(str(d) for d in meta.get('probe_depths', []))} (models/polarity-default/encoder.npz), "
+            f"on {runtime}"
         )
         if not verified:
             return (

@@ -175,8 +175,8 @@ class CrossFit:
 
     base: np.ndarray  # (texts, 1 or 2) polarity logits: n-grams[, probe]
     star_score: np.ndarray  # (texts,) ridge estimate of the stars (0 for English)
-    proba: np.ndarray  # P(positive), NaN where not scored
-    rating: np.ndarray  # expected stars, NaN where not scored
+    proba: np.ndarray | None  # P(positive), NaN where not scored (None: not yet combined)
+    rating: np.ndarray | None  # expected stars, NaN where not scored (None: not yet combined)
     probe_c: float | None
 
     def rating_inputs(self) -> np.ndarray:
@@ -219,22 +219,37 @@ def _out_of_fold(
 def cross_fit(data: TrainingData, config: TrainingConfig, log: Callable[[str], None] = print) -> CrossFit:
     """Out-of-fold base logits; probabilities and ratings from combiners fitted on the other folds."""
     base, star_score, probe_c = _out_of_fold(data, config, log)
-    fit = CrossFit(base, star_score, np.full(len(data.y), np.nan), np.full(len(data.y), np.nan), probe_c)
+    return held_out_predictions(data, CrossFit(base, star_score, None, None, probe_c), config.seed)
+
+
+def held_out_predictions(
+    data: TrainingData, fit: CrossFit, seed: int, scored_base: np.ndarray | None = None
+) -> CrossFit:
+    """`fit` with each fold's probabilities and ratings from combiners fitted on the other folds.
+
+    The combiners learn from `fit.base`; they score `scored_base` (default: `fit.base`), which lets
+    the same out-of-fold combiners judge base logits computed another way (the int8 encoder's).
+    """
+    scored_base = fit.base if scored_base is None else scored_base
+    scored_fit = CrossFit(scored_base, fit.star_score, None, None, fit.probe_c)
+    proba, rating = np.full(len(data.y), np.nan), np.full(len(data.y), np.nan)
     language = np.array(data.language)
     rated = (data.stars > 0) & data.spanish
     for k in sorted(set(data.fold.tolist())):
         test, train = data.fold == k, data.fold != k
-        for lang, columns in _calibrated_languages(data, base):
+        for (lang, columns), (_, scored_columns) in zip(
+            _calibrated_languages(data, fit.base), _calibrated_languages(data, scored_base), strict=True
+        ):
             fit_rows = train & data.binary & (language == lang)
             if fit_rows.any():
                 scored = test & (language == lang)
                 calibrator = _calibrator(columns[fit_rows], data.y[fit_rows])
-                fit.proba[scored] = calibrator.predict_proba(columns[scored])[:, 1]
+                proba[scored] = calibrator.predict_proba(scored_columns[scored])[:, 1]
         if (train & rated).any():
-            model = _rating(fit.rating_inputs()[train & rated], data.stars[train & rated], config.seed)
+            model = _rating(fit.rating_inputs()[train & rated], data.stars[train & rated], seed)
             scored = test & data.spanish
-            fit.rating[scored] = _expected_stars(model, fit.rating_inputs()[scored])
-    return fit
+            rating[scored] = _expected_stars(model, scored_fit.rating_inputs()[scored])
+    return CrossFit(scored_base, fit.star_score, proba, rating, fit.probe_c)
 
 
 def _calibrated_languages(data: TrainingData, base: np.ndarray) -> list[tuple[str, np.ndarray]]:
