@@ -175,3 +175,32 @@ def test_a_reviews_split_over_sentences_equals_the_sparse_matrix_path() -> None:
     assert review.dot(coef) == pytest.approx(float((whole @ coef)[0]), abs=1e-5)
     assert alone == pytest.approx(np.asarray(featurizer.vectors(counts) @ coef).ravel(), abs=1e-5)
     assert in_doc[1] == 0 and in_doc[0] != 0 and in_doc[2] != 0
+
+
+def _small_data():
+    from critica.sentiment.train import TrainingData
+
+    rng = np.random.default_rng(0)
+    good, bad = ["estupenda", "preciosa", "genial"], ["aburrida", "horrible", "floja"]
+    sentences, y, stars = [], [], []
+    for i in range(80):
+        positive = i % 2 == 0
+        words = [*rng.choice(good if positive else bad, 3).tolist(), "película", "actores"]
+        sentences.append([f"Una {' '.join(words)}."])
+        y.append(int(positive))
+        stars.append(int(rng.integers(4, 6) if positive else rng.integers(1, 3)))
+    n = len(y)
+    return TrainingData(sentences, np.array(y), np.array(stars), np.arange(n) % 4, ["c"] * n, ["es"] * n)
+
+
+def test_held_out_predictions_score_other_base_logits_with_the_same_combiners() -> None:
+    from critica.sentiment.train import TrainingConfig, cross_fit, held_out_predictions
+
+    data = _small_data()
+    fit = cross_fit(data, TrainingConfig(tier="fast"), log=lambda _: None)
+    again = held_out_predictions(data, fit, seed=13)
+    assert np.array_equal(again.proba, fit.proba) and np.array_equal(again.rating, fit.rating)
+    shifted = held_out_predictions(data, fit, seed=13, scored_base=fit.base + 1.0)
+    # Same calibrators (fitted on fit.base), higher inputs: every P(positive) goes up; the ratings read them too.
+    assert np.all(shifted.proba > fit.proba) and not np.allclose(shifted.rating, fit.rating)
+    assert np.array_equal(shifted.base, fit.base + 1.0) and np.array_equal(fit.base, again.base)
