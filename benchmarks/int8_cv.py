@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from critica.evaluation.metrics import polarity_metrics, rating_metrics
-from critica.sentiment.model import PEAK_PREFIX, PolarityModel
+from critica.sentiment.model import PolarityModel
 from critica.sentiment.recipe import bundled_training_data
 from critica.sentiment.train import (
     PROBE_DEPTHS,
@@ -42,19 +42,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "src" / "critica" / "models" / "polarity-default"
 
 
-def _shipped_peaks() -> dict[str, np.ndarray]:
-    arrays = PolarityModel.load(SHIPPED).probe_arrays or {}
-    return {k.removeprefix(PEAK_PREFIX): v for k, v in arrays.items() if k.startswith(PEAK_PREFIX)}
-
-
-def int8_probe_column(data: TrainingData, probe_c: float, seed: int, rows: np.ndarray) -> np.ndarray:
-    """Each fold's probe logits of that fold's `rows`, the encoder on int8; NaN elsewhere."""
+def int8_probe_column(data: TrainingData, float_fit: CrossFit, seed: int, rows: np.ndarray) -> np.ndarray:
+    """Each fold's probe logits of that fold's `rows` with the encoder on int8; float32's elsewhere."""
     from critica.sentiment.e5.probe import ProbeEncoder, weights_digest
 
-    column = np.full(len(data.y), np.nan)
-    peaks, digest = _shipped_peaks(), weights_digest()
+    column = float_fit.base[:, 1].copy()
+    peaks, digest = PolarityModel.load(SHIPPED).int8_peaks, weights_digest()
     for k in sorted(set(data.fold.tolist())):
-        probe = fit_probe(data, data.fold != k, probe_c, seed)
+        probe = fit_probe(data, data.fold != k, float_fit.probe_c, seed)
         encoder = ProbeEncoder(PROBE_DEPTHS, probe.coef_[0], float(probe.intercept_[0]), "onnx-int8", digest, peaks)
         picked = np.flatnonzero(rows & (data.fold == k))
         started = time.perf_counter()
@@ -78,8 +73,9 @@ def report(data: TrainingData, float_fit: CrossFit, int8_fit: CrossFit, rows: np
     """Per corpus: float vs int8 polarity and rating figures, verdict flips, largest ΔP."""
     print("| corpus | n | float acc / AUC / ECE | int8 acc / AUC / ECE | Δ acc (points) | flips | max ΔP |")
     print("|---|---|---|---|---|---|---|")
+    sources = np.array(data.source)
     for source in dict.fromkeys(data.source):
-        mask = rows & data.binary & (np.array(data.source) == source)
+        mask = rows & data.binary & (sources == source)
         f = polarity_metrics(data.y[mask], float_fit.proba[mask])
         q = polarity_metrics(data.y[mask], int8_fit.proba[mask])
         flips = int(((float_fit.proba[mask] >= 0.5) != (int8_fit.proba[mask] >= 0.5)).sum())
@@ -92,7 +88,7 @@ def report(data: TrainingData, float_fit: CrossFit, int8_fit: CrossFit, rows: np
     print("\n| corpus (rated) | n | float MAE / exact / within one | int8 MAE / exact / within one |")
     print("|---|---|---|---|")
     for source in dict.fromkeys(data.source):
-        mask = rows & (data.stars > 0) & data.spanish & (np.array(data.source) == source)
+        mask = rows & (data.stars > 0) & data.spanish & (sources == source)
         if mask.any():
             f = rating_metrics(data.stars[mask], float_fit.rating[mask])
             q = rating_metrics(data.stars[mask], int8_fit.rating[mask])
@@ -112,14 +108,12 @@ def main() -> None:
     data, _, _ = bundled_training_data(args.data, "default", args.cache)
     config = TrainingConfig(tier="default")
     float_fit = cross_fit(data, config, print)
-    base, probe_c = float_fit.base, float_fit.probe_c
     rows = _rows(data, args.limit)
-    scored = base.copy()
-    scored[:, 1] = int8_probe_column(data, probe_c, config.seed, rows)
-    scored[~rows, 1] = base[~rows, 1]  # rows not int8-scored keep their float logits (reported rows only)
+    scored = float_fit.base.copy()
+    scored[:, 1] = int8_probe_column(data, float_fit, config.seed, rows)
     int8_fit = held_out_predictions(data, float_fit, config.seed, scored_base=scored)
-    gap = np.abs(scored[rows, 1] - base[rows, 1])
-    print(f"\nprobe C {probe_c}; |int8 − float| probe logit: mean {gap.mean():.3f}, max {gap.max():.3f}")
+    gap = np.abs(scored[rows, 1] - float_fit.base[rows, 1])
+    print(f"\nprobe C {float_fit.probe_c}; |int8 − float| probe logit: mean {gap.mean():.3f}, max {gap.max():.3f}")
     report(data, float_fit, int8_fit, rows)
 
 

