@@ -216,19 +216,18 @@ def test_the_cached_graph_is_rebuilt_when_damaged(tmp_path, monkeypatch) -> None
     assert graph.stat().st_size > 1_000_000
 
 
-def test_batched_windows_score_as_they_do_alone(tmp_path, monkeypatch) -> None:
+def test_padded_windows_score_as_they_do_alone(tmp_path, monkeypatch) -> None:
+    """The fused attention's key mask: a window padded beside a longer one scores as alone."""
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
     probe, _ = _probe("onnx-float32")
-    from critica.sentiment.e5.runtime import WINDOWS_PER_CALL
-
-    # More windows than one call takes: a long review goes in groups, each window scored as alone.
-    windows = probe.inputs([" ".join(TEXTS)]).windows * (WINDOWS_PER_CALL + 1) + probe.inputs(["Corta."]).windows
-    assert len(windows) > WINDOWS_PER_CALL + 1
-    together = probe.onnx.token_scores(windows)
-    assert len(together) == len(windows)
-    for ids, scores in zip(windows, together, strict=True):
-        assert np.allclose(probe.onnx.token_scores([ids])[0], scores, atol=1e-4)
+    windows = probe.inputs([" ".join(TEXTS)]).windows[:1] + probe.inputs(["Corta."]).windows
+    assert len(windows[1]) < len(windows[0])
+    together = probe.onnx.run_padded(windows)
+    alone = probe.onnx.token_scores(windows)
+    assert [len(s) for s in together] == [len(s) for s in alone] == [len(w) for w in windows]
+    for padded, single in zip(together, alone, strict=True):
+        assert np.allclose(padded, single, atol=1e-4)
 
 
 def test_a_model_without_int8_peaks_runs_float32_and_says_how_to_add_them() -> None:

@@ -107,7 +107,7 @@ class ProbeEncoder:
         inp = self.inputs(sentences)
         sums, tokens = np.zeros(inp.n_sentences), np.zeros(inp.n_sentences)
         if self.onnx is not None:
-            window_scores = self.onnx.token_scores(inp.windows)  # every window of the review in one call
+            window_scores = self.onnx.token_scores(inp.windows)
         else:
             window_scores = [self.token_scores(ids) for ids in inp.windows]
         for scores, owner in zip(window_scores, inp.owners, strict=True):
