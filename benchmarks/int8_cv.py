@@ -11,8 +11,8 @@ model score both. Reports, per corpus, accuracy, ECE, AUC and rating figures flo
 how many verdicts flip and the largest change in P(positive).
 
 The float pooled states come from `.cache/pooled` (what `make model-default` writes; about
-70 CPU-minutes when missing); the int8 pass adds about 20. The int8 graphs of the fold probes
-are built in a temporary cache folder.
+70 CPU-minutes when missing); the int8 pass adds about 7 (graph version 3; 20 before). The
+int8 graphs of the fold probes are built in a temporary cache folder.
 """
 
 from __future__ import annotations
