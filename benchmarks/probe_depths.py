@@ -1,0 +1,145 @@
+"""Which frozen layers the default tier's probe should read: out-of-fold accuracy per set of depths.
+
+    .venv/bin/python benchmarks/probe_depths.py [--data ../shared/data] [--cache .cache]
+
+Development folds only (the test parts are never read). Pools the states after layers 6, 9
+and 12 of every training text with a float32 onnxruntime graph of all 12 layers (the same
+layers as `sentiment/e5/onnx_graph.py`; about 15 minutes here, cached in chunks under
+`--cache`/pooled-depths, resumable), checks depths 6 and 9 against the shipped cache, then
+reruns the default tier's cross-fit for each set of depths: the same n-gram logits and star
+score, the probe's C chosen by out-of-fold log-loss as training does, the same out-of-fold
+combiners and rating model. Prints accuracy per corpus and the rating's MAE and exact rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+import numpy as np
+
+from critica.evaluation.metrics import polarity_metrics, rating_metrics
+from critica.sentiment import train
+from critica.sentiment.recipe import bundled_training_data
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPTHS = (6, 9, 12)
+SETS = {"6,9 (shipped)": (6, 9), "9,12": (9, 12), "6,9,12": (6, 9, 12), "12": (12,), "9": (9,)}
+CHUNK = 500
+
+
+def _session():
+    """A float32 onnxruntime session of all 12 layers whose outputs are the states after DEPTHS."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+
+    from critica.sentiment.e5 import onnx_graph
+    from critica.sentiment.e5.forward import E5Encoder
+
+    encoder = E5Encoder(layers=max(DEPTHS))
+    cfg = encoder.config
+    g = onnx_graph._Graph(None)
+    g.const("split", np.array([cfg.hidden] * 3, dtype=np.int64))
+    g.op("Cast", ["mask"], "key_mask", to=TensorProto.INT32)
+    x, outputs = "states", []
+    for depth in range(1, max(DEPTHS) + 1):
+        x = onnx_graph._layer(g, encoder.layers[depth - 1], x, f"l{depth}", cfg)
+        if depth in DEPTHS:
+            outputs.append(g.op("Identity", [x], f"after{depth}"))
+    shape = ["batch", "positions", cfg.hidden]
+    graph = helper.make_graph(
+        g.nodes,
+        "probe-depths",
+        [
+            helper.make_tensor_value_info("states", TensorProto.FLOAT, shape),
+            helper.make_tensor_value_info("mask", TensorProto.FLOAT, shape[:2]),
+        ],
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name in outputs],
+        initializer=g.initializers,
+    )
+    opsets = [helper.make_opsetid("", onnx_graph.OPSET), helper.make_opsetid(onnx_graph.FUSED, 1)]
+    model = helper.make_model(graph, opset_imports=opsets)
+    model.ir_version = 8
+    options = ort.SessionOptions()
+    options.enable_cpu_mem_arena = False
+    return encoder, ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+
+
+def pooled_all_depths(sentences: list[list[str]], folder: Path) -> np.ndarray:
+    """(texts, len(DEPTHS), hidden): means over sentence tokens, as `pooled.pooled_states` computes them."""
+    from critica.sentiment.e5.inputs import encoder_input
+
+    folder.mkdir(parents=True, exist_ok=True)
+    encoder, session = _session()
+    names = [o.name for o in session.get_outputs()]
+    for start in range(0, len(sentences), CHUNK):
+        part = folder / f"chunk-{start:06d}.npy"
+        if part.exists():
+            continue
+        started, rows = time.perf_counter(), []
+        for review in sentences[start : start + CHUNK]:
+            inp = encoder_input(encoder.tokenizer, review)
+            sums, count = np.zeros((len(DEPTHS), encoder.config.hidden)), 0
+            for ids, owner in zip(inp.windows, inp.owners, strict=True):
+                inside = owner >= 0
+                states = encoder.embed_ids(ids)[None].astype(np.float32)
+                feed = {"states": states, "mask": np.ones(states.shape[:2], dtype=np.float32)}
+                for j, after in enumerate(session.run(names, feed)):
+                    sums[j] += after[0][inside].sum(axis=0)
+                count += int(inside.sum())
+            rows.append((sums / max(count, 1)).astype(np.float32))
+        np.save(part, np.stack(rows))
+        print(f"pooled {min(start + CHUNK, len(sentences))}/{len(sentences)} in {time.perf_counter() - started:.0f} s")
+    return np.concatenate([np.load(folder / f"chunk-{s:06d}.npy") for s in range(0, len(sentences), CHUNK)])
+
+
+def probe_column(data: train.TrainingData) -> tuple[np.ndarray, float]:
+    """Out-of-fold probe logits on `data.pooled`, C chosen by weighted out-of-fold log-loss."""
+    folds, rows = sorted(set(data.fold.tolist())), data.binary
+    weights, best = train._probe_weights(data, rows), None
+    for c in train.PROBE_CS:
+        column = np.zeros(len(data.y))
+        for k in folds:
+            fit = train.fit_probe(data, data.fold != k, c, train.TrainingConfig().seed)
+            column[data.fold == k] = fit.decision_function(data.pooled[data.fold == k])
+        z, y = column[rows], data.y[rows]
+        loss = float(np.sum(weights * (np.logaddexp(0.0, z) - y * z)))
+        if best is None or loss < best[0]:
+            best = (loss, column, c)
+    return best[1], best[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache")
+    args = parser.parse_args()
+    data, _, _ = bundled_training_data(args.data, "default", args.cache / "pooled")
+    key = hashlib.sha256(repr(data.sentences).encode()).hexdigest()[:16]  # new texts, new folder
+    pooled = pooled_all_depths(data.sentences, args.cache / f"pooled-depths-{key}")
+    shipped = data.pooled.reshape(len(data.y), len(train.PROBE_DEPTHS), -1)
+    same = [DEPTHS.index(d) for d in train.PROBE_DEPTHS]
+    print(
+        f"depths {train.PROBE_DEPTHS} against the shipped cache: max |Δ| {np.abs(pooled[:, same] - shipped).max():.2e}"
+    )
+    # The n-gram logits and star score do not depend on the depths: the shipped cross-fit's, once.
+    ngrams = train.cross_fit(data, train.TrainingConfig(tier="default"), log=lambda _: None)
+    sources = np.array(data.source)
+    for name, depths in SETS.items():
+        data.pooled = pooled[:, [DEPTHS.index(d) for d in depths]].reshape(len(data.y), -1)
+        column, c = probe_column(data)
+        base = np.column_stack([ngrams.base[:, 0], column])
+        fit = train.held_out_predictions(data, train.CrossFit(base, ngrams.star_score, column, column, c), 0)
+        cells = []
+        for source in dict.fromkeys(data.source):
+            mask = data.binary & (sources == source)
+            cells.append(f"{source} {polarity_metrics(data.y[mask], fit.proba[mask]).accuracy:.4f}")
+        rated = (data.stars > 0) & data.spanish & (sources == "muchocine")
+        stars = rating_metrics(data.stars[rated], fit.rating[rated])
+        print(f"{name:14s} C={c:<4} " + " | ".join(cells) + f" | rating MAE {stars.mae:.3f} exact {stars.exact:.3f}")
+
+
+if __name__ == "__main__":
+    main()
