@@ -30,66 +30,37 @@ SETS = {"6,9 (shipped)": (6, 9), "9,12": (9, 12), "6,9,12": (6, 9, 12), "12": (1
 CHUNK = 500
 
 
-def _session():
-    """A float32 onnxruntime session of all 12 layers whose outputs are the states after DEPTHS."""
-    import onnxruntime as ort
-    from onnx import TensorProto, helper
-
-    from critica.sentiment.e5 import onnx_graph
-    from critica.sentiment.e5.forward import E5Encoder
-
-    encoder = E5Encoder(layers=max(DEPTHS))
-    cfg = encoder.config
-    g = onnx_graph._Graph(None)
-    g.const("split", np.array([cfg.hidden] * 3, dtype=np.int64))
-    g.op("Cast", ["mask"], "key_mask", to=TensorProto.INT32)
-    x, outputs = "states", []
-    for depth in range(1, max(DEPTHS) + 1):
-        x = onnx_graph._layer(g, encoder.layers[depth - 1], x, f"l{depth}", cfg)
-        if depth in DEPTHS:
-            outputs.append(g.op("Identity", [x], f"after{depth}"))
-    shape = ["batch", "positions", cfg.hidden]
-    graph = helper.make_graph(
-        g.nodes,
-        "probe-depths",
-        [
-            helper.make_tensor_value_info("states", TensorProto.FLOAT, shape),
-            helper.make_tensor_value_info("mask", TensorProto.FLOAT, shape[:2]),
-        ],
-        [helper.make_tensor_value_info(name, TensorProto.FLOAT, shape) for name in outputs],
-        initializer=g.initializers,
-    )
-    opsets = [helper.make_opsetid("", onnx_graph.OPSET), helper.make_opsetid(onnx_graph.FUSED, 1)]
-    model = helper.make_model(graph, opset_imports=opsets)
-    model.ir_version = 8
-    options = ort.SessionOptions()
-    options.enable_cpu_mem_arena = False
-    return encoder, ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
-
-
 def pooled_all_depths(sentences: list[list[str]], folder: Path) -> np.ndarray:
-    """(texts, len(DEPTHS), hidden): means over sentence tokens, as `pooled.pooled_states` computes them."""
+    """(texts, len(DEPTHS), hidden): means over sentence tokens, as training pools them."""
+    import onnxruntime as ort
+
+    from critica.sentiment.e5.forward import E5Encoder
     from critica.sentiment.e5.inputs import encoder_input
+    from critica.sentiment.e5.onnx_graph import build_states_graph
+    from critica.sentiment.e5.pooled import sentence_token_means
 
     folder.mkdir(parents=True, exist_ok=True)
-    encoder, session = _session()
+    encoder = E5Encoder(layers=max(DEPTHS))
+    options = ort.SessionOptions()
+    options.enable_cpu_mem_arena = False
+    session = ort.InferenceSession(build_states_graph(encoder, DEPTHS), options, providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]
+
+    def states_after(ids: np.ndarray) -> list[np.ndarray]:
+        states = encoder.embed_ids(ids)[None].astype(np.float32)
+        feed = {"states": states, "mask": np.ones(states.shape[:2], dtype=np.float32)}
+        return [after[0] for after in session.run(names, feed)]
+
+    hidden = encoder.config.hidden
     for start in range(0, len(sentences), CHUNK):
         part = folder / f"chunk-{start:06d}.npy"
         if part.exists():
             continue
-        started, rows = time.perf_counter(), []
-        for review in sentences[start : start + CHUNK]:
-            inp = encoder_input(encoder.tokenizer, review)
-            sums, count = np.zeros((len(DEPTHS), encoder.config.hidden)), 0
-            for ids, owner in zip(inp.windows, inp.owners, strict=True):
-                inside = owner >= 0
-                states = encoder.embed_ids(ids)[None].astype(np.float32)
-                feed = {"states": states, "mask": np.ones(states.shape[:2], dtype=np.float32)}
-                for j, after in enumerate(session.run(names, feed)):
-                    sums[j] += after[0][inside].sum(axis=0)
-                count += int(inside.sum())
-            rows.append((sums / max(count, 1)).astype(np.float32))
+        started = time.perf_counter()
+        rows = [
+            sentence_token_means(encoder_input(encoder.tokenizer, review), states_after, len(DEPTHS), hidden)
+            for review in sentences[start : start + CHUNK]
+        ]
         np.save(part, np.stack(rows))
         print(f"pooled {min(start + CHUNK, len(sentences))}/{len(sentences)} in {time.perf_counter() - started:.0f} s")
     return np.concatenate([np.load(folder / f"chunk-{s:06d}.npy") for s in range(0, len(sentences), CHUNK)])

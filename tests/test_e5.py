@@ -244,3 +244,21 @@ def test_a_model_without_int8_peaks_runs_float32_and_says_how_to_add_them() -> N
     older.encoder_runtime = "onnx-int8"
     with pytest.warns(UserWarning, match="no int8 activation peaks.*critica.sentiment.calibrate"):
         assert older.encoder.runtime == "onnx-float32"
+
+
+def test_the_states_graph_gives_the_numpy_layers_states(encoder) -> None:
+    """`build_states_graph` (which layers a probe should read) runs the same layers as the NumPy reference."""
+    ort = pytest.importorskip("onnxruntime")
+    from critica.sentiment.e5.forward import E5Encoder
+    from critica.sentiment.e5.onnx_graph import build_states_graph
+
+    three = E5Encoder(encoder.weights, layers=3)
+    ids = encoder.tokenizer.content_ids("query: " + TEXTS[1])
+    window = np.array([encoder.weights.vocabulary.bos, *ids[:60], encoder.weights.vocabulary.eos])
+    states = three.embed_ids(window)[None].astype(np.float32)
+    session = ort.InferenceSession(build_states_graph(three, (3, 1)), providers=["CPUExecutionProvider"])
+    assert [o.name for o in session.get_outputs()] == ["after3", "after1"]  # in the order asked for
+    after3, after1 = session.run(None, {"states": states, "mask": np.ones(states.shape[:2], dtype=np.float32)})
+    x1 = three.apply_layers(three.embed_ids(window), three.layers[:1])
+    np.testing.assert_allclose(after1[0], x1, atol=1e-4)
+    np.testing.assert_allclose(after3[0], three.apply_layers(x1, three.layers[1:]), atol=1e-4)

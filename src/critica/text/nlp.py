@@ -45,9 +45,7 @@ def import_spacy() -> types.ModuleType:
         for name, module in placeholders.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]
-    if getattr(spacy, "cli", None) is placeholders["spacy.cli"]:
-        del spacy.cli  # the real package is bound here when something imports it
-    return spacy
+    return spacy  # sys.modules entries are not bound as attributes: spacy.cli is unset until imported
 
 
 def _cli_placeholders() -> dict[str, types.ModuleType]:

@@ -19,11 +19,12 @@ those tensors were 36% of the int8 graph's time, the weight products 26%.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
 import numpy as np
 
 from critica.sentiment.e5.forward import E5Encoder, Layer
+from critica.sentiment.e5.weights import E5Config
 
 OPSET = 17  # LayerNormalization is an ONNX operator from 17 on
 FUSED = "com.microsoft"  # onnxruntime's contrib operators (MultiHeadAttention, Gelu), version 1
@@ -82,17 +83,8 @@ def build_probe_graph(
     Also returns the names of the products quantisation must leave in float32: the probe's
     (attention's activation × activation products are inside the fused attention operator).
     """
-    from onnx import TensorProto, helper
-
-    cfg = encoder.config
-    g = _Graph(smoothing)
-    g.const("split", np.array([cfg.hidden] * 3, dtype=np.int64))
-    # batch × positions, 1 for a real position: padded keys get no attention (−10⁴ before the softmax)
-    g.op("Cast", ["mask"], "key_mask", to=TensorProto.INT32)
-
-    x, score = "states", None
-    for depth in range(1, max(depths) + 1):
-        x = _layer(g, encoder.layers[depth - 1], x, f"l{depth}", cfg)
+    g, score = _Graph(smoothing), None
+    for depth, x in _layer_stack(g, encoder, max(depths)):
         if depth in depths:
             w = g.const(f"probe{depth}.w", probe[depths.index(depth)].reshape(-1, 1).astype(np.float32))
             term = g.op("MatMul", [x, w], f"probe{depth}")
@@ -100,23 +92,58 @@ def build_probe_graph(
             g.keep_float.append(term)  # the probe's own product stays in float32: it is the output
     g.const("last_axis", np.array([2], dtype=np.int64))
     g.op("Squeeze", [score, "last_axis"], "scores")
+    return _serialised(g, "critica-probe", encoder.config.hidden, {"scores": ["batch", "positions"]}), g.keep_float
+
+
+def build_states_graph(encoder: E5Encoder, depths: tuple[int, ...]) -> bytes:
+    """The serialised ONNX model of layers 1..max(depths) whose outputs are the states after `depths`.
+
+    Outputs "after6", "after9", … (batch × positions × hidden), in the order of `depths`: for
+    measuring which layers a probe should read (`benchmarks/probe_depths.py`).
+    """
+    g, after = _Graph(), {}
+    for depth, x in _layer_stack(g, encoder, max(depths)):
+        if depth in depths:
+            after[depth] = g.op("Identity", [x], f"after{depth}")
+    shape = ["batch", "positions", encoder.config.hidden]
+    return _serialised(g, "critica-states", encoder.config.hidden, {after[d]: shape for d in depths})
+
+
+def _layer_stack(g: _Graph, encoder: E5Encoder, deepest: int) -> Iterator[tuple[int, str]]:
+    """Add layers 1..`deepest` over the graph inputs; yields each depth and the name of its output."""
+    from onnx import TensorProto
+
+    cfg = encoder.config
+    g.const("split", np.array([cfg.hidden] * 3, dtype=np.int64))
+    # batch × positions, 1 for a real position: padded keys get no attention (−10⁴ before the softmax)
+    g.op("Cast", ["mask"], "key_mask", to=TensorProto.INT32)
+    x = "states"
+    for depth in range(1, deepest + 1):
+        x = _layer(g, encoder.layers[depth - 1], x, f"l{depth}", cfg)
+        yield depth, x
+
+
+def _serialised(g: _Graph, name: str, hidden: int, outputs: dict[str, list]) -> bytes:
+    """The model of `g`'s nodes: inputs `states` (batch × positions × hidden) and `mask`, float `outputs`."""
+    from onnx import TensorProto, helper
+
     graph = helper.make_graph(
         g.nodes,
-        "critica-probe",
+        name,
         [
-            helper.make_tensor_value_info("states", TensorProto.FLOAT, ["batch", "positions", cfg.hidden]),
+            helper.make_tensor_value_info("states", TensorProto.FLOAT, ["batch", "positions", hidden]),
             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "positions"]),
         ],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", "positions"])],
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, shape) for out, shape in outputs.items()],
         initializer=g.initializers,
     )
     opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid(FUSED, 1)]
     model = helper.make_model(graph, opset_imports=opsets, producer_name="critica")
     model.ir_version = 8  # readable by every onnxruntime from 1.14 on
-    return model.SerializeToString(), g.keep_float
+    return model.SerializeToString()
 
 
-def _layer(g: _Graph, layer: Layer, x: str, p: str, cfg: Any) -> str:
+def _layer(g: _Graph, layer: Layer, x: str, p: str, cfg: E5Config) -> str:
     """Self-attention → add & norm → GELU feed-forward → add & norm (nodes prefixed with `p`)."""
     qkv = g.linear(x, layer.qkv, layer.qkv_bias, f"{p}.qkv")
     q, k, v = (f"{p}.{n}" for n in "qkv")

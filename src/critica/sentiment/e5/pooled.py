@@ -25,16 +25,31 @@ CHUNK = 200  # reviews per checkpoint
 
 def pooled_states(encoder: E5Encoder, inp: EncoderInput, depths: Sequence[int]) -> np.ndarray:
     """(len(depths), hidden): the mean over sentence tokens of the states after each depth (1-based)."""
-    out = np.zeros((len(depths), encoder.config.hidden), dtype=np.float64)
-    count = 0
-    deepest = max(depths)
-    for ids, owner in zip(inp.windows, inp.owners, strict=True):
-        inside = owner >= 0
-        x = encoder.embed_ids(ids)
-        for depth in range(1, deepest + 1):
+
+    def states_after(ids: np.ndarray) -> list[np.ndarray]:
+        x, found = encoder.embed_ids(ids), {}
+        for depth in range(1, max(depths) + 1):
             x = encoder.apply_layers(x, [encoder.layers[depth - 1]])
             if depth in depths:
-                out[depths.index(depth)] += x[inside].sum(axis=0)
+                found[depth] = x
+        return [found[d] for d in depths]
+
+    return sentence_token_means(inp, states_after, len(depths), encoder.config.hidden)
+
+
+def sentence_token_means(
+    inp: EncoderInput, states_after: Callable[[np.ndarray], Sequence[np.ndarray]], layers: int, hidden: int
+) -> np.ndarray:
+    """(layers, hidden): means over the review's sentence tokens, whichever runtime gives a window's states.
+
+    `states_after(ids)` returns one positions × hidden array per layer for one window.
+    """
+    out = np.zeros((layers, hidden), dtype=np.float64)
+    count = 0
+    for ids, owner in zip(inp.windows, inp.owners, strict=True):
+        inside = owner >= 0
+        for j, states in enumerate(states_after(ids)):
+            out[j] += states[inside].sum(axis=0)
         count += int(inside.sum())
     return (out / max(count, 1)).astype(np.float32)
 
