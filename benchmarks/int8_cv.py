@@ -50,7 +50,7 @@ def int8_probe_column(data: TrainingData, float_fit: CrossFit, seed: int, rows: 
     peaks, digest = PolarityModel.load(SHIPPED).int8_peaks, weights_digest()
     for k in sorted(set(data.fold.tolist())):
         probe = fit_probe(data, data.fold != k, float_fit.probe_c, seed)
-        encoder = ProbeEncoder(PROBE_DEPTHS, probe.coef_[0], float(probe.intercept_[0]), "onnx-int8", digest, peaks)
+        encoder = ProbeEncoder(PROBE_DEPTHS, probe.w, probe.b, "onnx-int8", digest, peaks, probe.q)
         picked = np.flatnonzero(rows & (data.fold == k))
         started = time.perf_counter()
         for i in picked:

@@ -73,8 +73,8 @@ def probe_column(data: train.TrainingData) -> tuple[np.ndarray, float]:
     for c in train.PROBE_CS:
         column = np.zeros(len(data.y))
         for k in folds:
-            fit = train.fit_probe(data, data.fold != k, c, train.TrainingConfig().seed)
-            column[data.fold == k] = fit.decision_function(data.pooled[data.fold == k])
+            fit = train.fit_probe(data, data.fold != k, c, train.TrainingConfig().seed, attention_c=None)
+            column[data.fold == k] = train.probe_logits(data, fit)[data.fold == k]
         z, y = column[rows], data.y[rows]
         loss = float(np.sum(weights * (np.logaddexp(0.0, z) - y * z)))
         if best is None or loss < best[0]:
@@ -96,7 +96,7 @@ def main() -> None:
         f"depths {train.PROBE_DEPTHS} against the shipped cache: max |Δ| {np.abs(pooled[:, same] - shipped).max():.2e}"
     )
     # The n-gram logits and star score do not depend on the depths: the shipped cross-fit's, once.
-    ngrams = train.cross_fit(data, train.TrainingConfig(tier="default"), log=lambda _: None)
+    ngrams = train.cross_fit(data, train.TrainingConfig(tier="fast"), log=lambda _: None)  # n-grams alone
     sources = np.array(data.source)
     for name, depths in SETS.items():
         data.pooled = pooled[:, [DEPTHS.index(d) for d in depths]].reshape(len(data.y), -1)

@@ -93,16 +93,43 @@ def test_probe_scores_equal_the_probe_on_pooled_states_and_split_over_sentences(
     assert scores.tokens.tolist() == [len(encoder.tokenizer.content_ids(s)) for s in sentences]
 
 
-def test_pooled_features_are_cached_and_resume(encoder, tmp_path) -> None:
+def test_sentence_states_are_cached_and_resume(encoder, tmp_path) -> None:
     from critica.sentiment.e5 import pooled
+    from critica.sentiment.e5.inputs import encoder_input
 
-    sentences = [[t] for t in TEXTS[:5]]
-    first = pooled.corpus_features(sentences, (2,), tmp_path, log=lambda _: None, encoder=encoder)
-    (final,) = tmp_path.glob("pooled-*/all.npy")
-    final.unlink()  # as if the pass had stopped after its chunks
-    again = pooled.corpus_features(sentences, (2,), tmp_path, log=lambda _: None, encoder=encoder)
-    np.testing.assert_array_equal(first, again)
-    assert first.shape == (5, 1, 384)
+    sentences = [[t] for t in TEXTS[:3]] + [["Una frase.", "Otra frase."]]
+    first = pooled.corpus_states(sentences, (2,), tmp_path, log=lambda _: None, encoder=encoder)
+    (chunk,) = tmp_path.glob("sentences-*/chunk-*.npz")
+    chunk.unlink()  # as if the pass had stopped before writing it
+    again = pooled.corpus_states(sentences, (2,), tmp_path, log=lambda _: None, encoder=encoder)
+    np.testing.assert_array_equal(first.means, again.means)
+    assert first.means.shape == (5, 384) and first.text.tolist() == [0, 1, 2, 3, 3]
+    # the pooled states are the NumPy reference's mean over the review's sentence tokens
+    reference = pooled.pooled_states(encoder, encoder_input(encoder.tokenizer, sentences[3]), [2]).ravel()
+    np.testing.assert_allclose(first.pooled()[3], reference, atol=1e-4)
+
+
+def test_the_attention_probe_scores_as_training_fitted_it(encoder, tmp_path, monkeypatch) -> None:
+    """Training's logit of a review (per-sentence states) = inference's (per-token outputs), every runtime."""
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
+    from critica.sentiment.attention import Probe
+    from critica.sentiment.e5 import pooled
+    from critica.sentiment.e5.probe import ProbeEncoder
+    from critica.text import prepare
+
+    rng = np.random.default_rng(1)
+    w, q = rng.normal(0, 0.2, size=2 * 384), rng.normal(0, 0.5, size=2 * 384)
+    sentences = [[s.text for s in prepare(t).sentences] for t in [*TEXTS[:3], " ".join(TEXTS)]]
+    states = pooled.corpus_states(sentences, (1, 2), tmp_path, log=lambda _: None, encoder=encoder)
+    trained = Probe(w, -0.3, q).logits(states)
+    assert np.ptp(trained - Probe(w, -0.3).logits(states)) > 0.01  # the attention changes the logits
+    for runtime, tolerance in (("numpy", 1e-4), ("onnx-float32", 1e-3)):
+        probe = ProbeEncoder((1, 2), w, -0.3, runtime, "test-digest", attention=q)
+        got = [probe.scores(s) for s in sentences]
+        np.testing.assert_allclose([g.review_logit(-0.3) for g in got], trained, atol=tolerance)
+        for scores in got:  # the sentences' shares add up to the logit
+            assert scores.shares().sum() - 0.3 == pytest.approx(scores.review_logit(-0.3), abs=1e-9)
 
 
 @needs_shared_data()
@@ -132,7 +159,8 @@ def _probe(runtime: str, smoothed: bool = True):
     depths = tuple(int(d) for d in np.asarray(arrays["depths"]).ravel())
     bias = float(np.asarray(arrays["probe_b"]).ravel()[0])
     peaks = model.int8_peaks if smoothed else None
-    return ProbeEncoder(depths, arrays["probe_w"], bias, runtime, "test-digest", peaks), bias
+    attention = arrays.get("attention_w")
+    return ProbeEncoder(depths, arrays["probe_w"], bias, runtime, "test-digest", peaks, attention), bias
 
 
 def test_onnx_runtimes_agree_with_the_numpy_reference(tmp_path, monkeypatch) -> None:
@@ -181,7 +209,7 @@ def test_smoothing_leaves_the_float_graph_unchanged(encoder) -> None:
     assert np.all(peaks["l1.qkv"] >= 0) and peaks["l1.qkv"].max() > 0
     scales = smoothing_of(two, peaks)
     assert scales.keys() == peaks.keys() and not all(np.allclose(s, 1.0) for s in scales.values())
-    probe = np.random.default_rng(0).normal(size=(1, 384)).astype(np.float32)
+    probe = np.random.default_rng(0).normal(size=(1, 384, 1)).astype(np.float32)  # depths × hidden × outputs
     states = two.embed_ids(window)[None].astype(np.float32)
     feed = {"states": states, "mask": np.ones(states.shape[:2], dtype=np.float32)}
     results = []

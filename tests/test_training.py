@@ -103,6 +103,7 @@ def test_the_default_tier_trains_end_to_end_with_stars_and_explains_exactly(tmp_
     model = PolarityModel.load(out)
     peaks = {k: v for k, v in model.probe_arrays.items() if k.startswith("peak.")}  # what smooths the int8 graph
     assert len(peaks) == 9 * 4 and peaks["peak.l9.down"].shape == (1536,) and peaks["peak.l1.qkv"].max() > 0
+    assert model.probe_arrays["attention_w"].shape == (2 * 384,)  # the sentence attention (sentiment/attention.py)
     sentences = ["La fotografía es preciosa.", "El guion, en cambio, hace aguas.", "Aun así, la recomiendo."]
     explanation = model.explain(sentences)
     assert explanation.base + explanation.contributions.sum() == pytest.approx(explanation.logit, abs=1e-4)

@@ -13,13 +13,14 @@ A model is a folder of inspectable files, never a pickle:
 All arrays are loaded with `allow_pickle=False`. The calibrated log-odds of
 "positive" for a Spanish review are
 
-    z = a_sparse * (w · x + b_w)  +  a_probe * (mean_t p_t + b_p)  +  c
+    z = a_sparse * (w · x + b_w)  +  a_probe * (Σ_j α_j p̄_j + b_p)  +  c
 
-with `x` the normalised n-gram vector and `p_t` the probe's score of token t
-(default tier only), averaged over the review's sentence tokens. Both inner
-terms are sums over sentences, so each sentence's share of `z` is exact. An
-English review (default tier) is scored by the probe alone, with its own
-calibration: the n-grams are Spanish.
+with `x` the normalised n-gram vector, `p̄_j` the mean of the probe's token
+scores over sentence j (default tier only) and α_j its attention weight,
+∝ n_j·exp(ā_j) (n_j tokens, ā_j their mean attention logit; `e5/probe.py`).
+Both inner terms are sums over sentences, so each sentence's share of `z` is
+exact. An English review (default tier) is scored by the probe alone, with
+its own calibration: the n-grams are Spanish.
 
 The rating (1–5 stars) is the expectation of a multinomial model over the
 base logits and a star score (a ridge regression of the stars on the same
@@ -122,7 +123,7 @@ class PolarityModel:
     star_coef: np.ndarray  # ridge weights of the stars over the n-grams
     star_intercept: float
     english_rating: RatingModel | None = None  # over the calibrated logit alone (English reviews)
-    probe_arrays: dict[str, np.ndarray] | None = None  # default tier: probe_w, probe_b, depths
+    probe_arrays: dict[str, np.ndarray] | None = None  # default tier: probe_w, probe_b, depths[, attention_w]
     english: Combiner | None = None  # default tier: calibration of the probe alone for English
     encoder_meta: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
@@ -165,7 +166,10 @@ class PolarityModel:
             depths = tuple(int(d) for d in np.asarray(a["depths"]).ravel())
             digest = weights_digest()
             bias = float(np.asarray(a["probe_b"]).ravel()[0])
-            self._encoder = ProbeEncoder(depths, a["probe_w"], bias, self._runtime(), digest, self.int8_peaks)
+            attention = a.get("attention_w")  # absent from models trained before sentence attention
+            self._encoder = ProbeEncoder(
+                depths, a["probe_w"], bias, self._runtime(), digest, self.int8_peaks, attention
+            )
             expected = self.encoder_meta.get("weights_sha256")
             if expected and digest != expected:
                 warnings.warn(
@@ -211,8 +215,8 @@ class PolarityModel:
         if self.uses_encoder:
             scores: SentenceScores = self.encoder.scores(sentences)
             bias = self.encoder.bias
-            contributions += c.probe * scores.sums / max(float(scores.tokens.sum()), 1.0)
-            alone_logit += c.probe * (scores.sums / np.maximum(scores.tokens, 1.0) + bias)
+            contributions += c.probe * scores.shares()
+            alone_logit += c.probe * (scores.means() + bias)
             base += c.probe * bias
             columns.append(scores.review_logit(bias))
         logit = float(contributions.sum() + base)

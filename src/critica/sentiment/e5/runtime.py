@@ -30,7 +30,7 @@ import numpy as np
 from critica.cache import cache_dir
 from critica.sentiment.e5.smoothing import ALPHA, smoothing_of
 
-GRAPH_VERSION = 3  # 2: int8 graphs smoothed; 3: fused attention and GELU
+GRAPH_VERSION = 4  # 2: int8 graphs smoothed; 3: fused attention and GELU; 4: probe outputs as a last axis
 PRECISIONS = ("float32", "int8")
 
 
@@ -41,7 +41,7 @@ def threads() -> int:
 
 
 class OnnxProbe:
-    """Per-position probe scores of padded batches of windows, run by onnxruntime.
+    """Per-position probe outputs (score[, attention logit]) of padded batches of windows, by onnxruntime.
 
     `base` is the encoder's embedding part (NumPy); the layers live in the graph.
     """
@@ -56,6 +56,8 @@ class OnnxProbe:
         peaks: dict[str, np.ndarray] | None = None,
     ):
         """Open (building at first use) the graph of `precision` for `base`'s layers and `probe`.
+
+        `probe`: depths × hidden × outputs (see `onnx_graph.build_probe_graph`).
 
         `peaks`: per-channel activation peaks by product ("l3.up"), for int8 smoothing; without
         them int8 quantises the plain products (measured worse, see the MODEL_CARD).
@@ -95,7 +97,7 @@ class OnnxProbe:
         return path
 
     def token_scores(self, windows: list[np.ndarray]) -> list[np.ndarray]:
-        """The probe's score of every position of each window, one window per call.
+        """Positions × outputs per window: the probe's outputs at every position, one window per call.
 
         A review's last window is usually short (512, 87 pieces): padded into one call with the
         full ones it cost their length and a 512² attention for nothing. Alone, each window is

@@ -1,0 +1,142 @@
+"""Sentence-attention pooling for the default tier's probe: out-of-fold accuracy against the mean.
+
+    .venv/bin/python benchmarks/attention_probe.py [--data ../shared/data] [--cache .cache]
+
+Development folds only (the test parts are never read). A mean-pooled probe scores a review by
+the mean of its tokens' scores, so a plot summary weighs as much as the verdict. Here each sentence j
+gets a weight n_j·exp(q·m_j) (n_j its tokens, m_j the mean of its states after the probed layers),
+and the review's probe logit is the weighted mean of its sentences' mean scores w·m_j, plus a bias.
+q = 0 is the mean-pooled probe exactly; both q and w are linear in the token states, so inference
+stays per-token sums (a second probe output), and every sentence keeps an exact share of the
+verdict. Training (`critica.sentiment.attention`): weighted log-loss + ‖w‖²/2C + ‖q‖²/2Cq by
+L-BFGS, started from the mean-pooled probe; C is the one the cross-fit chooses for the mean
+probe, Cq each of `ATTENTION_CS` (train.ATTENTION_C is the value chosen here).
+
+The per-sentence means of the states after layers 6, 9 and 12 come from a float32 onnxruntime
+graph of all 12 layers (`e5.pooled.StatesRunner`; about 20 minutes here, cached in chunks under
+`--cache`/sentence-states-KEY, resumable). The n-gram logits, star score, out-of-fold combiners
+and rating model are the shipped cross-fit's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+import numpy as np
+
+from critica.evaluation.metrics import polarity_metrics, rating_metrics
+from critica.sentiment import train
+from critica.sentiment.e5.pooled import SentenceStates
+from critica.sentiment.recipe import bundled_training_data
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPTHS = (6, 9, 12)
+CHUNK = 500
+ATTENTION_CS = (0.01, 0.03, 0.1)
+RUNS = [((6, 9), None), *[((6, 9), cq) for cq in ATTENTION_CS], ((9, 12), None), ((9, 12), 0.1)]
+
+
+def sentence_states(sentences: list[list[str]], folder: Path) -> SentenceStates:
+    """Per-sentence means of the states after DEPTHS, every training text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(sentences), CHUNK):
+        part = folder / f"chunk-{start:06d}.npz"
+        if not part.exists():
+            started = time.perf_counter()
+            means, tokens, text = _chunk(sentences, start)
+            np.savez(part, means=means, counts=tokens, doc=text)
+            done = min(start + CHUNK, len(sentences))
+            print(f"states {done}/{len(sentences)} in {time.perf_counter() - started:.0f} s")
+    parts = [np.load(folder / f"chunk-{s:06d}.npz") for s in range(0, len(sentences), CHUNK)]
+    means, tokens, text = (np.concatenate([p[name] for p in parts]) for name in ("means", "counts", "doc"))
+    return SentenceStates(means, tokens, text.astype(np.int64), len(sentences))
+
+
+def columns(states: SentenceStates, depths: tuple[int, ...]) -> SentenceStates:
+    """The same sentences with the means after `depths` only."""
+    hidden = states.means.shape[1] // len(DEPTHS)
+    picked = [j for d in depths for j in range(DEPTHS.index(d) * hidden, (DEPTHS.index(d) + 1) * hidden)]
+    return SentenceStates(states.means[:, picked], states.tokens, states.text, states.texts)
+
+
+def _chunk(sentences: list[list[str]], start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from critica.sentiment.e5.forward import E5Encoder
+    from critica.sentiment.e5.inputs import encoder_input
+    from critica.sentiment.e5.pooled import StatesRunner, sentence_means
+
+    encoder = E5Encoder(layers=max(DEPTHS))
+    runner = StatesRunner(encoder, DEPTHS)
+    means, tokens, text = [], [], []
+    for i in range(start, min(start + CHUNK, len(sentences))):
+        m, t = sentence_means(encoder_input(encoder.tokenizer, sentences[i]), runner)
+        means.append(m)
+        tokens.append(t)
+        text.append(np.full(len(t), i))
+    return np.concatenate(means), np.concatenate(tokens), np.concatenate(text)
+
+
+def probe_column(
+    data: train.TrainingData, states: SentenceStates, depths: tuple[int, ...], cq: float | None
+) -> np.ndarray:
+    """Out-of-fold probe logits: the mean-pooled probe (cq None), else attention pooling."""
+    data.states = columns(states, depths)
+    data.pooled = data.states.pooled()
+    _, c = _shipped_probe(data)
+    column, seed = np.zeros(len(data.y)), train.TrainingConfig().seed
+    for k in sorted(set(data.fold.tolist())):
+        probe = train.fit_probe(data, data.fold != k, c, seed, attention_c=cq)
+        column[data.fold == k] = train.probe_logits(data, probe)[data.fold == k]
+    return column
+
+
+def _shipped_probe(data: train.TrainingData) -> tuple[np.ndarray, float]:
+    """The shipped cross-fit's choice of C for these pooled states (weighted out-of-fold log-loss)."""
+    rows, seed, best = data.binary, train.TrainingConfig().seed, None
+    weights = train._probe_weights(data, rows)
+    for c in train.PROBE_CS:
+        column = np.zeros(len(data.y))
+        for k in sorted(set(data.fold.tolist())):
+            probe = train.fit_probe(data, data.fold != k, c, seed, attention_c=None)
+            column[data.fold == k] = train.probe_logits(data, probe)[data.fold == k]
+        z, y = column[rows], data.y[rows]
+        loss = float(np.sum(weights * (np.logaddexp(0.0, z) - y * z)))
+        if best is None or loss < best[0]:
+            best = (loss, column, c)
+    return best[1], best[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache")
+    args = parser.parse_args()
+    data, _, _ = bundled_training_data(args.data, "default", args.cache / "pooled")
+    key = hashlib.sha256(repr(data.sentences).encode()).hexdigest()[:16]  # new texts, new folder
+    states = sentence_states(data.sentences, args.cache / f"sentence-states-{key}")
+    ngrams = train.cross_fit(data, train.TrainingConfig(tier="fast"), log=lambda _: None)  # n-grams alone
+    sources = np.array(data.source)
+    for depths, cq in RUNS:
+        started = time.perf_counter()
+        column = probe_column(data, states, depths, cq)
+        base = np.column_stack([ngrams.base[:, 0], column])
+        fit = train.held_out_predictions(data, train.CrossFit(base, ngrams.star_score, column, column, None), 0)
+        cells = []
+        for source in dict.fromkeys(data.source):
+            mask = data.binary & (sources == source)
+            m = polarity_metrics(data.y[mask], fit.proba[mask])
+            cells.append(f"{source} {m.accuracy:.4f}/{m.ece:.3f}")
+        rated = (data.stars > 0) & data.spanish & (sources == "muchocine")
+        stars = rating_metrics(data.stars[rated], fit.rating[rated])
+        name = f"{','.join(map(str, depths))} " + ("mean" if cq is None else f"attention Cq={cq}")
+        print(
+            f"{name:24s} " + " | ".join(cells) + f" | rating MAE {stars.mae:.3f} exact {stars.exact:.3f}"
+            f" ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
