@@ -31,7 +31,7 @@ model: model-fast model-default model-mt model-titles ## retrain every bundled m
 model-fast:
 	$(BIN)/critica train --tier fast --corpora $(DATA) --out $(MODELS)/polarity-fast
 
-model-default:  # one encoder pass per corpus, cached in .cache/pooled (about 70 CPU-minutes from scratch)
+model-default:  # one encoder pass per corpus, cached in .cache/pooled (about 30 minutes from scratch)
 	$(BIN)/critica train --tier default --corpora $(DATA) --out $(MODELS)/polarity-default
 
 model-int8:  # only the int8 activation peaks of the bundled default model (model-default measures them too)

@@ -10,8 +10,8 @@ smoothed with the shipped activation peaks), and the same out-of-fold calibrator
 model score both. Reports, per corpus, accuracy, ECE, AUC and rating figures float vs int8,
 how many verdicts flip and the largest change in P(positive).
 
-The float pooled states come from `.cache/pooled` (what `make model-default` writes; about
-70 CPU-minutes when missing); the int8 pass adds about 7 (graph version 3; 20 before). The
+The float per-sentence states come from `.cache/pooled` (what `make model-default` writes; about
+30 minutes when missing); the cross-fit's attention fits take about 6, the int8 pass about 7. The
 int8 graphs of the fold probes are built in a temporary cache folder.
 """
 
