@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEPTHS = (6, 9, 12)
 CHUNK = 500
 ATTENTION_CS = (0.01, 0.03, 0.1)
-RUNS = [((6, 9), None), *[((6, 9), cq) for cq in ATTENTION_CS]]  # (depths, C_q); None: mean-pooled
+RUNS = [((6, 9), None), *[((6, 9), cq) for cq in ATTENTION_CS], ((9, 12), 0.03), ((6, 9, 12), 0.03)]  # C_q None: mean
 
 
 def sentence_states(sentences: list[list[str]], folder: Path) -> SentenceStates:
