@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from critica.evaluation.metrics import polarity_metrics, rating_metrics
 from critica.sentiment import train
 from critica.sentiment.e5.pooled import SentenceStates
 from critica.sentiment.recipe import bundled_training_data
+from probe_depths import corpus_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPTHS = (6, 9, 12)
@@ -84,28 +84,15 @@ def probe_column(
     """Out-of-fold probe logits: the mean-pooled probe (cq None), else attention pooling."""
     data.states = columns(states, depths)
     data.pooled = data.states.pooled()
-    _, c = _shipped_probe(data)
-    column, seed = np.zeros(len(data.y)), train.TrainingConfig().seed
+    seed = train.TrainingConfig().seed
+    mean_column, c = train.mean_probe_column(data, seed)
+    if cq is None:
+        return mean_column
+    column = np.zeros(len(data.y))
     for k in sorted(set(data.fold.tolist())):
         probe = train.fit_probe(data, data.fold != k, c, seed, attention_c=cq)
         column[data.fold == k] = train.probe_logits(data, probe)[data.fold == k]
     return column
-
-
-def _shipped_probe(data: train.TrainingData) -> tuple[np.ndarray, float]:
-    """The shipped cross-fit's choice of C for these pooled states (weighted out-of-fold log-loss)."""
-    rows, seed, best = data.binary, train.TrainingConfig().seed, None
-    weights = train._probe_weights(data, rows)
-    for c in train.PROBE_CS:
-        column = np.zeros(len(data.y))
-        for k in sorted(set(data.fold.tolist())):
-            probe = train.fit_probe(data, data.fold != k, c, seed, attention_c=None)
-            column[data.fold == k] = train.probe_logits(data, probe)[data.fold == k]
-        z, y = column[rows], data.y[rows]
-        loss = float(np.sum(weights * (np.logaddexp(0.0, z) - y * z)))
-        if best is None or loss < best[0]:
-            best = (loss, column, c)
-    return best[1], best[2]
 
 
 def main() -> None:
@@ -117,25 +104,13 @@ def main() -> None:
     key = hashlib.sha256(repr(data.sentences).encode()).hexdigest()[:16]  # new texts, new folder
     states = sentence_states(data.sentences, args.cache / f"sentence-states-{key}")
     ngrams = train.cross_fit(data, train.TrainingConfig(tier="fast"), log=lambda _: None)  # n-grams alone
-    sources = np.array(data.source)
     for depths, cq in RUNS:
         started = time.perf_counter()
         column = probe_column(data, states, depths, cq)
         base = np.column_stack([ngrams.base[:, 0], column])
         fit = train.held_out_predictions(data, train.CrossFit(base, ngrams.star_score, column, column, None), 0)
-        cells = []
-        for source in dict.fromkeys(data.source):
-            mask = data.binary & (sources == source)
-            m = polarity_metrics(data.y[mask], fit.proba[mask])
-            cells.append(f"{source} {m.accuracy:.4f}/{m.ece:.3f}")
-        rated = (data.stars > 0) & data.spanish & (sources == "muchocine")
-        stars = rating_metrics(data.stars[rated], fit.rating[rated])
         name = f"{','.join(map(str, depths))} " + ("mean" if cq is None else f"attention Cq={cq}")
-        print(
-            f"{name:24s} " + " | ".join(cells) + f" | rating MAE {stars.mae:.3f} exact {stars.exact:.3f}"
-            f" ({time.perf_counter() - started:.0f} s)",
-            flush=True,
-        )
+        print(f"{name:24s} {corpus_cells(data, fit, ece=True)} ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

@@ -66,20 +66,16 @@ def pooled_all_depths(sentences: list[list[str]], folder: Path) -> np.ndarray:
     return np.concatenate([np.load(folder / f"chunk-{s:06d}.npy") for s in range(0, len(sentences), CHUNK)])
 
 
-def probe_column(data: train.TrainingData) -> tuple[np.ndarray, float]:
-    """Out-of-fold probe logits on `data.pooled`, C chosen by weighted out-of-fold log-loss."""
-    folds, rows = sorted(set(data.fold.tolist())), data.binary
-    weights, best = train._probe_weights(data, rows), None
-    for c in train.PROBE_CS:
-        column = np.zeros(len(data.y))
-        for k in folds:
-            fit = train.fit_probe(data, data.fold != k, c, train.TrainingConfig().seed, attention_c=None)
-            column[data.fold == k] = train.probe_logits(data, fit)[data.fold == k]
-        z, y = column[rows], data.y[rows]
-        loss = float(np.sum(weights * (np.logaddexp(0.0, z) - y * z)))
-        if best is None or loss < best[0]:
-            best = (loss, column, c)
-    return best[1], best[2]
+def corpus_cells(data: train.TrainingData, fit: train.CrossFit, ece: bool = False) -> str:
+    """Accuracy (and ECE) per corpus, then the MuchoCine rating's MAE and exact rate, on one line."""
+    sources, cells = np.array(data.source), []
+    for source in dict.fromkeys(data.source):
+        mask = data.binary & (sources == source)
+        m = polarity_metrics(data.y[mask], fit.proba[mask])
+        cells.append(f"{source} {m.accuracy:.4f}" + (f"/{m.ece:.3f}" if ece else ""))
+    rated = (data.stars > 0) & data.spanish & (sources == "muchocine")
+    stars = rating_metrics(data.stars[rated], fit.rating[rated])
+    return " | ".join(cells) + f" | rating MAE {stars.mae:.3f} exact {stars.exact:.3f}"
 
 
 def main() -> None:
@@ -97,19 +93,12 @@ def main() -> None:
     )
     # The n-gram logits and star score do not depend on the depths: the shipped cross-fit's, once.
     ngrams = train.cross_fit(data, train.TrainingConfig(tier="fast"), log=lambda _: None)  # n-grams alone
-    sources = np.array(data.source)
     for name, depths in SETS.items():
         data.pooled = pooled[:, [DEPTHS.index(d) for d in depths]].reshape(len(data.y), -1)
-        column, c = probe_column(data)
+        column, c = train.mean_probe_column(data, train.TrainingConfig().seed)
         base = np.column_stack([ngrams.base[:, 0], column])
         fit = train.held_out_predictions(data, train.CrossFit(base, ngrams.star_score, column, column, c), 0)
-        cells = []
-        for source in dict.fromkeys(data.source):
-            mask = data.binary & (sources == source)
-            cells.append(f"{source} {polarity_metrics(data.y[mask], fit.proba[mask]).accuracy:.4f}")
-        rated = (data.stars > 0) & data.spanish & (sources == "muchocine")
-        stars = rating_metrics(data.stars[rated], fit.rating[rated])
-        print(f"{name:14s} C={c:<4} " + " | ".join(cells) + f" | rating MAE {stars.mae:.3f} exact {stars.exact:.3f}")
+        print(f"{name:14s} C={c:<4} " + corpus_cells(data, fit))
 
 
 if __name__ == "__main__":

@@ -184,6 +184,25 @@ def probe_logits(data: TrainingData, probe: Probe) -> np.ndarray:
     return probe.logits(data.states)
 
 
+def mean_probe_column(data: TrainingData, seed: int) -> tuple[np.ndarray, float]:
+    """Out-of-fold logits of the mean-pooled probe on `data.pooled`, and its C (of PROBE_CS).
+
+    C is chosen by the weighted out-of-fold log-loss; the attention fit starts from this probe.
+    """
+    folds, rows = sorted(set(data.fold.tolist())), data.binary
+    weights, best = _probe_weights(data, rows), None
+    for c in PROBE_CS:
+        column = np.zeros(len(data.y))
+        for k in folds:
+            probe = fit_probe(data, data.fold != k, c, seed, attention_c=None)
+            column[data.fold == k] = probe_logits(data, probe)[data.fold == k]
+        z, y = column[rows], data.y[rows]
+        loss = float(np.sum(weights * (np.logaddexp(0.0, z) - y * z)))
+        if best is None or loss < best[0]:
+            best = (loss, column, c)
+    return best[1], best[2]
+
+
 def _calibrator(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
     return LogisticRegression(C=100.0, max_iter=1000).fit(x, y)
 
@@ -219,25 +238,10 @@ def _out_of_fold(
     stars[~data.spanish] = 0.0
     if config.tier != "default":
         return sparse[:, None], stars, None
-    by_c = {}
-    for c in PROBE_CS:  # C of the mean-pooled probe, which the attention fit starts from
-        column = np.zeros(len(data.y))
-        for k in folds:
-            column[data.fold == k] = probe_logits(data, fit_probe(data, data.fold != k, c, config.seed, None))[
-                data.fold == k
-            ]
-        by_c[c] = column
-    rows = data.binary
-    w = _probe_weights(data, rows)
-
-    def loss(c: float) -> float:
-        z, y = by_c[c][rows], data.y[rows]
-        return float(np.sum(w * (np.logaddexp(0.0, z) - y * z)))
-
-    best = min(PROBE_CS, key=loss)
+    mean_column, best = mean_probe_column(data, config.seed)
     log(f"probe: C = {best}")
     if ATTENTION_C is None or data.states is None:
-        return np.column_stack([sparse, by_c[best]]), stars, best
+        return np.column_stack([sparse, mean_column]), stars, best
     column = np.zeros(len(data.y))
     for k in folds:
         log(f"sentence attention: fold {k} of {folds}")

@@ -17,7 +17,9 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -71,13 +73,17 @@ class SentenceStates:
     text: np.ndarray
     texts: int
 
-    def per_text(self, x: np.ndarray) -> np.ndarray:
-        """Sums of `x` (one row per sentence) over each text's sentences."""
+    @cached_property
+    def _summing(self) -> Any:
+        """Texts × sentences, 1 where the sentence belongs to the text (built once: L-BFGS sums twice a step)."""
         from scipy.sparse import csr_matrix
 
         ones = np.ones(len(self.text))
-        summing = csr_matrix((ones, (self.text, np.arange(len(self.text)))), shape=(self.texts, len(self.text)))
-        return np.asarray(summing @ np.asarray(x, dtype=np.float64))
+        return csr_matrix((ones, (self.text, np.arange(len(self.text)))), shape=(self.texts, len(self.text)))
+
+    def per_text(self, x: np.ndarray) -> np.ndarray:
+        """Sums of `x` (one row per sentence) over each text's sentences."""
+        return np.asarray(self._summing @ np.asarray(x, dtype=np.float64))
 
     def pooled(self) -> np.ndarray:
         """Texts × layers·hidden: the means over each text's sentence tokens (0 for a text without any)."""
