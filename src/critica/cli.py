@@ -182,6 +182,20 @@ def train_titles(
     typer.echo(json.dumps(meta, indent=2))
 
 
+@app.command("train-credits")
+def train_credits(
+    corpora: Annotated[Path, typer.Option(help="The shared data folder (MuchoCine, IMDB-es).")],
+    out: Annotated[Path, typer.Option(help="Folder to write credits.json into.")],
+) -> None:
+    """Mine who is credited with what in the training reviews (the people stage's credits table)."""
+    from critica.facts.credits import train_credits as mine
+
+    try:
+        mine(corpora, out, log=typer.echo)
+    except (UnusableInput, FileNotFoundError) as exc:
+        fail(str(exc))
+
+
 @app.command("train-mt")
 def train_mt(
     out: Annotated[Path, typer.Option(help="Folder to write the detector into.")],
@@ -254,6 +268,10 @@ def evaluate(
     title_tagger: Annotated[
         bool, typer.Option(help="With --facts: add the learned title tagger (--no-title-tagger: the rules alone).")
     ] = True,
+    credits: Annotated[
+        bool,
+        typer.Option(help="With --facts: use the credits mined from training reviews (--no-credits: the text alone)."),
+    ] = True,
 ) -> None:
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE (and rating metrics), plus confusion and reliability PNGs."""
     from critica.workflow import evaluate_file, evaluate_predictions
@@ -277,8 +295,11 @@ def evaluate(
             if facts is not None:
                 from critica.resources import Resources
 
-                tagger = Resources.shared(config.with_(title_tagger=title_tagger)).title_tagger
-                print_gold_scores(evaluate_facts_file(facts, texts, by_rule=by_rule, selection=chosen, tagger=tagger))
+                shared = Resources.shared(config.with_(title_tagger=title_tagger, credits=credits))
+                scores = evaluate_facts_file(
+                    facts, texts, by_rule=by_rule, selection=chosen, tagger=shared.title_tagger, credits=shared.credits
+                )
+                print_gold_scores(scores)
             else:
                 print_gold_scores(evaluate_aspects_file(aspects, texts, tier=config.tier, selection=chosen))
             return

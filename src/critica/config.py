@@ -43,6 +43,8 @@ class Config:
     - `explain`: also write which named rule found each fact (the result's "explain" key).
     - `encoder_runtime`: how the default tier's encoder runs, one of ENCODER_RUNTIMES.
     - `title_tagger`: add the learned film-title tagger's titles to the rules' (False: rules alone).
+    - `credits`: let the credits mined from the training reviews (models/film-people) name people and
+      give uncued ones a role (False: the review's own words alone).
     - `catalog`: a CSV of the user's films (id, title, original_title, year) that film mentions
       are linked to (None: no linking).
     """
@@ -57,6 +59,7 @@ class Config:
     # int8, smoothed: held out within 0.3 points of float on IMDB-es/MuchoCine, ECE ≤ 0.05 (MODEL_CARD)
     encoder_runtime: str = "onnx-int8"
     title_tagger: bool = True
+    credits: bool = True
     catalog: Path | None = None
 
     def __post_init__(self) -> None:

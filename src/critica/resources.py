@@ -124,6 +124,18 @@ class Resources:
             return self._shared["title_tagger"]
 
     @property
+    def credits(self) -> Any:
+        """The credits table mined from the training reviews (`Config.credits`), or None when turned off."""
+        if not self.config.credits:
+            return None
+        with self._lock:
+            if "credits" not in self._shared:
+                from critica.facts.credits import CreditTable
+
+                self._shared["credits"] = CreditTable.load()
+            return self._shared["credits"]
+
+    @property
     def catalog(self) -> Any:
         """The user's film catalogue (`Config.catalog`), linked by meaning with the multilingual encoder; or None."""
         if self.config.catalog is None:

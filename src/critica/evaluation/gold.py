@@ -144,10 +144,12 @@ def evaluate_facts_file(
     by_rule: bool = False,
     selection: GoldSelection | None = None,
     tagger: Any = None,
+    credits: Any = None,
 ) -> dict[str, Score]:
     """Run fact extraction on every gold review and score it (or, `by_rule`, score each named rule alone).
 
-    `tagger`: the learned title tagger to add to the rules (None: the rules alone).
+    `tagger`: the learned title tagger to add to the rules (None: the rules alone); `credits`: the
+    credits table mined from the training reviews (None: the review's own words alone).
     """
     from critica.facts.stage import find_facts
     from critica.text import prepare
@@ -155,7 +157,7 @@ def evaluate_facts_file(
     rows = []
     for gold, text in load_gold(gold_path, texts_path, selection):
         doc = prepare(text)
-        found = find_facts(doc, tagger)
+        found = find_facts(doc, tagger, credits)
         rows.append((gold, asdict(found.to_contract(doc)), found.rule_hits()))
     if by_rule:
         return score_rules(rows)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from critica.facts import rules
+from critica.facts.credits import CreditTable
 from critica.facts.gazetteers import ROLE_AFTER, ROLE_BEFORE
 from critica.facts.names import NameSpan, fold, is_common_word
 
@@ -223,10 +224,12 @@ def collect_people(
     per_spans: list[tuple[int, int]],
     blocked: list[tuple[int, int]],
     place_spans: Sequence[tuple[int, int]] = (),
+    known: CreditTable | None = None,
 ) -> list[PersonFacts]:
     """Decide which spans are people, give them roles and characters, merge their mentions.
 
-    `per_spans` and `place_spans` are spaCy's PER and LOC entities (clean offsets).
+    `per_spans` and `place_spans` are spaCy's PER and LOC entities (clean offsets); `known`, the
+    credits mined from the training reviews, vouches for lone surnames and gives uncued people a role.
     """
     spans = [s for s in spans if not _inside(s, blocked)]
     characters = character_pairs(text, spans)
@@ -251,8 +254,12 @@ def collect_people(
         if i not in roles and _story_character(text, span):
             continue
         _add_mention(people, text, span, rule, roles.get(i), characters.get(i))
-    _merge_surnames(people, pending_single, text)
+    unmerged = _merge_surnames(people, pending_single, text)
+    if known is not None:
+        _add_known(people, text, unmerged, known)
     merged = _merge_partial_names(list(people.values()))
+    if known is not None:
+        _roles_from_credits(merged, known)
     _roles_from_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
     _cast_lists(text, merged)
     return merged
@@ -295,6 +302,13 @@ def _cast_lists(text: str, people: list[PersonFacts]) -> None:
             for _, p in run:
                 p.roles.add("actor")
         run = [(mention, person)] if mention is not None else []
+
+
+def credited_roles(text: str, spans: list[NameSpan], blocked: list[tuple[int, int]]) -> list[tuple[NameSpan, str]]:
+    """The mentions the review's own words credit with a role ("dirigida por X", "X (Uxbal)"), outside `blocked`."""
+    spans = [s for s in spans if not _inside(s, blocked)]
+    roles, _ = _credited_roles(text, spans, character_pairs(text, spans))
+    return [(spans[i], role) for i, role in sorted(roles.items())]
 
 
 def _credited_roles(
@@ -374,16 +388,44 @@ def _add_mention(
         person.roles.add("actor")
 
 
-def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, NameSpan]], text: str) -> None:
-    """'Kalatozov' and 'de Kalatozov' join 'Mikhail Kalatozov' when exactly one person has that surname."""
+def _merge_surnames(people: dict[str, PersonFacts], pending: list[tuple[int, NameSpan]], text: str) -> list[NameSpan]:
+    """'Kalatozov' and 'de Kalatozov' join 'Mikhail Kalatozov' when exactly one person has that surname.
+
+    Returns the spans that joined nobody.
+    """
     by_surname: dict[str, list[PersonFacts]] = {}
     for person in people.values():
         if len(person.name.split()) >= 2:
             by_surname.setdefault(fold(person.name.split()[-1]), []).append(person)
+    left: list[NameSpan] = []
     for _, span in pending:
         owners = by_surname.get(fold(span.text), [])
         if len(owners) == 1:
             owners[0].mentions.append(span)
+        else:
+            left.append(span)
+    return left
+
+
+def _add_known(people: dict[str, PersonFacts], text: str, spans: list[NameSpan], known: CreditTable) -> None:
+    """An uncued name the training reviews credit ("Cera", "Mintz-Plasse") is a person.
+
+    Not a lone surname that two people of this review share ("Newman" beside Paul and Thomas Newman).
+    """
+    surnames = {fold(p.name.split()[-1]) for p in people.values() if len(p.name.split()) >= 2}
+    for span in spans:
+        if len(span.tokens) == 1 and (is_common_word(span.text) or fold(span.text) in surnames):
+            continue
+        if known.knows(span.text):
+            if not _story_character(text, span):
+                _add_mention(people, text, span, rules.PERSON_KNOWN, None, None)
+
+
+def _roles_from_credits(people: list[PersonFacts], known: CreditTable) -> None:
+    """A person the review's words give no role takes the roles the training reviews credit it with."""
+    for person in people:
+        if not person.roles:
+            person.roles |= known.roles_of_person(person.name)
 
 
 # What a sentence says a role-less person did: the role word nearest the name wins ("Como director
@@ -425,30 +467,36 @@ def _nearest_role(text: str, start: int, end: int, lo: int, hi: int, reach: int)
 
 
 def _roles_from_sentences(text: str, people: list[PersonFacts]) -> None:
-    """A role-less person takes the role its sentence speaks of.
-
-    In order: a crew word near the name in its own sentence ("hace magia en la fotografía"); acting
-    words in its sentence or the one before (an actor); a crew word opening the next sentence.
-    """
+    """A role-less person takes the role its sentence speaks of (`_context_role` of its first telling mention)."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for person in people:
         if person.roles:
             continue
         for mention in sorted(person.mentions, key=lambda m: m.start):
-            before = [e for e in ends if e <= mention.start]
-            own_start = before[-1] if before else 0
-            own_end = next((e for e in ends if e > mention.end), len(text))
-            role = _nearest_role(text, mention.start, mention.end, own_start, own_end, _ROLE_REACH)
-            if role == "director" and _LED_GROUP.search(text[max(0, mention.start - 60) : mention.start]):
-                role = None  # "una banda de jazz (dirigida por …)": a band is led, not directed
-            start = before[-2] if len(before) >= 2 else 0  # the mention's sentence and the one before it
-            if role is None and _ACTING_WORDS.search(text[start:own_end]):
-                role = "actor"
-            if role is None:
-                role = _nearest_role(text, mention.start, mention.end, own_end, own_end + _OPENING_REACH, 10**6)
+            role = _context_role(text, mention, ends)
             if role is not None:
                 person.roles.add(role)
                 break
+
+
+def _context_role(text: str, mention: NameSpan, ends: list[int]) -> str | None:
+    """The role the sentence around a mention speaks of, without crediting the name itself.
+
+    In order: a crew word near the name in its own sentence ("hace magia en la fotografía"); acting
+    words in its sentence or the one before (an actor); a crew word opening the next sentence.
+    """
+    before = [e for e in ends if e <= mention.start]
+    own_start = before[-1] if before else 0
+    own_end = next((e for e in ends if e > mention.end), len(text))
+    role = _nearest_role(text, mention.start, mention.end, own_start, own_end, _ROLE_REACH)
+    if role == "director" and _LED_GROUP.search(text[max(0, mention.start - 60) : mention.start]):
+        role = None  # "una banda de jazz (dirigida por …)": a band is led, not directed
+    start = before[-2] if len(before) >= 2 else 0  # the mention's sentence and the one before it
+    if role is None and _ACTING_WORDS.search(text[start:own_end]):
+        role = "actor"
+    if role is None:
+        role = _nearest_role(text, mention.start, mention.end, own_end, own_end + _OPENING_REACH, 10**6)
+    return role
 
 
 def _merge_partial_names(people: list[PersonFacts]) -> list[PersonFacts]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from critica.facts.awards import WON, AwardMention, extract_awards
+from critica.facts.credits import CreditTable
 from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
 from critica.facts.people import PersonFacts, collect_people
@@ -31,11 +32,12 @@ class FactsStage:
     def __init__(self, resources: Any) -> None:
         self.explain = resources.config.explain
         self.tagger = resources.title_tagger
+        self.credits = resources.credits
         self.catalog = resources.catalog
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Extract films, people and awards (and link the films to the user's catalogue)."""
-        found = find_facts(doc, self.tagger)
+        found = find_facts(doc, self.tagger, self.credits)
         analysis.facts = found.to_contract(doc)
         if self.catalog is not None:
             link_films(analysis.facts.films, self.catalog)
@@ -66,10 +68,11 @@ class FoundFacts:
         return [RuleHit(kind, i, item.rule) for kind, items in kinds for i, item in enumerate(items)]
 
 
-def find_facts(doc: Document, tagger: Any = None) -> FoundFacts:
+def find_facts(doc: Document, tagger: Any = None, credits: CreditTable | None = None) -> FoundFacts:
     """All facts of one review, with the rule that found each.
 
-    `tagger` (a `TitleTagger`, or None for the rules alone) adds the learned title spans.
+    `tagger` (a `TitleTagger`, or None for the rules alone) adds the learned title spans; `credits`
+    (a `CreditTable`, or None) the people and roles the training reviews credit.
     """
     text = doc.text
     sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
@@ -80,7 +83,7 @@ def find_facts(doc: Document, tagger: Any = None) -> FoundFacts:
     films = extract_films(text, per_spans, tagger.spans(text, ents) if tagger is not None else ())
     blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
     places = [(a, b) for a, b, label in ents if label == "LOC"]
-    people = collect_people(text, spans, per_spans, blocked, places)
+    people = collect_people(text, spans, per_spans, blocked, places, credits)
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]
     _credit_title_makers(text, films, people)
@@ -108,9 +111,9 @@ def link_films(films: list[Film], catalog: Any) -> None:
             film.catalog = CatalogLink(found.id, found.title, found.how, found.score)
 
 
-def extract_facts(doc: Document, tagger: Any = None) -> Facts:
+def extract_facts(doc: Document, tagger: Any = None, credits: CreditTable | None = None) -> Facts:
     """All facts of one review, as the contract's `facts`."""
-    return find_facts(doc, tagger).to_contract(doc)
+    return find_facts(doc, tagger, credits).to_contract(doc)
 
 
 def _film(doc: Document, film: FilmFacts, reviewed: bool) -> Film:
