@@ -47,10 +47,6 @@ def _quick_if_sure(sample: str) -> list | None:
     return quick if quick and quick[0].value >= _QUICK_IS_SURE else None
 
 
-def _confidences(sample: str) -> list:
-    return _quick_if_sure(sample) or _detector(accurate=True).compute_language_confidence_values(sample)
-
-
 def _function_word_vote(sample: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(sample)]
     if len(words) < 12:
@@ -63,18 +59,40 @@ def _function_word_vote(sample: str) -> str | None:
     return None
 
 
+# critica reads Spanish reviews, and a text of a few words says little about its language: lingua
+# called 21% of three-word openings of MuchoCine reviews and summaries something else ("Encantadora."
+# Portuguese, "Genial!!" Italian). A text that Spanish explains at least a third as well as the best
+# language is Spanish; the quick detector's other answers stand only for texts of twelve words or more.
+# Chosen on the training parts (benchmarks/short_language.py): three-word Spanish 0.785 -> 0.967,
+# three-word English 0.951 -> 0.876, texts of twelve words or more unchanged.
+SPANISH_PRIOR = 3.0
+_QUICK_TRUSTED_WORDS = 12
+
+
 def detect_language(text: str) -> tuple[str | None, float]:
-    """ISO 639-1 code of the most likely language and a confidence, or (None, 0.0)."""
+    """ISO 639-1 code of the most likely language and a confidence, or (None, 0.0).
+
+    Spanish wins a close call (`SPANISH_PRIOR`): critica's input is Spanish reviews.
+    """
     sample = text[:_SAMPLE_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return None, 0.0
     if _function_word_vote(sample) == "es":
         return "es", 0.99
-    values = _confidences(sample)
+    values = _quick_if_sure(sample)
+    if not values or (_iso(values[0]) != "es" and len(_WORD.findall(sample)) < _QUICK_TRUSTED_WORDS):
+        values = _detector(accurate=True).compute_language_confidence_values(sample)
     if not values:
         return None, 0.0
-    best = values[0]
-    return best.language.iso_code_639_1.name.lower(), float(best.value)
+    spanish = next((v for v in values if _iso(v) == "es"), None)
+    if spanish is not None and spanish.value * SPANISH_PRIOR >= values[0].value:
+        return "es", float(spanish.value)
+    return _iso(values[0]), float(values[0].value)
+
+
+def _iso(value) -> str:
+    """The ISO 639-1 code of one of lingua's confidence values."""
+    return value.language.iso_code_639_1.name.lower()
 
 
 @lru_cache(maxsize=1)
