@@ -42,6 +42,33 @@ def expected_calibration_error(y: np.ndarray, proba: np.ndarray, bins: int = ECE
     return float(ece)
 
 
+def bootstrap_interval(
+    y: np.ndarray, proba: np.ndarray, metric, draws: int = 1000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
+    """The `level` percentile interval of `metric(y, proba)` over bootstrap resamples of the rows."""
+    y, proba = np.asarray(y), np.asarray(proba, dtype=float)
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(draws):
+        pick = rng.integers(0, len(y), len(y))
+        values.append(metric(y[pick], proba[pick]))
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))
+
+
+def calibrated_ece(proba: np.ndarray, draws: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """The ECE a perfectly calibrated model would show on these predictions: (median, 95th percentile).
+
+    Labels are drawn from the predictions themselves, so the figure is the sampling noise of ECE
+    at this many rows and this spread of confidences: a measured ECE below its 95th percentile is
+    no evidence of miscalibration.
+    """
+    proba = np.asarray(proba, dtype=float)
+    rng = np.random.default_rng(seed)
+    values = [expected_calibration_error((rng.random(len(proba)) < proba).astype(int), proba) for _ in range(draws)]
+    return float(np.median(values)), float(np.percentile(values, 95))
+
+
 def polarity_metrics(y: np.ndarray, proba: np.ndarray) -> PolarityMetrics:
     """All headline metrics for binary polarity."""
     y = np.asarray(y, dtype=int)
