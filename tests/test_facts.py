@@ -560,3 +560,34 @@ def test_a_full_name_listed_next_to_a_person_is_a_person() -> None:
     )
     assert {"Verónica Sánchez", "Pilar López de Ayala"} <= set(found), found
     assert "Gabriella Pession" in people("Y para mí brillan Marta Etura, Nadia De Santiago y Gabriella Pession.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a film named by its maker: a person, and a director when nothing else says otherwise
+        ("La última de Almodóvar es un melodrama sin alma.", {"Almodóvar": ["director"]}),
+        ("Lo nuevo de Woody Allen vuelve a Manhattan.", {"Woody Allen": ["director"]}),
+        (
+            "Russell Crowe, a las órdenes de Ridley Scott, está enorme.",
+            {"Russell Crowe": ["actor"], "Ridley Scott": ["director"]},
+        ),
+        # "con un/una" + a full name, or a lone name with its adjective: the cast member judged
+        ("Un drama rural con un Javier Bardem que se come la pantalla.", {"Javier Bardem": ["actor"]}),
+        ("Funciona, con un Bardem inmenso.", {"Bardem": ["actor"]}),
+        # …but not a prize, a place or a plain capitalised word
+        ("Un estreno con un Oscar merecido y una Londres de postal.", {}),
+        ("Lo mejor: con una Fotografía preciosa.", {}),
+    ],
+)
+def test_spanish_reviewers_own_credit_phrasing(text: str, expected: dict[str, list[str]]) -> None:
+    assert {name: roles for name, (roles, _) in people(text).items()} == expected
+
+
+def test_a_film_named_by_its_maker_is_not_a_title_and_a_genre_is_never_a_person() -> None:
+    from critica.facts.title_spans import TitleTagger
+
+    found = extract_facts(prepare("La última de Almodóvar es otro melodrama."), TitleTagger())
+    assert [f.title for f in found.films] == [] and [p.name for p in found.people] == ["Almodóvar"]
+    assert people("Una peli de Artes Marciales con mucha acción y poco guion.") == {}
+    assert people("Un clásico de la Ciencia Ficción con Sigourney Weaver.").keys() == {"Sigourney Weaver"}

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from critica.facts import rules
-from critica.facts.gazetteers import FILM_REFERENCE_CUES, TITLE_CUES
+from critica.facts.gazetteers import FILM_REFERENCE_CUES, MAKER_BEFORE, TITLE_CUES
 from critica.facts.names import fold, is_common_word
 from critica.facts.quotes import quoted_titles
 from critica.facts.titles import YEAR_AFTER, looks_like_title
@@ -141,6 +141,7 @@ def _tagged_candidates(text: str, tagged: Iterable[tuple[int, int]], found: list
 
 
 _QUOTE_CHARS = frozenset(QUOTE_MARKS)
+_MAKER_OPENING = re.compile(rf"{MAKER_BEFORE}\s", re.I)
 _ENDS_OPEN = re.compile(rf"\s(?:{_CONNECTOR}|por|que|se|lo|le|su|sus|es|fue)$", re.I)
 
 
@@ -151,8 +152,8 @@ def _plausible_tagged(title: str) -> bool:
         return False
     if re.search(r"[,;¿?¡!]|\.\s|\.\w{2}", title) or re.match(r"\d+\s*,", title):
         return False  # a sentence, not a title ("Sé que no termine, es una mala…", "04, fue el médico…")
-    if _ENDS_OPEN.search(title):
-        return False
+    if _ENDS_OPEN.search(title) or _MAKER_OPENING.match(title):
+        return False  # "La última de Almodóvar" names a film by its maker, it is not a title
     return looks_like_title(title, quoted=False)
 
 

@@ -69,6 +69,23 @@ ROLE_BEFORE: list[tuple[str, str]] = [
         r"|\w*(?:starring|storing)\s*:",
     ),
 ]
+# "la última de Almodóvar", "lo nuevo de Woody Allen", "el debut de Oliver Parker": the film's maker
+# (in 100 such phrases of the training reviews, about 85 named a person, three in four a director).
+MAKER_BEFORE = (
+    r"(?:la|lo|el) (?:[úu]ltim[oa]|nuev[oa]|anterior|en[ée]sim[oa]|primer[oa]?|mejor|peor|debut)"
+    r"(?: (?:pel[íi]cula|peli|cinta|obra|trabajo|film|filme))? de(?:l director| la directora)?"
+)
+# Genres and schools are not people, whatever the capitals ("una peli de Artes Marciales").
+GENRES = frozenset(
+    (
+        "artes marciales", "ciencia ficcion", "cine negro", "serie b", "serie z", "film noir", "road movie",
+        "kung fu", "spaghetti western", "nouvelle vague", "comedia romantica", "comedia negra", "cine quinqui",
+        "cine de terror", "cine de autor", "cine fantastico", "cine espanol", "realismo magico", "cine mudo",
+        "neorrealismo italiano", "cine independiente",
+    )
+)  # fmt: skip
+# "Russell Crowe, a las órdenes de Ridley Scott": the name after it directs, the name before it acts.
+UNDER_ORDERS = r"a las [óo]rdenes de|bajo la batuta de"
 ROLE_AFTER: list[tuple[str, str]] = [
     # "Reitman, conocido como director", "Haneke como un fabricante de cineastas" (MT for "filmmaker")
     (

@@ -37,6 +37,7 @@ PERSON_CHARACTER_PAIR = "person.character_pair"
 PERSON_FULL_NAME_ENTITY = "person.full_name_entity"
 PERSON_FILMS_OF = "person.films_of"
 PERSON_KNOWN = "person.known"
+PERSON_MAKER = "person.maker"
 AWARD_PRIZE = "award.prize"
 AWARD_GENERIC_PRIZE = "award.generic_prize"
 AWARD_FESTIVAL = "award.festival"
@@ -56,6 +57,7 @@ RULES: tuple[Rule, ...] = (
     Rule(PERSON_CHARACTER_PAIR, "people", 'the actor of a "Character (Actor)" or "Actor (Character)" pair'),
     Rule(PERSON_FULL_NAME_ENTITY, "people", "a name of two or more words that spaCy tags as a person"),
     Rule(PERSON_FILMS_OF, "people", 'a full name after "las películas de …" that is not a place'),
+    Rule(PERSON_MAKER, "people", '"la última de Almodóvar": a film\'s maker (director unless the credits say else)'),
     Rule(PERSON_KNOWN, "people", 'an uncued name the training reviews credit (models/film-people): "Cera"'),
     Rule(AWARD_PRIZE, "awards", 'a prize of the gazetteer: "Óscar", "Palma de Oro", "Goya"'),
     Rule(AWARD_GENERIC_PRIZE, "awards", '"premio a la mejor …" outside a gazetteer prize'),
