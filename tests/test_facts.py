@@ -591,3 +591,15 @@ def test_a_film_named_by_its_maker_is_not_a_title_and_a_genre_is_never_a_person(
     assert [f.title for f in found.films] == [] and [p.name for p in found.people] == ["Almodóvar"]
     assert people("Una peli de Artes Marciales con mucha acción y poco guion.") == {}
     assert people("Un clásico de la Ciencia Ficción con Sigourney Weaver.").keys() == {"Sigourney Weaver"}
+
+
+def test_the_imperfect_tense_credits_and_a_crew_word_with_its_own_name_credits_nobody_else() -> None:
+    text = (
+        "Fui porque salía Ryan Gosling y porque la dirigía Denis Villeneuve. "
+        "La fotografía de Roger Deakins es preciosa."
+    )
+    assert {name: roles for name, (roles, _) in people(text).items()} == {
+        "Ryan Gosling": ["actor"],
+        "Denis Villeneuve": ["director"],
+        "Roger Deakins": ["cinematographer"],
+    }

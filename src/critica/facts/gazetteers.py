@@ -57,7 +57,10 @@ ROLE_BEFORE: list[tuple[str, str]] = [
     (
         "director",
         # Not "la película de X": X is as often a genre ("de terror", "de Heist") or a studio as a director.
-        r"director(?:a)?|cineasta|realizador(?:a)?|dirigid[oa]s? por|direcci[óo]n de|dirigida y escrita por",
+        r"director(?:a)?|cineasta|realizador(?:a)?|dirigid[oa]s? por|direcci[óo]n de|dirigida y escrita por"
+        # "la dirigía Denis Villeneuve", "la dirige Almodóvar": the verb before its subject, which the object
+        # pronoun marks ("dirigió Underworld" names the object)
+        r"|(?:la|lo|las|los) (?:dirige|dirig[íi]a|dirigi[óo])",
     ),
     (
         "actor",
@@ -90,7 +93,8 @@ ROLE_AFTER: list[tuple[str, str]] = [
     # "Reitman, conocido como director", "Haneke como un fabricante de cineastas" (MT for "filmmaker")
     (
         "director",
-        r"dirige|dirigi[óo]|ha dirigido|(?:\w+\s+)?como (?:un\s+)?(?:director|cineasta|realizador|fabricante de)\b",
+        r"dirige|dirigi[óo]|dirig[íi]a|ha dirigido"
+        r"|(?:\w+\s+)?como (?:un\s+)?(?:director|cineasta|realizador|fabricante de)\b",
     ),
     ("writer", r"escribi[óo]|escribe|ha escrito"),
     (

@@ -137,6 +137,9 @@ class PersonFacts:
     rule: str = ""  # the rule that made its first mention a person (facts/rules.py)
 
 
+# "porque salía Ryan Gosling", "en la que aparece Jack Nicholson": a full name that appears in a film acts
+# in it (in the training reviews nearly always; a lone word after these verbs is as often a character).
+_APPEARS_BEFORE = re.compile(r"\b(?:sale|salen|sal[íi]a|sal[íi]an|aparece|aparecen|aparec[íi]a)\s*$", re.I)
 # "una banda de jazz (dirigida por X)": a band, choir or gang is led, not directed.
 _LED_GROUP = re.compile(
     r"\b(?:banda|orquesta|coro|grupo|pandilla|equipo|ej[ée]rcito|tropa|escuadr[óo]n|expedici[óo]n|conjunto|secta)"
@@ -158,6 +161,8 @@ def role_of(text: str, span: NameSpan) -> str | None:
             if pattern.search(context) and not (len(span.tokens) == 1 and _BARE_COMO.match(after)):
                 return role
     if len(span.tokens) >= 2 and _BRACKETED_AFTER_WORDS.search(before) and text[span.end : span.end + 1] == ")":
+        return "actor"
+    if len(span.tokens) >= 2 and _APPEARS_BEFORE.search(before):
         return "actor"
     return None
 
@@ -487,11 +492,16 @@ _CONTEXT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "director",
         re.compile(
-            r"\b(?:director(?:a)?|direcci[óo]n|dirige|dirigi[óo]|dirigir|dirigid[oa]|cineasta|realizador(?:a)?"
+            r"\b(?:director(?:a)?|direcci[óo]n|dirige|dirigi[óo]|dirig[íi]a|dirigir|dirigid[oa]|cineasta|realizador(?:a)?"
             r"|[óo]pera prima|puesta en escena)\b",
             re.I,
         ),
     ),
+)
+_CREDITS_ANOTHER = re.compile(
+    r"\b(?:fotograf[íi]a|cinematograf[íi]a|m[úu]sica|banda sonora|partitura|guionistas?|direcci[óo]n|director(?:a)?)"
+    r"\s+(?:de|del)\s+(?=(?-i:[A-ZÁÉÍÓÚÑ]))",
+    re.I,
 )
 _ROLE_REACH = 60  # characters between a name and a role word of its own sentence
 _OPENING_REACH = 40  # "…Martínez-Lázaro es una de mis debilidades. Como director, …": the next sentence's opening
@@ -500,6 +510,8 @@ _OPENING_REACH = 40  # "…Martínez-Lázaro es una de mis debilidades. Como dir
 def _nearest_role(text: str, start: int, end: int, lo: int, hi: int, reach: int) -> str | None:
     """The crew role word (not acting) nearest the mention within text[lo:hi], if within `reach`."""
     masked = _NOT_A_CREDIT.sub(lambda m: " " * len(m.group(0)), text[lo:hi])
+    # "La fotografía de Roger Deakins": that crew word is Deakins's credit, not a hint for other names.
+    masked = _CREDITS_ANOTHER.sub(lambda m: " " * len(m.group(0)), masked)
     best: tuple[int, str] | None = None
     for role, pattern in _CONTEXT_ROLES:
         for m in pattern.finditer(masked):
