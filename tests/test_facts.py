@@ -603,3 +603,18 @@ def test_the_imperfect_tense_credits_and_a_crew_word_with_its_own_name_credits_n
         "Denis Villeneuve": ["director"],
         "Roger Deakins": ["cinematographer"],
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "character"),
+    [
+        # translation leaves passive casting in apposition, and "played by" as "jugado por"
+        ("Ada Monroe, interpretada por Nicole Kidman, llega al pueblo.", "Nicole Kidman", "Ada Monroe"),
+        ("Edward Lewis, jugado por Richard Gere, es un hombre de negocios.", "Richard Gere", "Edward Lewis"),
+        ("Rudy, que es interpretado por Chris Makepeace, es el protagonista.", "Chris Makepeace", "Rudy"),
+        ("Charlie está bellamente retratada por Tom Hanks.", "Tom Hanks", "Charlie"),
+        ("Ray juega el papel de Michael Stuart.", "Ray", "Michael Stuart"),
+    ],
+)
+def test_passive_and_appositive_casting_pairs_the_character(text: str, actor: str, character: str) -> None:
+    assert people(text) == {actor: (["actor"], character)}

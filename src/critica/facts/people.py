@@ -73,7 +73,7 @@ _ACTING_WORDS = re.compile(
 )
 _CHARACTER_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:interpreta a|interpretando a|en el papel de|como|que interpreta a"
-    r"|da vida a|encarna a|juega a|juega al|hace de"
+    r"|da vida a|encarna a|juega a|juega al|hace de|(?:juega|interpreta|hace|asume) el papel de"
     r"|\(\s*(?:también\s+)?(?:actuando|apareciendo|haciendo)\s+(?:como|de))\s+"
     r"(?:(?:don|doña|el|la|sr\.|sra\.|dr\.|dra\.|señor|señora)\s+)?$",
     re.I,
@@ -92,9 +92,13 @@ _PRAISED_AS = re.compile(
     rf"[a-záéíóúñ]+\s+(?:como|en el (?:rol|papel) de)\s+(?:(?:el|la)\s+)?(?:(?:{_RANKS})\s+)?$",
     re.I,
 )
-# "su madre Dana es interpretada por Rosanna Arquette", "Sassy es expresado por Sally Field": passive casting.
+# "su madre Dana es interpretada por Rosanna Arquette", "Sassy es expresado por Sally Field": passive casting;
+# also in apposition, as translation leaves it: "Ada Monroe, interpretada por Nicole Kidman", "Rudy, que es
+# interpretado por…", "Edward Lewis, jugado por Richard Gere" ("played by"), "está bellamente retratada por".
 _PLAYED_BY = re.compile(
-    r"^\s*,?\s+(?:es|fue|era|será)\s+(?:interpretad|encarnad|expresad|doblad|retratad)[oa]s?\s+por\s+$", re.I
+    r"^\s*(?:,\s*(?:(?:que|quien)\s+)?|\s+)(?:(?:es|fue|era|será|está|estaba)\s+)?(?:\w+mente\s+)?"
+    r"(?:interpretad|encarnad|expresad|doblad|retratad|jugad)[oa]s?\s+por\s+$",
+    re.I,
 )
 # "Capt. Frank Drebin (interpretado por Leslie Nielsen)", "Dr. Eileen Cole (sorprendentemente jugado por Fiona Shaw)"
 _BRACKETED_PLAYED_BY = re.compile(
