@@ -614,7 +614,8 @@ def test_the_imperfect_tense_credits_and_a_crew_word_with_its_own_name_credits_n
         ("Rudy, que es interpretado por Chris Makepeace, es el protagonista.", "Chris Makepeace", "Rudy"),
         ("Charlie está bellamente retratada por Tom Hanks.", "Tom Hanks", "Charlie"),
         ("Ray juega el papel de Michael Stuart.", "Ray", "Michael Stuart"),
+        ("George Clooney como el Sr. Fox es genial.", "George Clooney", "Fox"),  # article and honorific
     ],
 )
-def test_passive_and_appositive_casting_pairs_the_character(text: str, actor: str, character: str) -> None:
+def test_casting_phrasings_of_translated_reviews_pair_the_character(text: str, actor: str, character: str) -> None:
     assert people(text) == {actor: (["actor"], character)}
