@@ -7,6 +7,7 @@ import pytest
 from critica.aspects.stage import judge_aspects
 from critica.resources import polarity_model
 from critica.text import prepare
+from critica.text.fold import unaccented
 
 from .conftest import SHARED, SHARED_DATA
 
@@ -38,6 +39,20 @@ def test_polarity_patterns(text: str, expected: dict[str, str]) -> None:
     found = aspects(text)
     for aspect, polarity in expected.items():
         assert found.get(aspect) == polarity, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La fotografía es preciosa y la interpretación de la protagonista, increíble.",
+        "La dirección es floja, la música no está mal y el guión no tiene ni pies ni cabeza.",
+        "Una película lentísima: la actuación es mediocre y los efectos dan vergüenza ajena.",
+    ],
+)
+def test_a_review_written_without_accents_gets_the_same_aspects(text: str) -> None:
+    # "la musica", "la fotografia": every lexicon is looked up without accents (benchmarks/accents.py)
+    plain = unaccented(text)
+    assert plain != text and aspects(plain) == aspects(text) != {}
 
 
 def test_a_mere_mention_is_not_an_aspect() -> None:

@@ -195,3 +195,13 @@ def test_spacy_imports_without_its_cli_which_still_works_afterwards() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-2000:]
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_unaccented_keeps_every_offset_and_is_idempotent(text: str) -> None:
+    from critica.text.fold import unaccented
+
+    plain = unaccented(text)
+    assert len(plain) == len(text) and unaccented(plain) == plain
+    assert all(a == b for a, b in zip(text, plain, strict=True) if a.isascii() or a in "ñÑ")

@@ -19,17 +19,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from critica.aspects.lexicon import (
-    ASPECT_TERMS,
-    CONTRAST_MARKERS,
-    INHERENT_POLARITY,
-    INTENSIFIERS,
-    NEGATORS,
-    OPINION_WORDS,
-)
+from critica.aspects import lexicon
+from critica.aspects.lexicon import ASPECT_TERMS, CONTRAST_MARKERS
 from critica.schema import Analysis, AspectJudgement, Mention
 from critica.stages import register_stage
 from critica.text import Document
+from critica.text.fold import fold
 
 MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
 MODEL_ALONE = 0.4  # a clause the lexicon cannot judge counts when the model reads it this clearly (dev-chosen)
@@ -37,8 +32,14 @@ MIXED_SHARE = 0.5  # the weaker side must weigh half the stronger for "mixed"
 DOC_WEIGHT = 0.5  # share of the whole review's polarity added to weakly judged mentions
 WEAK_LEXICAL = 0.7  # below this, a mention's opinion words are too faint to stand on their own
 ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod", "obl", "ccomp", "cop"}
-_SINGLE = {term: aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
-_MULTI = [(term.split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
+# Every lexicon is looked up without accents: native reviewers often skip them ("la musica", "la
+# fotografia es increible"), and spaCy's lemmas keep the text's spelling.
+_SINGLE = {fold(term): aspect for aspect, terms in ASPECT_TERMS.items() for term in terms if " " not in term}
+_MULTI = [(fold(term).split(), aspect) for aspect, terms in ASPECT_TERMS.items() for term in terms if " " in term]
+OPINION_WORDS = {fold(word): value for word, value in lexicon.OPINION_WORDS.items()}
+INHERENT_POLARITY = {fold(word): value for word, value in lexicon.INHERENT_POLARITY.items()}
+INTENSIFIERS = {fold(word): factor for word, factor in lexicon.INTENSIFIERS.items()}
+NEGATORS = frozenset(fold(word) for word in lexicon.NEGATORS)
 
 
 def _by_first_word(terms: list[tuple[list[str], str]]) -> dict[str, list[tuple[int, list[str], str]]]:
@@ -71,7 +72,8 @@ class _Hit:
 
 
 def _lemma(token) -> str:
-    return token.lemma_.lower() if token.lemma_ else token.lower_
+    """The token's lemma, lower case and without accents (the key of every lexicon here)."""
+    return fold(token.lemma_) if token.lemma_ else fold(token.lower_)
 
 
 def _find_terms(sent) -> list[tuple[str, int, int]]:
@@ -79,7 +81,7 @@ def _find_terms(sent) -> list[tuple[str, int, int]]:
     tokens = list(sent)
     found, covered = [], set()
     lemmas = [_lemma(t) for t in tokens]
-    lowers = [t.lower_ for t in tokens]
+    lowers = [fold(t.lower_) for t in tokens]
     multi = []  # (rank in _MULTI, first token), looked up by first word instead of trying every term everywhere
     for i in range(len(tokens)):
         for first in {lemmas[i], lowers[i]}:  # two different first words never start the same term
@@ -93,7 +95,7 @@ def _find_terms(sent) -> list[tuple[str, int, int]]:
     for i, token in enumerate(tokens):
         if i in covered:
             continue
-        aspect = _SINGLE.get(lemmas[i]) or _SINGLE.get(token.lower_)
+        aspect = _SINGLE.get(lemmas[i]) or _SINGLE.get(lowers[i])
         if aspect and (token.pos_ in {"NOUN", "PROPN", "ADJ", "VERB", "ADV"} or lemmas[i] in _SINGLE):
             if aspect == "direccion" and token.ent_type_ == "PER":
                 continue
@@ -116,7 +118,7 @@ def _opinion_value(token) -> float:
     lemma = _lemma(token)
     if lemma == "plano" and token.pos_ != "ADJ":
         return 0.0
-    for form in (lemma, *_base_forms(token.lower_)):
+    for form in (lemma, *_base_forms(fold(token.lower_))):
         if form in OPINION_WORDS:
             return OPINION_WORDS[form]
     return 0.0

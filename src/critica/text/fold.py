@@ -17,3 +17,11 @@ def fold(word: str) -> str:
     if word.isascii():
         return word.lower()
     return strip_marks(word.lower())
+
+
+def unaccented(text: str) -> str:
+    """`text` as typed without accents: each accented letter its base letter, one for one (ñ kept).
+
+    Offsets stay valid, so annotations of a review score its unaccented version too.
+    """
+    return "".join(ch if ch in "ñÑ" else unicodedata.normalize("NFD", ch)[0] for ch in text)
