@@ -1,4 +1,4 @@
-"""Aspects on reviews written without accents: the gold reviews as given, and with every accent removed.
+"""Aspects and facts on reviews written without accents: the gold reviews as given, and with every accent removed.
 
     .venv/bin/python benchmarks/accents.py [--part dev|test] [--tier default|fast]
 
@@ -16,8 +16,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from critica.aspects.stage import judge_aspects
-from critica.evaluation.gold import GoldSelection, load_gold, score_aspects
-from critica.resources import polarity_model
+from critica.config import Config
+from critica.evaluation.gold import GoldSelection, load_gold, score_aspects, score_facts
+from critica.facts.stage import find_facts
+from critica.resources import Resources, polarity_model
 from critica.text import prepare
 from critica.text.fold import unaccented
 
@@ -44,16 +46,22 @@ def main() -> None:
     parser.add_argument("--tier", default="default")
     args = parser.parse_args()
     model = polarity_model(args.tier)
-    print("| set | detection F1, as written → without accents | (aspect, polarity) F1, as written → without accents |")
-    print("|---|---|---|")
+    shared = Resources.shared(Config(tier="fast"))
+    kinds = ("aspects", "aspect_polarity", "people", "people_with_roles", "characters", "films")
+    print("F1, as written → without accents\n")
+    print("| set | " + " | ".join(kinds) + " |")
+    print("|---|" + "---|" * len(kinds))
     for name, rows in gold_sets(args.part).items():
         cells = []
         for transform in (str, unaccented):
-            pairs = [(gold, [asdict(a) for a in judge_aspects(prepare(transform(text)), model)]) for gold, text in rows]
-            cells.append(score_aspects(pairs))
-        detection = " → ".join(f"{s['aspects'].f1:.3f}" for s in cells)
-        polarity = " → ".join(f"{s['aspect_polarity'].f1:.3f}" for s in cells)
-        print(f"| {name} | {detection} | {polarity} |")
+            docs = [(gold, prepare(transform(text))) for gold, text in rows]
+            scores = score_aspects((gold, [asdict(a) for a in judge_aspects(doc, model)]) for gold, doc in docs)
+            facts = (
+                (gold, asdict(find_facts(doc, shared.title_tagger, shared.credits).to_contract(doc)))
+                for gold, doc in docs
+            )
+            cells.append({**scores, **score_facts(facts)})
+        print(f"| {name} | " + " | ".join(f"{cells[0][k].f1:.3f} → {cells[1][k].f1:.3f}" for k in kinds) + " |")
 
 
 if __name__ == "__main__":

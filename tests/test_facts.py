@@ -619,3 +619,8 @@ def test_the_imperfect_tense_credits_and_a_crew_word_with_its_own_name_credits_n
 )
 def test_casting_phrasings_of_translated_reviews_pair_the_character(text: str, actor: str, character: str) -> None:
     assert people(text) == {actor: (["actor"], character)}
+
+
+def test_credit_cues_hold_when_the_review_skips_accents() -> None:
+    assert people("Leonardo DiCaprio esta genial como Cobb.") == {"Leonardo DiCaprio": (["actor"], "Cobb")}
+    assert people("Protagonizada por Lola Duenas, la pelicula conmueve.") == {"Lola Duenas": (["actor"], None)}

@@ -205,3 +205,14 @@ def test_unaccented_keeps_every_offset_and_is_idempotent(text: str) -> None:
     plain = unaccented(text)
     assert len(plain) == len(text) and unaccented(plain) == plain
     assert all(a == b for a, b in zip(text, plain, strict=True) if a.isascii() or a in "ñÑ")
+
+
+def test_a_spanish_cue_also_matches_its_words_typed_without_accents() -> None:
+    import re
+
+    from critica.text.patterns import accent_free, spanish_re
+
+    assert accent_free("está") == "est[áa]" and accent_free("[a-zó]") == "[a-zóo]" and accent_free("[^ó]") == "[^ó]"
+    assert accent_free(r"\é") == r"\é"  # an escape is kept as written
+    pattern = spanish_re(r"\best[áa] genial como|interpretó a", re.I)
+    assert all(pattern.search(t) for t in ("Está genial como", "esta genial como", "interpreto a", "interpretó a"))

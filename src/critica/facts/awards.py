@@ -7,23 +7,23 @@ from dataclasses import dataclass
 
 from critica.facts import rules
 from critica.facts.gazetteers import AWARDS, FESTIVALS
-from critica.text.patterns import YEAR
+from critica.text.patterns import YEAR, spanish_re
 
 _AWARD_PATTERNS = [
-    (name, event, re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.I)) for name, (forms, event) in AWARDS.items()
+    (name, event, spanish_re(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.I)) for name, (forms, event) in AWARDS.items()
 ]
 _FESTIVAL_PATTERNS = [
-    (name, re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.I)) for name, forms in FESTIVALS.items()
+    (name, spanish_re(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.I)) for name, forms in FESTIVALS.items()
 ]
-_GENERIC_PRIZE = re.compile(
+_GENERIC_PRIZE = spanish_re(
     r"\b(premios? (?:a (?:la )?|al |de (?:la )?|del )?mejor(?:es)? [a-záéíóúñ]+(?: [a-záéíóúñ]+)?)", re.I
 )
-_NOMINATION = re.compile(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a", re.I)
+_NOMINATION = spanish_re(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a", re.I)
 # Words of winning: they make a prize a win, not a nomination, and tie it to the one person in its sentence.
-WON = re.compile(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa]|honrad[oa])\b", re.I)
-_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
+WON = spanish_re(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa]|honrad[oa])\b", re.I)
+_YEAR = spanish_re(rf"(?<!\d)({YEAR})(?!\d)")
 # "Fue nominada a tres Globos de Oro y ganó el BAFTA": clauses split a sentence's prizes apart.
-_CLAUSE_BREAK = re.compile(r"\s*;\s*|,?\s+(?:y|e|pero|mientras que|aunque)\s+", re.I)
+_CLAUSE_BREAK = spanish_re(r"\s*;\s*|,?\s+(?:y|e|pero|mientras que|aunque)\s+", re.I)
 
 
 @dataclass

@@ -11,43 +11,43 @@ from critica.facts.gazetteers import FILM_REFERENCE_CUES, MAKER_BEFORE, TITLE_CU
 from critica.facts.names import fold, is_common_word
 from critica.facts.quotes import quoted_titles
 from critica.facts.titles import YEAR_AFTER, looks_like_title
-from critica.text.patterns import QUOTE_MARKS, YEAR
+from critica.text.patterns import QUOTE_MARKS, YEAR, spanish_re
 from critica.text.segment import starts_sentence
 from critica.text.wordlists import zipf
 
 # No trailing full stop, and "Trek.Anne" (a space lost in translation) is two words.
 _TITLE_WORD = r"[A-ZÁÉÍÓÚÑÜ0-9][\w'’:&!?\-]*(?:\.(?![A-ZÁÉÍÓÚÑ][a-záéíóúñ])\w+)*"
 _CONNECTOR = r"(?:de|del|la|el|los|las|y|en|a|al|of|the|and|vs\.?|contra|para|con|un|una)"
-_CUED = re.compile(
+_CUED = spanish_re(
     rf"\b(?:{TITLE_CUES}|{FILM_REFERENCE_CUES})\s+({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,6}})"
 )
-_REFERENCE = re.compile(rf"\b(?:{FILM_REFERENCE_CUES})\s+$")
-_WITH_YEAR = re.compile(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,7}})\s*\(({YEAR})\)")
+_REFERENCE = spanish_re(rf"\b(?:{FILM_REFERENCE_CUES})\s+$")
+_WITH_YEAR = spanish_re(rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,7}})\s*\(({YEAR})\)")
 # "Peter Pan II", "Shrek 2": a capitalised name followed by a sequel number is a film.
-_SEQUEL = re.compile(
+_SEQUEL = spanish_re(
     rf"({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}\s+(?:II|III|IV|V|[2-5]))(?![\w/])"
 )
-_YEAR_ANY = re.compile(rf"(?<![\d-])({YEAR})(?![\d-])")
+_YEAR_ANY = spanish_re(rf"(?<![\d-])({YEAR})(?![\d-])")
 # "La trampa turística (1979), una de mis favoritas": a sentence-case title opening a sentence or line.
-_HEADLINE_YEAR = re.compile(
+_HEADLINE_YEAR = spanish_re(
     rf"(?:^|(?<=[.!?\n]))\s*([A-ZÁÉÍÓÚÑ][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){{1,5}})\s*\(({YEAR})\)"
 )
 _CLAUSE_WORDS = frozenset("me te se le lo nos que es fue era son está estaba muy no vi he ha había mi".split())
 # "…, la estrella desaparecida, la última película del director…": a title in apposition to "película".
-_APPOSITIVE = re.compile(
+_APPOSITIVE = spanish_re(
     r"(?:^|(?<=[,.;:]\s))((?:el|la|los|las|un|una)\s+[a-záéíóúñü][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){0,5}),\s+"
     r"(?:la|su)\s+(?:(?:[úu]ltima|nueva|primera|segunda|tercera|anterior|siguiente|mejor|peor|gran)\s+)?"
     r"(?:pel[íi]cula|cinta|obra)\s+(?:de|del)\b",
     re.I,
 )
 # After a cued title, more titles in the same list: "episodios de Star Trek, perdido en el espacio, e incluso FarScape".
-_LIST_NEXT = re.compile(r"^(?:\s*,\s*(?:(?:y|e|o|u)\s+)?(?:incluso\s+|hasta\s+)?|\s+(?:y|e|o|u)\s+(?:incluso\s+)?)")
-_FAVOURITES = re.compile(r"\b(?:favorit[oa]s|preferid[oa]s)\s*\(\s*", re.I)
-_CAPITALISED_TITLE = re.compile(rf"{_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}")
-_LOWER_ITEM = re.compile(
+_LIST_NEXT = spanish_re(r"^(?:\s*,\s*(?:(?:y|e|o|u)\s+)?(?:incluso\s+|hasta\s+)?|\s+(?:y|e|o|u)\s+(?:incluso\s+)?)")
+_FAVOURITES = spanish_re(r"\b(?:favorit[oa]s|preferid[oa]s)\s*\(\s*", re.I)
+_CAPITALISED_TITLE = spanish_re(rf"{_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}}")
+_LOWER_ITEM = spanish_re(
     r"[a-záéíóúñü][\w'’\-]*(?:\s+[a-záéíóúñü][\w'’\-]*){1,4}(?=\s*,\s*(?:(?:y|e|o)\s+)?(?:incluso\s+)?[A-ZÁÉÍÓÚÑ])"
 )
-_ORIGINAL = re.compile(r"^\s*\((?:t[íi]tulo )?original:?\s*([^)]{1,80})\)", re.I)
+_ORIGINAL = spanish_re(r"^\s*\((?:t[íi]tulo )?original:?\s*([^)]{1,80})\)", re.I)
 
 
 @dataclass
@@ -141,8 +141,8 @@ def _tagged_candidates(text: str, tagged: Iterable[tuple[int, int]], found: list
 
 
 _QUOTE_CHARS = frozenset(QUOTE_MARKS)
-_MAKER_OPENING = re.compile(rf"{MAKER_BEFORE}\s", re.I)
-_ENDS_OPEN = re.compile(rf"\s(?:{_CONNECTOR}|por|que|se|lo|le|su|sus|es|fue)$", re.I)
+_MAKER_OPENING = spanish_re(rf"{MAKER_BEFORE}\s", re.I)
+_ENDS_OPEN = spanish_re(rf"\s(?:{_CONNECTOR}|por|que|se|lo|le|su|sus|es|fue)$", re.I)
 
 
 def _plausible_tagged(title: str) -> bool:

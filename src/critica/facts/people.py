@@ -17,28 +17,29 @@ from critica.facts import rules
 from critica.facts.credits import CreditTable
 from critica.facts.gazetteers import GENRES, MAKER_BEFORE, ROLE_AFTER, ROLE_BEFORE, UNDER_ORDERS
 from critica.facts.names import NameSpan, fold, is_common_word
+from critica.text.patterns import spanish_re
 
 # "dirigida por X", "el director, X", "Dirigida por: X"
 # "el aclamado director italiano Gianni Amelio": one adjective may sit between the cue and the name.
 _BEFORE_TIGHT = [
-    (role, re.compile(rf"\b(?:{cue})(?:\s+(?-i:[a-záéíóúñ]+[oae]s?))?\s*[,:]?\s*$", re.I)) for role, cue in ROLE_BEFORE
-] + [("director", re.compile(rf"\b(?:{UNDER_ORDERS})\s*$", re.I))]
+    (role, spanish_re(rf"\b(?:{cue})(?:\s+(?-i:[a-záéíóúñ]+[oae]s?))?\s*[,:]?\s*$", re.I)) for role, cue in ROLE_BEFORE
+] + [("director", spanish_re(rf"\b(?:{UNDER_ORDERS})\s*$", re.I))]
 # "Escrita y dirigida por Jason Maran": both roles at once.
-_WRITER_DIRECTOR = re.compile(
+_WRITER_DIRECTOR = spanish_re(
     r"\b(?:(?:escrit[oa] y dirigid[oa]|dirigid[oa] y escrit[oa]) por\s*:?"
     r"|(?:guionista y director|director y guionista)\s*,?)\s*$",
     re.I,
 )
 # "su maestra (Jonathan Schaech)": a full name in brackets after a description is the actor playing it.
-_BRACKETED_AFTER_WORDS = re.compile(r"[a-záéíóúñ]\s*\($")
+_BRACKETED_AFTER_WORDS = spanish_re(r"[a-záéíóúñ]\s*\($")
 # "la cinematografía de mano inspirada y dinámica de Sergei Urusevsky"
 # …but not "la cinematografía de las películas de Batman": the name after "películas de" owns films, not the role.
 _BEFORE_LOOSE = [
     # "dirigidas por el mismo tipo, Jim Wynorski": a short description, then the name in apposition.
-    ("director", re.compile(r"\bdirigid[oa]s? por(?:\s+[\w]+){1,4}\s*,\s*$", re.I)),
-    ("writer", re.compile(r"\bescrit[oa]s? por(?:\s+[\w]+){1,4}\s*,\s*$", re.I)),
+    ("director", spanish_re(r"\bdirigid[oa]s? por(?:\s+[\w]+){1,4}\s*,\s*$", re.I)),
+    ("writer", spanish_re(r"\bescrit[oa]s? por(?:\s+[\w]+){1,4}\s*,\s*$", re.I)),
 ] + [
-    (role, re.compile(rf"\b(?:{cue})(?:\s+(?!pel[íi]culas?\b)[\w,]+){{0,5}}\s+de\s*$", re.I))
+    (role, spanish_re(rf"\b(?:{cue})(?:\s+(?!pel[íi]culas?\b)[\w,]+){{0,5}}\s+de\s*$", re.I))
     for role, cue in (
         ("cinematographer", r"fotograf[íi]a|cinematograf[íi]a|c[áa]mara"),
         ("composer", r"m[úu]sica|banda sonora|partitura"),
@@ -47,23 +48,23 @@ _BEFORE_LOOSE = [
     )
 ]
 _APPOSITION = [
-    (role, re.compile(rf"^\s*,?\s*(?:el|la|un|una|su|nuestro|nuestra)?\s*(?:\w+\s+)?(?:{cue})\b", re.I))
+    (role, spanish_re(rf"^\s*,?\s*(?:el|la|un|una|su|nuestro|nuestra)?\s*(?:\w+\s+)?(?:{cue})\b", re.I))
     for role, cue in ROLE_BEFORE
 ]
 # "Cenicienta como Drizella" compares two characters; "Will Smith como Tim" casts an actor: one word is not enough.
-_BARE_COMO = re.compile(r"^\s*,?\s*como [A-ZÁÉÍÓÚ]")
+_BARE_COMO = spanish_re(r"^\s*,?\s*como [A-ZÁÉÍÓÚ]")
 # "Rhett Giles, quien interpretó a un pastor": a relative pronoun may stand between the name and the verb.
 _AFTER = [
-    (role, re.compile(rf"^\s*,?\s*(?:(?:quien|que)\s+)?(?:también\s+)?(?:{cue})", re.I)) for role, cue in ROLE_AFTER
-] + [("actor", re.compile(rf"^\s*,?\s*(?:{UNDER_ORDERS})\b", re.I))]
-_LIST_GLUE = re.compile(r"^\s*(?:,|y|e|,\s*y)\s*$")
-_MAKER = re.compile(rf"\b{MAKER_BEFORE}\s*$", re.I)
+    (role, spanish_re(rf"^\s*,?\s*(?:(?:quien|que)\s+)?(?:también\s+)?(?:{cue})", re.I)) for role, cue in ROLE_AFTER
+] + [("actor", spanish_re(rf"^\s*,?\s*(?:{UNDER_ORDERS})\b", re.I))]
+_LIST_GLUE = spanish_re(r"^\s*(?:,|y|e|,\s*y)\s*$")
+_MAKER = spanish_re(rf"\b{MAKER_BEFORE}\s*$", re.I)
 # "con un Bardem inmenso", "con una Penélope Cruz que brilla": a cast member the review judges. With a full
 # name this is an actor nine times in ten in the training reviews; a lone word only before an adjective
 # ("con un Oscar merecido", "con una Londres de postal" are a prize and a place).
-_WITH_A = re.compile(r"\bcon (?:un|una)\s+(?:(?-i:[a-záéíóúñ]+)\s+)?$", re.I)
-_ADJECTIVE_AFTER = re.compile(r"^\s+(?-i:[a-záéíóúñ]+(?:[oa]s?|e|es|ble|bles|al|ales))\b(?<!\bque)", re.I)
-_ACTING_WORDS = re.compile(
+_WITH_A = spanish_re(r"\bcon (?:un|una)\s+(?:(?-i:[a-záéíóúñ]+)\s+)?$", re.I)
+_ADJECTIVE_AFTER = spanish_re(r"^\s+(?-i:[a-záéíóúñ]+(?:[oa]s?|e|es|ble|bles|al|ales))\b(?<!\bque)", re.I)
+_ACTING_WORDS = spanish_re(
     r"\b(?:actor|actores|actriz|actrices|reparto|elenco|actuaci[óo]n|actuaciones"
     r"|interpretaci[óo]n|interpretaciones|papel|papeles|act[úu]a|actu[óo]|actuando|actuad[oa]|actuar|act[úu]an"
     r"|actuaron|personaje|personajes|protagoniza|protagonistas?|protag[óo]nic[oa]s?|coprotagonistas?|roles?"
@@ -71,7 +72,7 @@ _ACTING_WORDS = re.compile(
     r"|voz|voces|elegid[oa])\b",
     re.I,
 )
-_CHARACTER_AFTER = re.compile(
+_CHARACTER_AFTER = spanish_re(
     r"^\s*(?:,\s*)?(?:interpreta a|interpretando a|en el papel de|como|que interpreta a"
     r"|da vida a|encarna a|juega a|juega al|hace de|(?:juega|interpreta|hace|asume) el papel de"
     r"|\(\s*(?:también\s+)?(?:actuando|apareciendo|haciendo)\s+(?:como|de))\s+"
@@ -87,7 +88,7 @@ _RANKS = (
 )
 # "Kim Greist es buena como Laura Burford", "Helen Mirren estaba estupenda en el rol de la Reina…",
 # "Tom Law es agradable como el diputado Scott": an actor judged in a part.
-_PRAISED_AS = re.compile(
+_PRAISED_AS = spanish_re(
     r"^\s+(?:es|fue|está|estaba|estuvo|era|resulta)\s+(?:(?:muy|tan|realmente|simplemente|igual de)\s+)?"
     rf"[a-záéíóúñ]+\s+(?:como|en el (?:rol|papel) de)\s+(?:(?:el|la)\s+)?(?:(?:{_RANKS})\s+)?$",
     re.I,
@@ -95,39 +96,39 @@ _PRAISED_AS = re.compile(
 # "su madre Dana es interpretada por Rosanna Arquette", "Sassy es expresado por Sally Field": passive casting;
 # also in apposition, as translation leaves it: "Ada Monroe, interpretada por Nicole Kidman", "Rudy, que es
 # interpretado por…", "Edward Lewis, jugado por Richard Gere" ("played by"), "está bellamente retratada por".
-_PLAYED_BY = re.compile(
+_PLAYED_BY = spanish_re(
     r"^\s*(?:,\s*(?:(?:que|quien)\s+)?|\s+)(?:(?:es|fue|era|será|está|estaba)\s+)?(?:\w+mente\s+)?"
     r"(?:interpretad|encarnad|expresad|doblad|retratad|jugad)[oa]s?\s+por\s+$",
     re.I,
 )
 # "Capt. Frank Drebin (interpretado por Leslie Nielsen)", "Dr. Eileen Cole (sorprendentemente jugado por Fiona Shaw)"
-_BRACKETED_PLAYED_BY = re.compile(
+_BRACKETED_PLAYED_BY = spanish_re(
     r"^\s*\(\s*(?:\w+mente\s+)?(?:interpretad|encarnad|jugad|doblad|retratad)[oa]s?\s+por\s+(?:(?:el|la)\s+)?$", re.I
 )
 # "Tatyana Samojlova (Veronika)", "David Duchovny, (Dr. Eugene Sands)": the honorific belongs to the character.
-_BRACKET_OPEN = re.compile(
+_BRACKET_OPEN = spanish_re(
     r"\s*(,)?\s*\(((?:Dr|Dra|Sr|Sra|Mr|Mrs|Ms|Miss|Lady|Lord|Sir|Don|Doña)\.?\s+"
     rf"|(?i:{_RANKS})\s+)?"
 )
 
 
 # "el director X (también actuando como el padre)": a second role after the name.
-_ALSO_ACTING = re.compile(
+_ALSO_ACTING = spanish_re(
     r"^\s*,?\s*\(?\s*también\s+(?:actuando|act[úu]a|aparece|apareciendo|interpreta|interpretando|encarna)\b", re.I
 )
-_SENTENCE_END = re.compile(r"[.!?…]+(?:\s+|$)")  # "antes ... La única": an ellipsis is one boundary
+_SENTENCE_END = spanish_re(r"[.!?…]+(?:\s+|$)")  # "antes ... La única": an ellipsis is one boundary
 _CHARACTER_TITLES = frozenset(
     "lady lord sir dr dra capitan capitana detective inspector inspectora teniente sargento agente tia tio reina rey "
     "principe princesa conde condesa madame madre padre hermano hermana profesor profesora doctor doctora".split()
 )
 # "un reportero llamado Andrea Martelli" names a character; "un actor de teatro llamado Toni Servillo" does not.
-_NAMED_IN_STORY = re.compile(
+_NAMED_IN_STORY = spanish_re(
     r"^(?!.*\b(?:actor|actriz|director|directora|cineasta|m[úu]sico|escritor|escritora)\b)"
     r".*\b(?:llamad[oa]s?|de nombre|apodad[oa]s?|conocid[oa]s? como)\s*$",
     re.I,
 )
 # "las películas de Lorne Michaels": a full name that owns films is a person (its role stays unsaid).
-_FILMS_OF = re.compile(r"\bpel[íi]culas? (?:[\w]+ ){0,3}de\s*$", re.I)
+_FILMS_OF = spanish_re(r"\bpel[íi]culas? (?:[\w]+ ){0,3}de\s*$", re.I)
 
 
 @dataclass
@@ -143,9 +144,9 @@ class PersonFacts:
 
 # "porque salía Ryan Gosling", "en la que aparece Jack Nicholson": a full name that appears in a film acts
 # in it (in the training reviews nearly always; a lone word after these verbs is as often a character).
-_APPEARS_BEFORE = re.compile(r"\b(?:sale|salen|sal[íi]a|sal[íi]an|aparece|aparecen|aparec[íi]a)\s*$", re.I)
+_APPEARS_BEFORE = spanish_re(r"\b(?:sale|salen|sal[íi]a|sal[íi]an|aparece|aparecen|aparec[íi]a)\s*$", re.I)
 # "una banda de jazz (dirigida por X)": a band, choir or gang is led, not directed.
-_LED_GROUP = re.compile(
+_LED_GROUP = spanish_re(
     r"\b(?:banda|orquesta|coro|grupo|pandilla|equipo|ej[ée]rcito|tropa|escuadr[óo]n|expedici[óo]n|conjunto|secta)"
     r"\b[^.()]{0,40}\(?\s*(?:dirigid[oa]s?|liderad[oa]s?|encabezad[oa]s?) por\s*$",
     re.I,
@@ -174,7 +175,7 @@ def role_of(text: str, span: NameSpan) -> str | None:
 # "el padre de Carol Robert (Ben Temple)" is MT for "Carol's father Robert (Ben Temple)": the actor plays
 # Robert. With a single name ("el marido de Grace (Loretta Young)") the brackets may belong to either, and
 # the name is kept.
-_RELATIVE_OF = re.compile(
+_RELATIVE_OF = spanish_re(
     r"\b(?:hij[oa]s?|padre|madre|herman[oa]s?|espos[oa]|marido|mujer|novi[oa]|amig[oa]s?|t[íi][oa]|abuel[oa]"
     r"|prim[oa]|sobrin[oa]|compañer[oa]|jefe|jefa|secretari[oa]|ayudante|criad[oa]|mayordomo)"
     r"(?:\s+[a-záéíóúñ]+){0,2}\s+de\s*$",
@@ -183,7 +184,7 @@ _RELATIVE_OF = re.compile(
 
 
 # "un tipo llamado X (Y)", "un tal X (Y)": what a story calls someone is the character's name.
-_NAMED_CALLED = re.compile(r"\b(?:llamad[oa]s?|de nombre|apodad[oa]s?|un tal|una tal)\s+$", re.I)
+_NAMED_CALLED = spanish_re(r"\b(?:llamad[oa]s?|de nombre|apodad[oa]s?|un tal|una tal)\s+$", re.I)
 
 
 def _relative_with_name(text: str, span: NameSpan) -> bool:
@@ -384,9 +385,9 @@ def _credited_roles(
     return roles, role_rules
 
 
-_INDEFINITE_BEFORE = re.compile(r"\b(?:un|una|unos|unas)\s+$", re.I)
+_INDEFINITE_BEFORE = spanish_re(r"\b(?:un|una|unos|unas)\s+$", re.I)
 # "convertirse en James Bond, un papel que…": the name of a part, not of a person.
-_A_PART_AFTER = re.compile(r"^\s*,?\s*(?:un|el|su|otro)\s+(?:papel|personaje|rol)\b", re.I)
+_A_PART_AFTER = spanish_re(r"^\s*,?\s*(?:un|el|su|otro)\s+(?:papel|personaje|rol)\b", re.I)
 
 
 def _uncredited_person_rule(
@@ -485,24 +486,24 @@ def _roles_from_credits(people: list[PersonFacts], known: CreditTable) -> None:
 
 # What a sentence says a role-less person did: the role word nearest the name wins ("Como director
 # probablemente no sea el más incendiario", "José Luis Alcaine hace magia en la fotografía").
-_NOT_A_CREDIT = re.compile(
+_NOT_A_CREDIT = spanish_re(
     r"\b(?:direcci[óo]n art[íi]stica|director(?:a)? de arte|direcci[óo]n de actores|dirigid[oa] a)\b", re.I
 )
 _CONTEXT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cinematographer", re.compile(r"\b(?:fotograf[íi]a|cinematograf[íi]a|director(?:a)? de fotograf[íi]a)\b", re.I)),
-    ("composer", re.compile(r"\b(?:m[úu]sica|banda sonora|partitura|compositor(?:a)?)\b", re.I)),
+    ("cinematographer", spanish_re(r"\b(?:fotograf[íi]a|cinematograf[íi]a|director(?:a)? de fotograf[íi]a)\b", re.I)),
+    ("composer", spanish_re(r"\b(?:m[úu]sica|banda sonora|partitura|compositor(?:a)?)\b", re.I)),
     # Not "guion" alone: "el guion es flojo" is said next to actors' names as often as writers'.
-    ("writer", re.compile(r"\b(?:guionistas?|libretistas?)\b", re.I)),
+    ("writer", spanish_re(r"\b(?:guionistas?|libretistas?)\b", re.I)),
     (
         "director",
-        re.compile(
+        spanish_re(
             r"\b(?:director(?:a)?|direcci[óo]n|dirige|dirigi[óo]|dirig[íi]a|dirigir|dirigid[oa]|cineasta|realizador(?:a)?"
             r"|[óo]pera prima|puesta en escena)\b",
             re.I,
         ),
     ),
 )
-_CREDITS_ANOTHER = re.compile(
+_CREDITS_ANOTHER = spanish_re(
     r"\b(?:fotograf[íi]a|cinematograf[íi]a|m[úu]sica|banda sonora|partitura|guionistas?|direcci[óo]n|director(?:a)?)"
     r"\s+(?:de|del)\s+(?=(?-i:[A-ZÁÉÍÓÚÑ]))",
     re.I,

@@ -6,18 +6,19 @@ import re
 
 from critica.facts import rules
 from critica.facts.films import FilmFacts, occurrences
+from critica.text.patterns import spanish_re
 
 TAGGED_NEEDS = 3  # score a tagger-only title needs to be the reviewed one (dev: fewer false, same found)
 
 # '"Cinderella II" es una de las peores películas': the reviewer's verdict on a film names the reviewed one.
 # …but not '"Spike" es una película mejor actuada que esta', a comparison.
-_VERDICT_AFTER = re.compile(
+_VERDICT_AFTER = spanish_re(
     r"[\"”»'’]?\s*(?:es|fue|era)\s+(?:una|un|la|el)\s+(?:de\s+las?\s+)?(?:\w+\s+){0,2}"
     r"(?:pel[íi]culas?|film|filmes|cintas?|comedias?|dramas?|documental(?:es)?|series?|thrillers?)\b"
     r"(?!\s+(?:\w+\s+)?(?:mejor|peor|más|menos)\b)",
     re.I,
 )
-_COMPARED_BEFORE = re.compile(
+_COMPARED_BEFORE = spanish_re(
     r"(?:\bcomo|(?<!esta )\b(?:episodios|cap[íi]tulos|remake|secuela|precuela|versi[óo]n|original) de|\binspirad[oa] en"
     r"|\brecuerda a|\bsimilar a|\bparecid[oa] a|\b(?:mejor|peor|más|menos) que|\bcomparad[oa] con"
     r"|\bal estilo de|\ba la (?:altura|par) (?:de|con))\s*[\"“«'‘]?$",
