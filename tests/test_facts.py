@@ -624,3 +624,16 @@ def test_casting_phrasings_of_translated_reviews_pair_the_character(text: str, a
 def test_credit_cues_hold_when_the_review_skips_accents() -> None:
     assert people("Leonardo DiCaprio esta genial como Cobb.") == {"Leonardo DiCaprio": (["actor"], "Cobb")}
     assert people("Protagonizada por Lola Duenas, la pelicula conmueve.") == {"Lola Duenas": (["actor"], None)}
+
+
+@pytest.mark.parametrize(
+    ("text", "award"),
+    [
+        ("Banderas ganó el premio al mejor actor en Cannes.", "premio al mejor actor"),
+        ("Se llevó el premio a la mejor dirección y poco más.", "premio a la mejor dirección"),
+        ("Ganó el premio a la mejor actriz de reparto.", "premio a la mejor actriz de reparto"),
+        ("Obtuvo el premio al mejor guion original.", "premio al mejor guion original"),
+    ],
+)
+def test_a_generic_prize_never_ends_on_a_function_word(text: str, award: str) -> None:
+    assert [a.award for a in facts(text).awards] == [award]

@@ -15,8 +15,13 @@ _AWARD_PATTERNS = [
 _FESTIVAL_PATTERNS = [
     (name, spanish_re(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.I)) for name, forms in FESTIVALS.items()
 ]
+# "premio a la mejor actriz de reparto", "premio al mejor guion original"; never a trailing function word
+# ("el premio al mejor actor en Cannes", "a la mejor dirección y …").
 _GENERIC_PRIZE = spanish_re(
-    r"\b(premios? (?:a (?:la )?|al |de (?:la )?|del )?mejor(?:es)? [a-záéíóúñ]+(?: [a-záéíóúñ]+)?)", re.I
+    r"\b(premios? (?:a (?:la )?|al |de (?:la )?|del )?mejor(?:es)? [a-záéíóúñ]+"
+    r"(?: de reparto| (?!(?:en|de|del|y|e|o|u|a|al|con|por|para|que|como|la|el|los|las|un|una|su|sus)\b)"
+    r"[a-záéíóúñ]+)?)",
+    re.I,
 )
 _NOMINATION = spanish_re(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a", re.I)
 # Words of winning: they make a prize a win, not a nomination, and tie it to the one person in its sentence.
