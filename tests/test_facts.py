@@ -637,3 +637,8 @@ def test_credit_cues_hold_when_the_review_skips_accents() -> None:
 )
 def test_a_generic_prize_never_ends_on_a_function_word(text: str, award: str) -> None:
     assert [a.award for a in facts(text).awards] == [award]
+
+
+def test_a_prize_without_its_own_event_takes_only_a_festival_of_its_clause() -> None:
+    found = facts("Se llevó el Goya a la mejor película y Banderas ganó el premio al mejor actor en Cannes.").awards
+    assert [(a.award, a.event) for a in found] == [("Goya", None), ("premio al mejor actor", "Festival de Cannes")]

@@ -101,8 +101,11 @@ def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMen
         used_festivals = set()
         for name, event, match, rule in prizes:
             clause = _clause(text, match.start(), (a, b))
-            if event is None and festivals:
-                event = min(festivals, key=lambda f: abs(f[1].start() - match.start()))[0]
+            # A prize without its own event belongs to a festival of its clause: in "se llevó el Goya …
+            # y Banderas ganó el premio al mejor actor en Cannes" the Goya is not Cannes's.
+            own = [f for f in festivals if clause[0] <= f[1].start() < clause[1]]
+            if event is None and own:
+                event = min(own, key=lambda f: abs(f[1].start() - match.start()))[0]
             if event is not None:
                 used_festivals.add(event)
             year = _year_of(text, match, clause, (a, b), alone=len(events - {event}) == 0)
