@@ -136,3 +136,11 @@ def test_a_fragment_is_judged_without_the_seven_language_accurate_models() -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "['en', 'en', 'es', 'en'] 1"
+
+
+def test_the_english_word_opening_a_title_is_not_an_untranslated_fragment() -> None:
+    from critica.quality.signals import collect_signals
+
+    text = 'Vi la película en 1994. "The Shawshank Redemption" es una obra maestra. I love it, sin duda.'
+    found = [text[a:b] for a, b, _ in collect_signals(text).fragments]
+    assert "The" not in found and found  # the real English sentence is still flagged

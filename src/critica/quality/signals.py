@@ -103,7 +103,7 @@ def _fragments(text: str, words: list[re.Match[str]]) -> list[tuple[int, int, st
         first = run[0].group().lower()
         if len(run) == 1 and _zipf(first)[1] < _STRONG_ENGLISH:
             continue
-        if _inside_title(words, run):
+        if _inside_title(words, run) or _opens_a_title(words, run):
             continue
         start, end = run[0].start(), run[-1].end()
         if len(run) == 1 and first in _ENGLISH_PRONOUNS:
@@ -124,6 +124,15 @@ def _inside_title(words: list[re.Match[str]], run: list[re.Match[str]]) -> bool:
     before = words[first - 1].group() if first > 0 else ""
     after = words[last + 1].group() if last + 1 < len(words) else ""
     return before[:1].isupper() and after[:1].isupper()
+
+
+def _opens_a_title(words: list[re.Match[str]], run: list[re.Match[str]]) -> bool:
+    """'The' in '"The Shawshank Redemption"': a capitalised English word before another capital opens a title."""
+    index = {w.start(): i for i, w in enumerate(words)}
+    last = index[run[-1].start()]
+    after = words[last + 1].group() if last + 1 < len(words) else ""
+    lead = run[0].group()
+    return lead[:1].isupper() and lead.lower() not in _ENGLISH_PRONOUNS and after[:1].isupper()
 
 
 def _lingua_says_english(fragment: str) -> bool:
