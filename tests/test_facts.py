@@ -642,3 +642,9 @@ def test_a_generic_prize_never_ends_on_a_function_word(text: str, award: str) ->
 def test_a_prize_without_its_own_event_takes_only_a_festival_of_its_clause() -> None:
     found = facts("Se llevó el Goya a la mejor película y Banderas ganó el premio al mejor actor en Cannes.").awards
     assert [(a.award, a.event) for a in found] == [("Goya", None), ("premio al mejor actor", "Festival de Cannes")]
+
+
+def test_translated_plays_without_its_a_and_a_verdict_noun_point_at_character_and_reviewed_film() -> None:
+    assert people("Tim Robbins juega Andy Dufresne, un banquero.") == {"Tim Robbins": (["actor"], "Andy Dufresne")}
+    opening = "La vi en el cine cuando se estrenó y la he visto muchas veces desde entonces. " * 5  # past the opening
+    assert reviewed(opening + '"Cadena perpetua" es una obra maestra.') == "Cadena perpetua"

@@ -14,7 +14,8 @@ TAGGED_NEEDS = 3  # score a tagger-only title needs to be the reviewed one (dev:
 # …but not '"Spike" es una película mejor actuada que esta', a comparison.
 _VERDICT_AFTER = spanish_re(
     r"[\"”»'’]?\s*(?:es|fue|era)\s+(?:una|un|la|el)\s+(?:de\s+las?\s+)?(?:\w+\s+){0,2}"
-    r"(?:pel[íi]culas?|film|filmes|cintas?|comedias?|dramas?|documental(?:es)?|series?|thrillers?)\b"
+    r"(?:pel[íi]culas?|film|filmes|cintas?|comedias?|dramas?|documental(?:es)?|series?|thrillers?"
+    r"|obras? maestras?|joyas?|bodrios?|desastres?|cl[áa]sicos?|maravillas?)\b"
     r"(?!\s+(?:\w+\s+)?(?:mejor|peor|más|menos)\b)",
     re.I,
 )
