@@ -648,3 +648,8 @@ def test_translated_plays_without_its_a_and_a_verdict_noun_point_at_character_an
     assert people("Tim Robbins juega Andy Dufresne, un banquero.") == {"Tim Robbins": (["actor"], "Andy Dufresne")}
     opening = "La vi en el cine cuando se estrenó y la he visto muchas veces desde entonces. " * 5  # past the opening
     assert reviewed(opening + '"Cadena perpetua" es una obra maestra.') == "Cadena perpetua"
+
+
+def test_giving_the_reply_is_acting() -> None:
+    # "dar la réplica": to play opposite someone
+    assert people("Y Marion Cotillard le da la réplica perfecta.") == {"Marion Cotillard": (["actor"], None)}

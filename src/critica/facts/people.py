@@ -68,7 +68,7 @@ _ACTING_WORDS = spanish_re(
     r"\b(?:actor|actores|actriz|actrices|reparto|elenco|actuaci[óo]n|actuaciones"
     r"|interpretaci[óo]n|interpretaciones|papel|papeles|act[úu]a|actu[óo]|actuando|actuad[oa]|actuar|act[úu]an"
     r"|actuaron|personaje|personajes|protagoniza|protagonistas?|protag[óo]nic[oa]s?|coprotagonistas?|roles?"
-    r"|desempeño|estrellas?|juega a|interpreta|casting"
+    r"|desempeño|estrellas?|juega a|interpreta|casting|r[ée]plica"
     r"|voz|voces|elegid[oa])\b",
     re.I,
 )
