@@ -12,47 +12,25 @@ verdict. Training (`critica.sentiment.attention`): weighted log-loss + ‖w‖²
 L-BFGS, started from the mean-pooled probe; C is the one the cross-fit chooses for the mean
 probe, Cq each of `ATTENTION_CS` (train.ATTENTION_C is the value chosen here).
 
-The per-sentence means of the states after layers 6, 9 and 12 come from a float32 onnxruntime
-graph of all 12 layers (`e5.pooled.StatesRunner`; about 20 minutes here, cached in chunks under
-`--cache`/sentence-states-KEY, resumable). The n-gram logits, star score, out-of-fold combiners
-and rating model are the shipped cross-fit's.
+The per-sentence means of the states after layers 6, 9 and 12 come from the training states
+cache (`e5.pooled.corpus_states`: a float32 onnxruntime graph of all 12 layers; about 20 minutes
+here, cached in chunks under `--cache`/pooled/sentences-KEY, resumable). The n-gram logits, star
+score, out-of-fold combiners and rating model are the shipped cross-fit's.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import time
-from pathlib import Path
 
 import numpy as np
 
 from critica.sentiment import train
-from critica.sentiment.e5.pooled import SentenceStates
-from critica.sentiment.recipe import bundled_training_data
-from probe_depths import corpus_cells
+from critica.sentiment.e5.pooled import SentenceStates, corpus_states
+from probe_depths import corpus_cells, training_data
 
-ROOT = Path(__file__).resolve().parent.parent
 DEPTHS = (6, 9, 12)
-CHUNK = 500
 ATTENTION_CS = (0.01, 0.03, 0.1)
 RUNS = [((6, 9), None), *[((6, 9), cq) for cq in ATTENTION_CS], ((9, 12), 0.03), ((6, 9, 12), 0.03)]  # C_q None: mean
-
-
-def sentence_states(sentences: list[list[str]], folder: Path) -> SentenceStates:
-    """Per-sentence means of the states after DEPTHS, every training text."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for start in range(0, len(sentences), CHUNK):
-        part = folder / f"chunk-{start:06d}.npz"
-        if not part.exists():
-            started = time.perf_counter()
-            means, tokens, text = _chunk(sentences, start)
-            np.savez(part, means=means, counts=tokens, doc=text)
-            done = min(start + CHUNK, len(sentences))
-            print(f"states {done}/{len(sentences)} in {time.perf_counter() - started:.0f} s")
-    parts = [np.load(folder / f"chunk-{s:06d}.npz") for s in range(0, len(sentences), CHUNK)]
-    means, tokens, text = (np.concatenate([p[name] for p in parts]) for name in ("means", "counts", "doc"))
-    return SentenceStates(means, tokens, text.astype(np.int64), len(sentences))
 
 
 def columns(states: SentenceStates, depths: tuple[int, ...]) -> SentenceStates:
@@ -60,22 +38,6 @@ def columns(states: SentenceStates, depths: tuple[int, ...]) -> SentenceStates:
     hidden = states.means.shape[1] // len(DEPTHS)
     picked = [j for d in depths for j in range(DEPTHS.index(d) * hidden, (DEPTHS.index(d) + 1) * hidden)]
     return SentenceStates(states.means[:, picked], states.tokens, states.text, states.texts)
-
-
-def _chunk(sentences: list[list[str]], start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from critica.sentiment.e5.forward import E5Encoder
-    from critica.sentiment.e5.inputs import encoder_input
-    from critica.sentiment.e5.pooled import StatesRunner, sentence_means
-
-    encoder = E5Encoder(layers=max(DEPTHS))
-    runner = StatesRunner(encoder, DEPTHS)
-    means, tokens, text = [], [], []
-    for i in range(start, min(start + CHUNK, len(sentences))):
-        m, t = sentence_means(encoder_input(encoder.tokenizer, sentences[i]), runner)
-        means.append(m)
-        tokens.append(t)
-        text.append(np.full(len(t), i))
-    return np.concatenate(means), np.concatenate(tokens), np.concatenate(text)
 
 
 def probe_column(
@@ -96,13 +58,8 @@ def probe_column(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--cache", type=Path, default=ROOT / ".cache")
-    args = parser.parse_args()
-    data, _, _ = bundled_training_data(args.data, "default", args.cache / "pooled")
-    key = hashlib.sha256(repr(data.sentences).encode()).hexdigest()[:16]  # new texts, new folder
-    states = sentence_states(data.sentences, args.cache / f"sentence-states-{key}")
+    data, cache, _ = training_data(__doc__)
+    states = corpus_states(data.sentences, DEPTHS, cache / "pooled")  # the training states cache, three layers
     ngrams = train.cross_fit(data, train.TrainingConfig(tier="fast"), log=lambda _: None)  # n-grams alone
     for depths, cq in RUNS:
         started = time.perf_counter()

@@ -78,14 +78,22 @@ def corpus_cells(data: train.TrainingData, fit: train.CrossFit, ece: bool = Fals
     return " | ".join(cells) + f" | rating MAE {stars.mae:.3f} exact {stars.exact:.3f}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def training_data(description: str | None) -> tuple[train.TrainingData, Path, str]:
+    """The bundled recipe's training data from `--data`, the `--cache` folder and a key of its texts.
+
+    The probe benchmarks' own caches are named by the key: new texts, new folder.
+    """
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache")
     args = parser.parse_args()
     data, _, _ = bundled_training_data(args.data, "default", args.cache / "pooled")
-    key = hashlib.sha256(repr(data.sentences).encode()).hexdigest()[:16]  # new texts, new folder
-    pooled = pooled_all_depths(data.sentences, args.cache / f"pooled-depths-{key}")
+    return data, args.cache, hashlib.sha256(repr(data.sentences).encode()).hexdigest()[:16]
+
+
+def main() -> None:
+    data, cache, key = training_data(__doc__)
+    pooled = pooled_all_depths(data.sentences, cache / f"pooled-depths-{key}")
     shipped = data.pooled.reshape(len(data.y), len(train.PROBE_DEPTHS), -1)
     same = [DEPTHS.index(d) for d in train.PROBE_DEPTHS]
     print(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -116,37 +117,35 @@ class Resources:
         """The learned film-title tagger (`Config.title_tagger`), or None when the config turns it off."""
         if not self.config.title_tagger:
             return None
-        with self._lock:
-            if "title_tagger" not in self._shared:
-                from critica.facts.title_spans import TitleTagger
+        from critica.facts.title_spans import TitleTagger
 
-                self._shared["title_tagger"] = TitleTagger()
-            return self._shared["title_tagger"]
+        return self._once("title_tagger", TitleTagger)
 
     @property
     def credits(self) -> Any:
         """The credits table mined from the training reviews (`Config.credits`), or None when turned off."""
         if not self.config.credits:
             return None
-        with self._lock:
-            if "credits" not in self._shared:
-                from critica.facts.credits import CreditTable
+        from critica.facts.credits import CreditTable
 
-                self._shared["credits"] = CreditTable.load()
-            return self._shared["credits"]
+        return self._once("credits", CreditTable.load)
+
+    def _once(self, name: str, build: Callable[[], Any]) -> Any:
+        """A model the same for every configuration, built on first use, once per process."""
+        with self._lock:
+            if name not in self._shared:
+                self._shared[name] = build()
+            return self._shared[name]
 
     @property
     def catalog(self) -> Any:
         """The user's film catalogue (`Config.catalog`), linked by meaning with the multilingual encoder; or None."""
         if self.config.catalog is None:
             return None
-        name = f"catalog:{self.config.catalog.resolve()}"
-        with self._lock:
-            if name not in self._shared:
-                from critica.facts.catalog import Catalog
+        from critica.facts.catalog import Catalog
 
-                self._shared[name] = Catalog.load(self.config.catalog, embed=_encoder_embed)
-            return self._shared[name]
+        path = self.config.catalog
+        return self._once(f"catalog:{path.resolve()}", lambda: Catalog.load(path, embed=_encoder_embed))
 
     @property
     def nlp(self) -> Any:

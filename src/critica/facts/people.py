@@ -473,9 +473,8 @@ def _add_known(people: dict[str, PersonFacts], text: str, spans: list[NameSpan],
     for span in spans:
         if len(span.tokens) == 1 and (is_common_word(span.text) or fold(span.text) in surnames):
             continue
-        if known.knows(span.text):
-            if not _story_character(text, span):
-                _add_mention(people, text, span, rules.PERSON_KNOWN, None, None)
+        if known.knows(span.text) and not _story_character(text, span):
+            _add_mention(people, text, span, rules.PERSON_KNOWN, None, None)
 
 
 def _roles_from_credits(people: list[PersonFacts], known: CreditTable) -> None:

@@ -87,52 +87,47 @@ def _is_garbled(word: str) -> bool:
 
 
 def _fragments(text: str, words: list[re.Match[str]]) -> list[tuple[int, int, str]]:
-    runs: list[list[re.Match[str]]] = []
-    current: list[re.Match[str]] = []
-    for match in words:
+    runs: list[tuple[int, int]] = []  # first and last word index of each run of English-looking words
+    opened: int | None = None
+    for i, match in enumerate(words):
         if _looks_english(match.group(), starts_sentence(text, match.start())):
-            current.append(match)
+            opened = i if opened is None else opened
             continue
-        if current:
-            runs.append(current)
-        current = []
-    if current:
-        runs.append(current)
+        if opened is not None:
+            runs.append((opened, i - 1))
+        opened = None
+    if opened is not None:
+        runs.append((opened, len(words) - 1))
     found = []
-    for run in runs:
-        first = run[0].group().lower()
-        if len(run) == 1 and _zipf(first)[1] < _STRONG_ENGLISH:
+    for first_i, last_i in runs:
+        first = words[first_i].group().lower()
+        if first_i == last_i and _zipf(first)[1] < _STRONG_ENGLISH:
             continue
-        if _inside_title(words, run) or _opens_a_title(words, run):
+        before = words[first_i - 1].group() if first_i > 0 else ""
+        after = words[last_i + 1].group() if last_i + 1 < len(words) else ""
+        if _in_a_title(words[first_i].group(), before, after):
             continue
-        start, end = run[0].start(), run[-1].end()
-        if len(run) == 1 and first in _ENGLISH_PRONOUNS:
+        start, end = words[first_i].start(), words[last_i].end()
+        if first_i == last_i and first in _ENGLISH_PRONOUNS:
             # "I He visto" ← "I've seen": the stranded pronoun and the verb it belonged to are one piece.
-            rest = [w for w in words if w.start() >= end][:2]
+            rest = words[last_i + 1 : last_i + 3]
             if rest and rest[0].group().lower() in _SPANISH_AUX:
                 end = rest[-1].end()
-        elif len(run) >= 3 and not _lingua_says_english(text[start:end]):
+        elif last_i - first_i >= 2 and not _lingua_says_english(text[start:end]):
             continue
         found.append((start, end, "en"))
     return found
 
 
-def _inside_title(words: list[re.Match[str]], run: list[re.Match[str]]) -> bool:
-    """'of' in 'The Pursuit of Happyness': lower-case English between capitalised words is a title."""
-    index = {w.start(): i for i, w in enumerate(words)}
-    first, last = index[run[0].start()], index[run[-1].start()]
-    before = words[first - 1].group() if first > 0 else ""
-    after = words[last + 1].group() if last + 1 < len(words) else ""
-    return before[:1].isupper() and after[:1].isupper()
+def _in_a_title(lead: str, before: str, after: str) -> bool:
+    """Whether a run of English words (its first word, the words either side) belongs to a title.
 
-
-def _opens_a_title(words: list[re.Match[str]], run: list[re.Match[str]]) -> bool:
-    """'The' in '"The Shawshank Redemption"': a capitalised English word before another capital opens a title."""
-    index = {w.start(): i for i, w in enumerate(words)}
-    last = index[run[-1].start()]
-    after = words[last + 1].group() if last + 1 < len(words) else ""
-    lead = run[0].group()
-    return lead[:1].isupper() and lead.lower() not in _ENGLISH_PRONOUNS and after[:1].isupper()
+    Lower-case English between capitalised words ('of' in 'The Pursuit of Happyness'), or a
+    capitalised English word before another capital ('The' of '"The Shawshank Redemption"').
+    """
+    if not after[:1].isupper():
+        return False
+    return before[:1].isupper() or (lead[:1].isupper() and lead.lower() not in _ENGLISH_PRONOUNS)
 
 
 def _lingua_says_english(fragment: str) -> bool:
