@@ -131,7 +131,13 @@ def train(
         Path | None, typer.Option(help="The shared data folder: train the bundled recipe (see the MODEL_CARD).")
     ] = None,
     tier: Annotated[Recipe, typer.Option(help="Which tier's recipe to train.")] = Recipe.default,
-    lexicons: Annotated[Path | None, typer.Option(help="Folder with ml_senticon/, isol/, elhpolar/.")] = None,
+    lexicons: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder with ml_senticon/, isol/, elhpolar/: their words become polarity classes"
+            " (default with --corpora: its lexicons/)."
+        ),
+    ] = None,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
     rating_col: Annotated[str | None, typer.Option(help="Column of 1–5 stars: trains the rating model.")] = None,

@@ -12,7 +12,7 @@ from critica.evaluation.metrics import polarity_metrics, rating_metrics
 from critica.evaluation.plots import save_confusion_matrix, save_rating_confusion, save_reliability_diagram
 from critica.io.readers import read_reviews
 from critica.sentiment.data import file_digest, load_labelled
-from critica.sentiment.lexicon import load_lexicon
+from critica.sentiment.lexicon import polarity_lexicon
 from critica.sentiment.train import CrossFit, TrainingConfig, TrainingData, load_pooled, train
 
 PREDICTIONS_FILE = "cv_predictions.csv"
@@ -61,6 +61,8 @@ def train_and_report(
         from critica.sentiment.recipe import bundled_training_data
 
         training, ids, _ = bundled_training_data(corpora, tier, cache)
+        if lexicons is None and (corpora / "lexicons").is_dir():
+            lexicons = corpora / "lexicons"  # part of the bundled recipe
         described: dict[str, Any] = {"data": "bundled recipe (critica.sentiment.recipe)", "root": str(corpora)}
     else:
         assert data is not None
@@ -68,13 +70,14 @@ def train_and_report(
         if tier == "default":
             load_pooled(training, cache)
         described = {"data": data.name, "data_sha256": file_digest(data)}
-    config = TrainingConfig(tier=tier, seed=seed, lexicon=load_lexicon(lexicons) if lexicons else {})
+    config = TrainingConfig(tier=tier, seed=seed, polar=polarity_lexicon(lexicons) if lexicons else {})
     model, fit = train(training, config)
     model.report = {
         **described,
         "tier": tier,
         "seed": seed,
         **model.report,
+        "lexicon_words": len(config.polar),
         "rating_trained": bool((training.stars > 0).any()),
         "cross_validation": cross_validation_report(training, fit),
     }

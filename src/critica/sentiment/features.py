@@ -5,7 +5,12 @@ five letters of every longer word (prefixed "#": "#aburr" for "aburrida",
 "aburridísima", "aburrimiento"). Words are lower-cased and accents
 stripped first, so "pelicula" and "película" are one term, and the prefix
 still ties a misspelt or slangy word ("peliculón", "peliculaza") to its
-relatives.
+relatives. Where the model carries a polarity lexicon (word → +1 or −1, learned
+from Spanish sentiment lexicons at training time: `sentiment/lexicon.py`),
+every lexicon word also counts as one class term, "@pos" or "@neg", or
+"@~pos" / "@~neg" when a negator stands in the three words before it: a word
+the training reviews never used still votes with its class ("No la
+recomiendo" gives "@~pos"), which is what short reviews lack most.
 
 A review's vector is sublinear tf-idf, `(1 + log c_t) · idf_t` L2-normalised,
 with `c_t` the term's count summed over its sentences. A linear model's
@@ -18,7 +23,8 @@ verdict with the model's own numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -32,6 +38,8 @@ if TYPE_CHECKING:
 # Scores like "1/10" or "8 de 10" are strong signals in reviews; keep them whole.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?\s?/\s?10\b|\w+|[!?]", re.UNICODE)
 PREFIX = 5
+NEGATORS = frozenset("no nunca ni nada sin tampoco jamas ningun ninguno ninguna apenas".split())  # folded
+NEGATION_REACH = 3  # words before a lexicon word in which a negator turns its class
 
 
 def tokenize(text: str) -> list[str]:
@@ -39,14 +47,26 @@ def tokenize(text: str) -> list[str]:
     return [fold(t.replace(" ", "")) for t in _TOKEN.findall(text.lower())]
 
 
-def ngrams(text: str) -> list[str]:
-    """Word uni- and bigrams and word prefixes of one sentence: the analyser of every sparse model."""
+def ngrams(text: str, polar: Mapping[str, int] | None = None) -> list[str]:
+    """Word uni- and bigrams, word prefixes and lexicon classes of one sentence: the analyser of every sparse model."""
     tokens = tokenize(text)
     return (
         tokens
         + [f"{a} {b}" for a, b in pairwise(tokens)]
         + [f"#{t[:PREFIX]}" for t in tokens if len(t) > PREFIX and t.isalpha()]
+        + (polarity_classes(tokens, polar) if polar else [])
     )
+
+
+def polarity_classes(tokens: list[str], polar: Mapping[str, int]) -> list[str]:
+    """One class term per lexicon word: "@pos"/"@neg", "@~pos"/"@~neg" after a negator."""
+    classes = []
+    for i, token in enumerate(tokens):
+        sign = polar.get(token)
+        if sign:
+            negated = not NEGATORS.isdisjoint(tokens[max(0, i - NEGATION_REACH) : i])
+            classes.append(("@~" if negated else "@") + ("pos" if sign > 0 else "neg"))
+    return classes
 
 
 class TermWeights(NamedTuple):
@@ -66,6 +86,7 @@ class SparseFeaturizer:
 
     vocabulary: list[str]
     idf: np.ndarray
+    polar: dict[str, int] = field(default_factory=dict)  # the lexicon of class terms; empty: none
 
     def __post_init__(self) -> None:
         self._index = {t: i for i, t in enumerate(self.vocabulary)}
@@ -83,7 +104,7 @@ class SparseFeaturizer:
         indices: list[int] = []
         indptr = [0]
         for sentence in sentences:
-            indices.extend(i for g in ngrams(sentence) if (i := index.get(g)) is not None)
+            indices.extend(i for g in ngrams(sentence, self.polar) if (i := index.get(g)) is not None)
             indptr.append(len(indices))
         data = np.ones(len(indices), dtype=np.float32)
         rows = sp.csr_matrix(
@@ -104,7 +125,7 @@ class SparseFeaturizer:
     def term_ids(self, text: str) -> np.ndarray:
         """The vocabulary index of every known n-gram of `text`, repeated as often as it occurs."""
         index = self._index
-        return np.fromiter((i for g in ngrams(text) if (i := index.get(g)) is not None), dtype=np.int64)
+        return np.fromiter((i for g in ngrams(text, self.polar) if (i := index.get(g)) is not None), dtype=np.int64)
 
     def weigh(self, term_ids: np.ndarray) -> TermWeights:
         """The tf-idf vector of one text from its term ids: `vectors(...)` of one row, without scipy."""
@@ -156,11 +177,19 @@ def document_norms(rows: sp.csr_matrix) -> np.ndarray:
     return norms
 
 
-def fit_featurizer(sentence_lists: list[list[str]], min_df: int = 2) -> SparseFeaturizer:
-    """Learn a vocabulary (n-grams in ≥ `min_df` reviews) and smoothed idf from reviews given as sentences."""
+def fit_featurizer(
+    sentence_lists: list[list[str]], min_df: int = 2, polar: Mapping[str, int] | None = None
+) -> SparseFeaturizer:
+    """Learn a vocabulary (n-grams in ≥ `min_df` reviews) and smoothed idf from reviews given as sentences.
+
+    `polar` (word → ±1) adds the lexicon's class terms; it is kept with the featurizer.
+    """
     from sklearn.feature_extraction.text import CountVectorizer  # training only: a second of import time
 
-    df_counter = CountVectorizer(analyzer=lambda sentences: {g for s in sentences for g in ngrams(s)}, binary=True)
+    polar = dict(polar or {})
+    df_counter = CountVectorizer(
+        analyzer=lambda sentences: {g for s in sentences for g in ngrams(s, polar)}, binary=True
+    )
     presence = df_counter.fit_transform(sentence_lists)
     df = np.asarray(presence.sum(axis=0)).ravel()
     names = df_counter.get_feature_names_out()
@@ -168,4 +197,4 @@ def fit_featurizer(sentence_lists: list[list[str]], min_df: int = 2) -> SparseFe
     vocabulary = sorted(kept)
     n = len(sentence_lists)
     idf = np.array([np.log((1 + n) / (1 + kept[t])) + 1.0 for t in vocabulary], dtype=np.float32)
-    return SparseFeaturizer(vocabulary, idf)
+    return SparseFeaturizer(vocabulary, idf, polar)

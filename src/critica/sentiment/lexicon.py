@@ -1,8 +1,10 @@
 """Spanish polarity lexicons, read at training time only.
 
-The trained model folds the lexicon's learned weight into its own n-gram
-weights (see `train.fold_lexicon`), so the shipped model needs none of
-these files: the priors are baked into the weights.
+ML-SentiCon, iSOL and ElhPolar are merged into one mean polarity per term;
+the single words whose mean is clearly positive or negative become the
+model's polarity classes (`features.polarity_classes`), saved with the model
+as `lexicon.json` (folded word → +1 or −1), so the shipped model needs none
+of these files.
 """
 
 from __future__ import annotations
@@ -62,3 +64,12 @@ def load_lexicon(root: Path) -> dict[str, float]:
             if 1 <= len(tokens) <= 2:
                 merged[" ".join(tokens)].extend(values)
     return {term: sum(v) / len(v) for term, v in merged.items() if abs(sum(v)) > 0}
+
+
+CLASS_THRESHOLD = 0.5  # |mean polarity| from which a word gets a class (0.25 / 0.5 / 0.75 measured: MODEL_CARD)
+
+
+def polarity_lexicon(root: Path, threshold: float = CLASS_THRESHOLD) -> dict[str, int]:
+    """Single words of the merged lexicons with |mean polarity| ≥ `threshold`, as +1 / −1 (sorted)."""
+    merged = load_lexicon(root)
+    return {w: 1 if v > 0 else -1 for w, v in sorted(merged.items()) if " " not in w and abs(v) >= threshold}

