@@ -102,3 +102,26 @@ def test_a_clear_opinion_is_not_overruled_by_the_review_tone(positive_review: st
     judgements = {a.aspect: a for a in judge_aspects(prepare(positive_review), polarity_model("fast"))}
     assert judgements["guion"].polarity == "mixed"
     assert all(not m.text[:1].isspace() and not m.text[-1:].isspace() for m in judgements["guion"].mentions)
+
+
+class _LexiconOnly:
+    """A polarity model that reads nothing but has a lexicon: isolates the learned opinion words."""
+
+    def __init__(self, lexicon: dict[str, int]) -> None:
+        self.lexicon = lexicon
+
+    def sparse_polarity(self, texts: list[str]):
+        import numpy as np
+
+        return np.zeros(len(texts))
+
+
+def test_a_word_of_the_models_lexicon_judges_what_the_hand_lexicon_cannot() -> None:
+    from critica.aspects.stage import LEARNED_OPINION, OPINION_WORDS
+
+    text = "La banda sonora es ramplona. El guion no es nada ramplona."
+    assert "ramplona" not in OPINION_WORDS and "ramplon" not in OPINION_WORDS
+    judged = {a.aspect: a for a in judge_aspects(prepare(text), _LexiconOnly({"ramplona": -1}))}
+    assert {k: a.polarity for k, a in judged.items()} == {"musica": "negative", "guion": "positive"}
+    assert judged["musica"].score < 0.5 + 0.5 * LEARNED_OPINION  # weaker than a hand-lexicon word
+    assert judge_aspects(prepare(text), _LexiconOnly({})) == [], "no lexicon word: mere mentions"

@@ -6,6 +6,9 @@ For each aspect term found on spaCy lemmas, the judgement comes from
    of), falling back to opinion words in its clause — the text between
    contrast markers ("pero", "aunque", …) and commas;
 2. the polarity model applied to that clause (its sparse n-gram weights).
+Opinion words are the hand lexicon's (`aspects/lexicon.py`, weighted) and,
+at a lower weight, every other word of the polarity model's own lexicon
+(learned from three Spanish polarity lexicons: `sentiment/lexicon.py`).
 Negators flip an opinion word, intensifiers scale it. A mention with no
 opinion word is a mere mention and is not reported.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +34,7 @@ MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's sc
 MODEL_ALONE = 0.4  # a clause the lexicon cannot judge counts when the model reads it this clearly (dev-chosen)
 MIXED_SHARE = 0.5  # the weaker side must weigh half the stronger for "mixed"
 DOC_WEIGHT = 0.5  # share of the whole review's polarity added to weakly judged mentions
+LEARNED_OPINION = 0.2  # weight of a polarity-lexicon word where the hand lexicon has none (dev: 0.1–0.3 alike)
 WEAK_LEXICAL = 0.7  # below this, a mention's opinion words are too faint to stand on their own
 ATTACHED_DEPS = {"amod", "acl", "advmod", "xcomp", "obj", "attr", "conj", "nmod", "obl", "ccomp", "cop"}
 # Every lexicon is looked up without accents: native reviewers often skip them ("la musica", "la
@@ -56,6 +61,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b",
 
 class ClauseScorer(Protocol):
     """What the aspects stage needs of a polarity model: n-gram polarity in [-1, 1] of short texts."""
+
+    @property
+    def lexicon(self) -> Mapping[str, int]:
+        """Folded word → +1 / −1: the model's polarity lexicon (may be empty)."""
 
     def sparse_polarity(self, texts: list[str]) -> np.ndarray:
         """One polarity per text."""
@@ -114,14 +123,17 @@ def _base_forms(word: str) -> list[str]:
     return forms
 
 
-def _opinion_value(token) -> float:
+def _opinion_value(token, learned: Mapping[str, int]) -> float:
+    """The token's opinion value: the hand lexicon's, else the learned lexicon's sign at LEARNED_OPINION."""
     lemma = _lemma(token)
     if lemma == "plano" and token.pos_ != "ADJ":
         return 0.0
-    for form in (lemma, *_base_forms(fold(token.lower_))):
+    lower = fold(token.lower_)
+    for form in (lemma, *_base_forms(lower)):
         if form in OPINION_WORDS:
             return OPINION_WORDS[form]
-    return 0.0
+    sign = learned.get(lemma) or learned.get(lower)
+    return LEARNED_OPINION * sign if sign else 0.0
 
 
 def _modified(token, value: float) -> float:
@@ -178,18 +190,18 @@ def _head(doc, start: int, end: int):
 
 
 def _score_hit(
-    doc, aspect: str, start: int, end: int, head, clause: tuple[int, int], reading: float | None
+    doc,
+    aspect: str,
+    span: tuple[int, int],
+    head,
+    clause: tuple[int, int],
+    reading: float | None,
+    learned: Mapping[str, int],
 ) -> _Hit | None:
+    start, end = span
     inherent = INHERENT_POLARITY.get(_lemma(head), 0.0)
-    attached = [t for t in _attached(head) if not (start <= t.i < end)]
-    values = [_modified(t, _opinion_value(t)) for t in attached if _opinion_value(t)]
-    if not values:
-        in_clause = [
-            t
-            for t in doc.char_span(*clause, alignment_mode="expand") or []
-            if not (start <= t.i < end) and _opinion_value(t)
-        ]
-        values = [0.6 * _modified(t, _opinion_value(t)) for t in in_clause]
+    # The hand lexicon first, attached words before the clause's; the learned lexicon only where it found none.
+    values = _opinion_values(doc, span, head, clause, {}) or _opinion_values(doc, span, head, clause, learned)
     if inherent:
         values.append(_modified(head, inherent))
     if not values:
@@ -200,6 +212,17 @@ def _score_hit(
         return _Hit(aspect, start, end, reading, 0.0, clause)
     lexical = sum(values)
     return _Hit(aspect, start, end, lexical + MODEL_WEIGHT * (reading or 0.0), lexical, clause)
+
+
+def _opinion_values(doc, span: tuple[int, int], head, clause: tuple[int, int], learned: Mapping[str, int]) -> list:
+    """Opinion values of the words attached to a mention, else (at 0.6) of the other words of its clause."""
+    start, end = span
+    attached = [t for t in _attached(head) if not (start <= t.i < end)]
+    values = [_modified(t, v) for t in attached if (v := _opinion_value(t, learned))]
+    if values:
+        return values
+    in_clause = doc.char_span(*clause, alignment_mode="expand") or []
+    return [0.6 * _modified(t, v) for t in in_clause if not (start <= t.i < end) and (v := _opinion_value(t, learned))]
 
 
 def _reading_text(doc, text: str, start: int, end: int, clause: tuple[int, int]) -> str:
@@ -270,11 +293,12 @@ def judge_aspects(doc: Document, model: ClauseScorer | None = None) -> list[Aspe
     clauses = [_clause(doc.text, head) for head in heads]
     # One call of the model for every clause of the review (a matrix product, not one per mention).
     readings: list[float | None] = [None] * len(terms)
+    learned = model.lexicon if model is not None else {}
     if model is not None and terms:
         texts = [_reading_text(parsed, doc.text, s, e, c) for (_, s, e), c in zip(terms, clauses, strict=True)]
         readings = model.sparse_polarity(texts).tolist()
     for (aspect, start, end), head, clause, reading in zip(terms, heads, clauses, readings, strict=True):
-        hit = _score_hit(parsed, aspect, start, end, head, clause, reading)
+        hit = _score_hit(parsed, aspect, (start, end), head, clause, reading, learned)
         if hit is not None and hit.score != 0:
             if abs(hit.lexical) < WEAK_LEXICAL:  # tone never overrules a clear opinion word
                 hit.score += tone

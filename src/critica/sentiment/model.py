@@ -190,6 +190,11 @@ class PolarityModel:
         in_doc, alone, x = self.featurizer.split(sentences, self.sparse_coef)
         return in_doc, alone, x.dot(self.star_coef) + self.star_intercept
 
+    @property
+    def lexicon(self) -> dict[str, int]:
+        """The polarity lexicon its n-grams count classes of: folded word → +1 / −1 (empty: none)."""
+        return self.featurizer.polar
+
     def sparse_polarity(self, texts: list[str]) -> np.ndarray:
         """The calibrated n-gram part alone on each text, as 2·P(positive) − 1 (no encoder call)."""
         # The aspects stage calls this once per judged clause: only each text's own vector is needed.
