@@ -200,8 +200,7 @@ def _score_hit(
 ) -> _Hit | None:
     start, end = span
     inherent = INHERENT_POLARITY.get(_lemma(head), 0.0)
-    # The hand lexicon first, attached words before the clause's; the learned lexicon only where it found none.
-    values = _opinion_values(doc, span, head, clause, {}) or _opinion_values(doc, span, head, clause, learned)
+    values = _opinion_values(doc, span, head, clause, learned)
     if inherent:
         values.append(_modified(head, inherent))
     if not values:
@@ -215,14 +214,23 @@ def _score_hit(
 
 
 def _opinion_values(doc, span: tuple[int, int], head, clause: tuple[int, int], learned: Mapping[str, int]) -> list:
-    """Opinion values of the words attached to a mention, else (at 0.6) of the other words of its clause."""
+    """Opinion values of the words attached to a mention, else (at 0.6) of the other words of its clause.
+
+    The hand lexicon is asked first; the learned one only where the hand lexicon finds no word.
+    """
     start, end = span
-    attached = [t for t in _attached(head) if not (start <= t.i < end)]
-    values = [_modified(t, v) for t in attached if (v := _opinion_value(t, learned))]
-    if values:
-        return values
-    in_clause = doc.char_span(*clause, alignment_mode="expand") or []
-    return [0.6 * _modified(t, v) for t in in_clause if not (start <= t.i < end) and (v := _opinion_value(t, learned))]
+    outside = [t for t in _attached(head) if not (start <= t.i < end)]
+    in_clause = None
+    for lexicon_ in ({}, learned):
+        values = [_modified(t, v) for t in outside if (v := _opinion_value(t, lexicon_))]
+        if values:
+            return values
+        if in_clause is None:
+            in_clause = [t for t in doc.char_span(*clause, alignment_mode="expand") or [] if not (start <= t.i < end)]
+        values = [0.6 * _modified(t, v) for t in in_clause if (v := _opinion_value(t, lexicon_))]
+        if values:
+            return values
+    return []
 
 
 def _reading_text(doc, text: str, start: int, end: int, clause: tuple[int, int]) -> str:
