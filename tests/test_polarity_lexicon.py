@@ -38,9 +38,8 @@ def test_the_classes_come_from_the_merged_lexicons(tmp_path: Path) -> None:
     assert polarity_lexicon(tmp_path) == {"aburrida": -1, "bodrio": -1, "epica": 1, "estupenda": 1}
 
 
-def _train(out: Path, data: Path, lexicons: Path | None) -> None:
-    args = ["train", "--tier", "fast", "--data", str(data), "--out", str(out)]
-    args += ["--lexicons", str(lexicons)] if lexicons else []
+def _train(out: Path, data: Path, *options: str) -> None:
+    args = ["train", "--tier", "fast", "--data", str(data), "--out", str(out), *options]
     done = subprocess.run([sys.executable, "-m", "critica.cli", *args], capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr.decode()[-1000:]
 
@@ -54,13 +53,18 @@ def test_a_model_trained_with_lexicons_keeps_its_classes(tmp_path: Path) -> None
     data = tmp_path / "labelled.jsonl"
     data.write_text("\n".join(native * 3), encoding="utf-8")
     out = tmp_path / "model"
-    _train(out, data, lexicons)
+    _train(out, data, "--lexicons", str(lexicons))
     model = PolarityModel.load(out)
     assert model.featurizer.polar == {"aburrida": -1, "estupenda": 1, "recomiendo": 1}
     assert json.loads((out / "lexicon.json").read_text(encoding="utf-8")) == model.featurizer.polar
     assert model.report["lexicon_words"] == 3
-    _train(out, data, None)  # retrained without lexicons into the same folder: the old list goes
+    _train(out, data, "--no-lexicon")  # retrained without classes into the same folder: the old list goes
     assert not (out / "lexicon.json").exists() and PolarityModel.load(out).featurizer.polar == {}
+    _train(out, data)  # a user's own model, no lexicons given: the bundled models' classes
+    bundled = ROOT / "src" / "critica" / "models" / "polarity-fast" / "lexicon.json"
+    assert (out / "lexicon.json").read_bytes() == bundled.read_bytes()
+    _train(out, data, "--lexicons", str(out / "lexicon.json"))  # a model's lexicon.json is a source too
+    assert (out / "lexicon.json").read_bytes() == bundled.read_bytes()
 
 
 def test_a_malformed_lexicon_file_is_refused(tmp_path: Path) -> None:
@@ -78,3 +82,18 @@ def test_the_shipped_models_learned_that_a_negated_class_flips(tier: str) -> Non
     weight = {t: float(model.sparse_coef[model.featurizer.vocabulary.index(t)]) for t in ("@pos", "@neg", "@~pos")}
     assert len(model.featurizer.polar) > 5000
     assert weight["@pos"] > 0 > weight["@neg"] and weight["@~pos"] < 0
+
+
+@pytest.mark.parametrize("content", [None, "not json", '{"buena": 2}'])
+def test_an_unusable_lexicon_source_is_a_clear_error(tmp_path: Path, content: str | None) -> None:
+    source = tmp_path / "lexicons"
+    if content is None:
+        source.mkdir()  # a folder without any of the three lexicons
+    else:
+        source.write_text(content, encoding="utf-8")
+    data = tmp_path / "labelled.jsonl"
+    data.write_text((ROOT / "data" / "native_es_reviews.jsonl").read_text(), encoding="utf-8")
+    args = ["train", "--tier", "fast", "--data", str(data), "--out", str(tmp_path / "m"), "--lexicons", str(source)]
+    done = subprocess.run([sys.executable, "-m", "critica.cli", *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "lexicon" in done.stderr and not (tmp_path / "m").exists()

@@ -134,10 +134,13 @@ def train(
     lexicons: Annotated[
         Path | None,
         typer.Option(
-            help="Folder with ml_senticon/, isol/, elhpolar/: their words become polarity classes"
-            " (default with --corpora: its lexicons/)."
+            help="Folder with ml_senticon/, isol/, elhpolar/, or a model's lexicon.json: its words count as"
+            " polarity classes (default: --corpora's lexicons/, else the bundled models' lexicon.json)."
         ),
     ] = None,
+    lexicon: Annotated[
+        bool, typer.Option("--lexicon/--no-lexicon", help="Count lexicon words' polarity classes as features.")
+    ] = True,
     text_col: TextColumn = "review",
     label_col: LabelColumn = "sentiment",
     rating_col: Annotated[str | None, typer.Option(help="Column of 1–5 stars: trains the rating model.")] = None,
@@ -158,6 +161,7 @@ def train(
             data=data,
             corpora=corpora,
             lexicons=lexicons,
+            use_lexicon=lexicon,
             text_col=text_col,
             label_col=label_col,
             rating_col=rating_col,

@@ -12,10 +12,12 @@ from critica.evaluation.metrics import polarity_metrics, rating_metrics
 from critica.evaluation.plots import save_confusion_matrix, save_rating_confusion, save_reliability_diagram
 from critica.io.readers import read_reviews
 from critica.sentiment.data import file_digest, load_labelled
-from critica.sentiment.lexicon import polarity_lexicon
+from critica.sentiment.lexicon import lexicon_classes
 from critica.sentiment.train import CrossFit, TrainingConfig, TrainingData, load_pooled, train
+from critica.tiers import MODELS_DIR
 
 PREDICTIONS_FILE = "cv_predictions.csv"
+BUNDLED_LEXICON = MODELS_DIR / "polarity-fast" / "lexicon.json"  # both tiers ship the same classes
 USER_FOLDS = 5
 
 
@@ -50,13 +52,18 @@ def train_and_report(
     data: Path | None = None,
     corpora: Path | None = None,
     lexicons: Path | None = None,
+    use_lexicon: bool = True,
     text_col: str = "review",
     label_col: str = "sentiment",
     rating_col: str | None = None,
     seed: int = 13,
     cache: Path = Path(".cache/pooled"),
 ) -> dict[str, Any]:
-    """Cross-fit, train on everything, save the model with its report and out-of-fold predictions."""
+    """Cross-fit, train on everything, save the model with its report and out-of-fold predictions.
+
+    Lexicon classes come from `lexicons` (a folder of the three lexicons or a `lexicon.json`), else
+    from the corpora's `lexicons/`, else from the bundled models; `use_lexicon=False` trains without.
+    """
     if corpora is not None:
         from critica.sentiment.recipe import bundled_training_data
 
@@ -70,7 +77,9 @@ def train_and_report(
         if tier == "default":
             load_pooled(training, cache)
         described = {"data": data.name, "data_sha256": file_digest(data)}
-    config = TrainingConfig(tier=tier, seed=seed, polar=polarity_lexicon(lexicons) if lexicons else {})
+    if lexicons is None and use_lexicon:
+        lexicons = BUNDLED_LEXICON  # the user's own model reads lexicon words as the bundled models do
+    config = TrainingConfig(tier=tier, seed=seed, polar=lexicon_classes(lexicons) if use_lexicon and lexicons else {})
     model, fit = train(training, config)
     model.report = {
         **described,

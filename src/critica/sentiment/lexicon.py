@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from critica.io.readers import UnusableInput
 from critica.sentiment.features import tokenize
 
 _LEMMA = re.compile(r'<lemma pos="\w" pol="(-?[\d.]+)" std="[\d.]+">\s*(.+?)\s*</lemma>')
@@ -73,3 +74,21 @@ def polarity_lexicon(root: Path, threshold: float = CLASS_THRESHOLD) -> dict[str
     """Single words of the merged lexicons with |mean polarity| ≥ `threshold`, as +1 / −1 (sorted)."""
     merged = load_lexicon(root)
     return {w: 1 if v > 0 else -1 for w, v in sorted(merged.items()) if " " not in w and abs(v) >= threshold}
+
+
+def lexicon_classes(source: Path) -> dict[str, int]:
+    """Polarity classes from `source`: a folder of the three lexicons, or a model's `lexicon.json`."""
+    if source.is_dir():
+        classes = polarity_lexicon(source)
+        if not classes:
+            raise UnusableInput(f"{source} holds none of ml_senticon/, isol/, elhpolar/: no lexicon words")
+        return classes
+    import json
+
+    try:
+        classes = json.loads(source.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise UnusableInput(f"{source} is not JSON ({exc}); give a lexicons folder or a model's lexicon.json") from exc
+    if not isinstance(classes, dict) or any(v not in (1, -1) for v in classes.values()):
+        raise UnusableInput(f"{source} must map words to 1 or -1, as a model's lexicon.json does")
+    return {str(word): int(sign) for word, sign in classes.items()}
