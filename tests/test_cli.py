@@ -183,6 +183,7 @@ def test_doctor_reports_models_and_encoder() -> None:
     flat = " ".join(out.split())  # rich wraps long lines
     assert "verified (sha256 matches training)" in flat and "9 frozen layers" in flat and "linear probe" in flat
     assert "on onnx-int8" in flat  # the runtime analyses use by default, so setup builds its graph
+    assert "11,051 lexicon words as polarity classes" in flat  # the shipped lexicon.json was found and read
     assert "film-title tagger" in flat and "credits table" in flat and "machine-translation detector" in flat
     assert done.returncode == 0, out
 

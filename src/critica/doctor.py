@@ -39,7 +39,8 @@ def _model(tier: str) -> Check:
         for name, entry in cv.items()
         if isinstance(entry, dict) and "polarity" in entry
     )
-    return f"model {tier}", True, f"{model.name}: {model.featurizer.size:,} n-gram features{figures}"
+    classes = f" ({len(model.lexicon):,} lexicon words as polarity classes)" if model.lexicon else ""
+    return f"model {tier}", True, f"{model.name}: {model.featurizer.size:,} n-gram features{classes}{figures}"
 
 
 def _encoder() -> Check:
