@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from critica.sentiment.features import ngrams, polarity_classes, tokenize
 from critica.sentiment.lexicon import polarity_lexicon
@@ -26,6 +28,20 @@ def test_a_lexicon_word_counts_as_its_class_and_a_negator_turns_it() -> None:
     assert polarity_classes(tokenize("No es que sea muy aburrida."), POLAR) == ["@neg"]
     assert "@~pos" in ngrams("No la recomiendo.", POLAR)
     assert not [g for g in ngrams("No la recomiendo.") if g.startswith("@")], "no lexicon, no class terms"
+
+
+WORDS = st.sampled_from(["no", "nunca", "la", "película", "recomiendo", "aburrida", "mal", "muy", "sin", "y"])
+
+
+@given(st.lists(WORDS, max_size=30))
+def test_every_lexicon_word_gives_one_class_negated_exactly_within_reach(words: list[str]) -> None:
+    tokens = tokenize(" ".join(words))
+    classes = polarity_classes(tokens, POLAR)
+    hits = [i for i, t in enumerate(tokens) if t in POLAR]
+    assert len(classes) == len(hits)
+    for i, term in zip(hits, classes, strict=True):
+        negated = any(t in {"no", "nunca", "sin"} for t in tokens[max(0, i - 3) : i])
+        assert term == ("@~" if negated else "@") + ("pos" if POLAR[tokens[i]] > 0 else "neg")
 
 
 def test_the_classes_come_from_the_merged_lexicons(tmp_path: Path) -> None:
