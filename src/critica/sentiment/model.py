@@ -24,7 +24,7 @@ Both inner terms are sums over sentences, so each sentence's share of `z` is
 exact. An English review (default tier) is scored by the probe alone, with
 its own calibration: the n-grams are Spanish.
 
-The rating (1–5 stars) is the expectation of a multinomial model over the
+The rating (1–5 stars) is the median of a multinomial model's star distribution over the
 base logits and a star score (a ridge regression of the stars on the same
 n-grams, `weights.npz:star_coef`), trained on native reviewers' stars. An
 English review has no Spanish n-grams: its rating maps its calibrated logit
@@ -75,29 +75,60 @@ class Combiner:
         return cls(float(data["sparse"]), float(data["probe"]), float(data["bias"]))
 
 
+def median_stars(p: np.ndarray) -> np.ndarray:
+    """The interpolated median of star distributions (rows of P(1), …, P(5)), in [1, 5].
+
+    Star s covers [s − ½, s + ½]; the median is where the distribution's cumulative mass reaches ½
+    when each star's mass is spread evenly over its interval. It minimises the expected absolute
+    error in stars, and unlike the integer median it keeps the order of near ties (a 3.4 and a 3.6).
+    """
+    p = np.atleast_2d(p)
+    cdf = np.cumsum(p, axis=1)
+    star = np.minimum((cdf < 0.5).sum(axis=1), 4)  # 0-based index of the star that holds the median
+    rows = np.arange(len(p))
+    below = np.where(star > 0, cdf[rows, np.maximum(star - 1, 0)], 0.0)
+    inside = np.maximum(p[rows, star], 1e-12)
+    return np.clip(star + 0.5 + (0.5 - below) / inside, 1.0, 5.0)
+
+
 @dataclass
 class RatingModel:
-    """Multinomial logistic model of 1–5 stars over the base logits; the rating is its expectation."""
+    """Multinomial logistic model of 1–5 stars over the base logits.
+
+    The rating is the median of its star distribution (`estimate="median"`, models trained on stars
+    since 2026-12-03) or its expectation (`"mean"`: older models, and a model trained without stars,
+    whose two end classes make the expectation a smooth rescaling of the verdict).
+    """
 
     coef: np.ndarray  # (5, number of base logits)
     intercept: np.ndarray  # (5,)
+    estimate: str = "median"
 
-    def expected(self, base: np.ndarray) -> np.ndarray:
-        """Expected stars for rows of base logits (sparse[, probe])."""
+    def probabilities(self, base: np.ndarray) -> np.ndarray:
+        """P(1 star), …, P(5 stars) for rows of base logits (sparse[, probe][, star score])."""
         z = np.atleast_2d(base) @ self.coef.T + self.intercept
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        return p @ STARS
+        return p / p.sum(axis=1, keepdims=True)
+
+    def stars(self, base: np.ndarray) -> np.ndarray:
+        """The rating, 1–5, for rows of base logits."""
+        p = self.probabilities(base)
+        return median_stars(p) if self.estimate == "median" else p @ STARS
 
     def to_dict(self) -> dict[str, Any]:
         """As stored in model.json."""
-        return {"coef": self.coef.round(6).tolist(), "intercept": self.intercept.round(6).tolist()}
+        coef, intercept = self.coef.round(6).tolist(), self.intercept.round(6).tolist()
+        return {"coef": coef, "intercept": intercept, "estimate": self.estimate}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RatingModel:
         """The inverse of `to_dict`."""
-        return cls(np.array(data["coef"], dtype=np.float64), np.array(data["intercept"], dtype=np.float64))
+        estimate = data.get("estimate", "mean")  # models written before the median kept the expectation
+        if estimate not in ("mean", "median"):
+            raise ValueError(f"rating estimate {estimate!r}: expected 'mean' or 'median'")
+        coef, intercept = np.array(data["coef"], dtype=np.float64), np.array(data["intercept"], dtype=np.float64)
+        return cls(coef, intercept, estimate)
 
 
 @dataclass
@@ -109,7 +140,7 @@ class Explanation:
     contributions: np.ndarray  # per sentence, summing with `base` to `logit`
     base: float
     sentence_polarity: np.ndarray  # per sentence in [-1, 1]: the model applied to it alone
-    rating: float  # expected stars, 1–5
+    rating: float  # estimated stars, 1–5 (`RatingModel.stars`)
 
 
 @dataclass
@@ -230,9 +261,9 @@ class PolarityModel:
         logit = float(contributions.sum() + base)
         if language == "en":
             assert self.english_rating is not None
-            rating = self.english_rating.expected(np.array([logit]))[0]
+            rating = self.english_rating.stars(np.array([logit]))[0]
         else:
-            rating = self.rating_model.expected(np.array([*columns, star_score]))[0]
+            rating = self.rating_model.stars(np.array([*columns, star_score]))[0]
         return Explanation(
             probability=_sigmoid(logit),
             logit=logit,

@@ -36,7 +36,7 @@ from critica.sentiment.e5.inputs import PREFIX
 from critica.sentiment.e5.pooled import SentenceStates
 from critica.sentiment.e5.probe import weights_digest
 from critica.sentiment.features import fit_featurizer
-from critica.sentiment.model import PEAK_PREFIX, Combiner, PolarityModel, RatingModel
+from critica.sentiment.model import PEAK_PREFIX, Combiner, PolarityModel, RatingModel, median_stars
 
 SPARSE_C = 10.0
 STAR_ALPHA = 1.0  # ridge penalty of the star score
@@ -278,7 +278,7 @@ def held_out_predictions(
         if (train & rated).any():
             model = _rating(fit.rating_inputs()[train & rated], data.stars[train & rated], seed)
             scored = test & data.spanish
-            out.rating[scored] = _expected_stars(model, out.rating_inputs()[scored])
+            out.rating[scored] = _rating_estimate(model, out.rating_inputs()[scored])
     return out
 
 
@@ -290,8 +290,11 @@ def _calibrated_columns(data: TrainingData, base: np.ndarray) -> list[tuple[str,
     return out
 
 
-def _expected_stars(model: LogisticRegression, x: np.ndarray) -> np.ndarray:
-    return model.predict_proba(x) @ model.classes_.astype(np.float64)
+def _rating_estimate(model: LogisticRegression, x: np.ndarray) -> np.ndarray:
+    """The shipped rating's estimate (the median of the star distribution) from a fitted star model."""
+    p = np.zeros((len(x), 5))
+    p[:, model.classes_.astype(int) - 1] = model.predict_proba(x)
+    return median_stars(p)
 
 
 def train(
@@ -361,7 +364,7 @@ def _rating_model(x: np.ndarray, stars: np.ndarray, rated: np.ndarray, config: T
     if not rated.any():
         # Two classes at the ends make the expectation 1 + 4·sigmoid(logit): a plain rescaling of the verdict.
         coef[4, 0], intercept[0], intercept[4] = 1.0, 0.0, 0.0
-        return RatingModel(coef, intercept)
+        return RatingModel(coef, intercept, estimate="mean")  # a median would jump from 1.5 to 4.5
     model = _rating(x[rated], stars[rated], config.seed)
     for row, star in enumerate(model.classes_):
         coef[int(star) - 1], intercept[int(star) - 1] = model.coef_[row], model.intercept_[row]
