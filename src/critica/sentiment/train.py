@@ -216,7 +216,7 @@ class CrossFit:
     base: np.ndarray  # (texts, 1 or 2) polarity logits: n-grams[, probe]
     star_score: np.ndarray  # (texts,) ridge estimate of the stars (0 for English)
     proba: np.ndarray  # P(positive), NaN where not scored
-    rating: np.ndarray  # expected stars, NaN where not scored
+    rating: np.ndarray  # estimated stars (the median), NaN where not scored
     probe_c: float | None
 
     def rating_inputs(self) -> np.ndarray:
