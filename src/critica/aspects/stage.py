@@ -221,13 +221,13 @@ def _opinion_values(doc, span: tuple[int, int], head, clause: tuple[int, int], l
     start, end = span
     outside = [t for t in _attached(head) if not (start <= t.i < end)]
     in_clause = None
-    for lexicon_ in ({}, learned):
-        values = [_modified(t, v) for t in outside if (v := _opinion_value(t, lexicon_))]
+    for extra in ({}, learned):  # the hand lexicon alone, then with the learned words
+        values = [_modified(t, v) for t in outside if (v := _opinion_value(t, extra))]
         if values:
             return values
         if in_clause is None:
             in_clause = [t for t in doc.char_span(*clause, alignment_mode="expand") or [] if not (start <= t.i < end)]
-        values = [0.6 * _modified(t, v) for t in in_clause if (v := _opinion_value(t, lexicon_))]
+        values = [0.6 * _modified(t, v) for t in in_clause if (v := _opinion_value(t, extra))]
         if values:
             return values
     return []
