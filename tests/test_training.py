@@ -205,3 +205,16 @@ def test_held_out_predictions_score_other_base_logits_with_the_same_combiners() 
     # Same calibrators (fitted on fit.base), higher inputs: every P(positive) goes up; the ratings read them too.
     assert np.all(shifted.proba > fit.proba) and not np.allclose(shifted.rating, fit.rating)
     assert np.array_equal(shifted.base, fit.base + 1.0) and np.array_equal(fit.base, again.base)
+
+
+def test_stars_of_only_two_values_train_a_rating_that_follows_them() -> None:
+    # scikit-learn keeps one row of weights for two classes: the five-star model must still be whole.
+    from critica.sentiment.train import TrainingConfig, train
+
+    data = _small_data()
+    data.stars = np.where(data.y == 1, 5, 1)
+    model, fit = train(data, TrainingConfig(tier="fast"), log=lambda _: None)
+    good, bad = model.explain(["Una estupenda película."]).rating, model.explain(["Una horrible película."]).rating
+    assert 1.0 <= bad < 3.0 < good <= 5.0
+    assert np.all((fit.rating >= 1.0) & (fit.rating <= 5.0))
+    assert np.corrcoef(fit.rating, data.stars)[0, 1] > 0.9  # the cross-fit's ratings follow the stars too

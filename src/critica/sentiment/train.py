@@ -36,7 +36,7 @@ from critica.sentiment.e5.inputs import PREFIX
 from critica.sentiment.e5.pooled import SentenceStates
 from critica.sentiment.e5.probe import weights_digest
 from critica.sentiment.features import fit_featurizer
-from critica.sentiment.model import PEAK_PREFIX, Combiner, PolarityModel, RatingModel, median_stars
+from critica.sentiment.model import PEAK_PREFIX, Combiner, PolarityModel, RatingModel
 
 SPARSE_C = 10.0
 STAR_ALPHA = 1.0  # ridge penalty of the star score
@@ -278,7 +278,7 @@ def held_out_predictions(
         if (train & rated).any():
             model = _rating(fit.rating_inputs()[train & rated], data.stars[train & rated], seed)
             scored = test & data.spanish
-            out.rating[scored] = _rating_estimate(model, out.rating_inputs()[scored])
+            out.rating[scored] = _as_rating_model(model).stars(out.rating_inputs()[scored])
     return out
 
 
@@ -288,13 +288,6 @@ def _calibrated_columns(data: TrainingData, base: np.ndarray) -> list[tuple[str,
     if base.shape[1] > 1 and "en" in data.language:
         out.append(("en", slice(1, None)))
     return out
-
-
-def _rating_estimate(model: LogisticRegression, x: np.ndarray) -> np.ndarray:
-    """The shipped rating's estimate (the median of the star distribution) from a fitted star model."""
-    p = np.zeros((len(x), 5))
-    p[:, model.classes_.astype(int) - 1] = model.predict_proba(x)
-    return median_stars(p)
 
 
 def train(
@@ -360,14 +353,27 @@ def train(
 
 def _rating_model(x: np.ndarray, stars: np.ndarray, rated: np.ndarray, config: TrainingConfig) -> RatingModel:
     """Stars over the columns of `x`; without any stars, 1 + 4·sigmoid(first column) (said in the report)."""
-    coef, intercept = np.zeros((5, x.shape[1])), np.full(5, -50.0)  # stars never seen stay impossible
     if not rated.any():
         # Two classes at the ends make the expectation 1 + 4·sigmoid(logit): a plain rescaling of the verdict.
+        coef, intercept = np.zeros((5, x.shape[1])), np.full(5, -50.0)
         coef[4, 0], intercept[0], intercept[4] = 1.0, 0.0, 0.0
         return RatingModel(coef, intercept, estimate="mean")  # a median would jump from 1.5 to 4.5
-    model = _rating(x[rated], stars[rated], config.seed)
-    for row, star in enumerate(model.classes_):
-        coef[int(star) - 1], intercept[int(star) - 1] = model.coef_[row], model.intercept_[row]
+    return _as_rating_model(_rating(x[rated], stars[rated], config.seed))
+
+
+def _as_rating_model(model: LogisticRegression) -> RatingModel:
+    """A fitted star classifier as a RatingModel over all five stars; stars it never saw stay impossible.
+
+    With two star values scikit-learn keeps one row of weights (for the second): the first gets zeros,
+    so that the softmax over the two equals its sigmoid.
+    """
+    width = model.coef_.shape[1]
+    coef, intercept = np.zeros((5, width)), np.full(5, -50.0)
+    rows, biases = model.coef_, model.intercept_
+    if len(model.classes_) == 2:
+        rows, biases = np.vstack([np.zeros(width), rows[0]]), np.array([0.0, biases[0]])
+    for star, row, bias in zip(model.classes_.astype(int), rows, biases, strict=True):
+        coef[star - 1], intercept[star - 1] = row, bias
     return RatingModel(coef, intercept)
 
 
