@@ -79,7 +79,7 @@ def train_and_report(
         described = {"data": data.name, "data_sha256": file_digest(data)}
     if lexicons is None and use_lexicon:
         lexicons = BUNDLED_LEXICON  # the user's own model reads lexicon words as the bundled models do
-    config = TrainingConfig(tier=tier, seed=seed, polar=lexicon_classes(lexicons) if use_lexicon and lexicons else {})
+    config = TrainingConfig(tier=tier, seed=seed, polar=lexicon_classes(lexicons) if use_lexicon else {})
     model, fit = train(training, config)
     model.report = {
         **described,

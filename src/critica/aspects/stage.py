@@ -123,17 +123,31 @@ def _base_forms(word: str) -> list[str]:
     return forms
 
 
-def _opinion_value(token, learned: Mapping[str, int]) -> float:
-    """The token's opinion value: the hand lexicon's, else the learned lexicon's sign at LEARNED_OPINION."""
-    lemma = _lemma(token)
-    if lemma == "plano" and token.pos_ != "ADJ":
+def _never_an_opinion(token) -> bool:
+    """'plano' as a noun is a shot, not 'flat'."""
+    return token.pos_ != "ADJ" and _lemma(token) == "plano"
+
+
+def _hand_value(token) -> float:
+    """The hand lexicon's opinion value of a token (its lemma or a base form of the word), else 0."""
+    if _never_an_opinion(token):
         return 0.0
-    lower = fold(token.lower_)
-    for form in (lemma, *_base_forms(lower)):
+    for form in (_lemma(token), *_base_forms(fold(token.lower_))):
         if form in OPINION_WORDS:
             return OPINION_WORDS[form]
-    sign = learned.get(lemma) or learned.get(lower)
-    return LEARNED_OPINION * sign if sign else 0.0
+    return 0.0
+
+
+def _learned_value(learned: Mapping[str, int]):
+    """A token's value in the polarity model's lexicon (lemma or word), at LEARNED_OPINION, else 0."""
+
+    def value(token) -> float:
+        if _never_an_opinion(token):
+            return 0.0
+        sign = learned.get(_lemma(token)) or learned.get(fold(token.lower_))
+        return LEARNED_OPINION * sign if sign else 0.0
+
+    return value
 
 
 def _modified(token, value: float) -> float:
@@ -221,13 +235,13 @@ def _opinion_values(doc, span: tuple[int, int], head, clause: tuple[int, int], l
     start, end = span
     outside = [t for t in _attached(head) if not (start <= t.i < end)]
     in_clause = None
-    for extra in ({}, learned):  # the hand lexicon alone, then with the learned words
-        values = [_modified(t, v) for t in outside if (v := _opinion_value(t, extra))]
+    for value_of in (_hand_value, _learned_value(learned)):
+        values = [_modified(t, v) for t in outside if (v := value_of(t))]
         if values:
             return values
         if in_clause is None:
             in_clause = [t for t in doc.char_span(*clause, alignment_mode="expand") or [] if not (start <= t.i < end)]
-        values = [0.6 * _modified(t, v) for t in in_clause if (v := _opinion_value(t, extra))]
+        values = [0.6 * _modified(t, v) for t in in_clause if (v := value_of(t))]
         if values:
             return values
     return []

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from critica.io.readers import UnusableInput
 from critica.sentiment.features import tokenize
+from critica.sentiment.model import read_lexicon
 
 _LEMMA = re.compile(r'<lemma pos="\w" pol="(-?[\d.]+)" std="[\d.]+">\s*(.+?)\s*</lemma>')
 
@@ -83,12 +84,7 @@ def lexicon_classes(source: Path) -> dict[str, int]:
         if not classes:
             raise UnusableInput(f"{source} holds none of ml_senticon/, isol/, elhpolar/: no lexicon words")
         return classes
-    import json
-
     try:
-        classes = json.loads(source.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise UnusableInput(f"{source} is not JSON ({exc}); give a lexicons folder or a model's lexicon.json") from exc
-    if not isinstance(classes, dict) or any(v not in (1, -1) for v in classes.values()):
-        raise UnusableInput(f"{source} must map words to 1 or -1, as a model's lexicon.json does")
-    return {str(word): int(sign) for word, sign in classes.items()}
+        return read_lexicon(source)
+    except ValueError as exc:  # not JSON, or not words to ±1
+        raise UnusableInput(f"{source}: {exc}; give a lexicons folder or a model's lexicon.json") from exc

@@ -331,7 +331,7 @@ class PolarityModel:
             meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
             vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
             arrays = read_npz(folder / "weights.npz", np.float32)
-            polar = _read_lexicon(folder / LEXICON_FILE)
+            polar = read_lexicon(folder / LEXICON_FILE) if (folder / LEXICON_FILE).exists() else {}
             encoder_meta = meta.get("encoder") or {}
             probe_arrays = read_npz(folder / ENCODER_FILE, np.float32) if encoder_meta else None
         except FileNotFoundError as exc:
@@ -394,10 +394,8 @@ def write_npz(path: Path, arrays: dict[str, np.ndarray], dtype: type = np.float3
             archive.writestr(info, buffer.getvalue())
 
 
-def _read_lexicon(path: Path) -> dict[str, int]:
-    """The model's lexicon classes; a model without the file has none."""
-    if not path.exists():
-        return {}
+def read_lexicon(path: Path) -> dict[str, int]:
+    """A `lexicon.json`: folded word → +1 / −1 (ValueError, naming the file, if it is anything else)."""
     classes = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(classes, dict) or any(v not in (1, -1) for v in classes.values()):
         raise ValueError(f"{path.name} must map words to 1 or -1")
