@@ -471,6 +471,24 @@ def test_each_prize_keeps_its_own_clause_for_nomination_and_year() -> None:
     assert [(a.award, a.year, a.nomination) for a in found] == [("Óscar", 1999, True), ("Globo de Oro", 1999, True)]
 
 
+def test_a_performance_worthy_of_an_oscar_is_praise_not_a_prize() -> None:
+    for text in (
+        "Una interpretación de Oscar.",
+        "Un guion, no de Oscar, pero sí bien escrito.",
+        "Nunca tendrá que ensayar su discurso de Óscar.",
+    ):
+        assert facts(text).awards == [], text
+    for text in ("La ganadora de un Oscar vuelve.", "Estuvo en la gala de los Oscar.", "Ganó el Oscar en 1998."):
+        assert [a.award for a in facts(text).awards] == ["Óscar"], text
+
+
+def test_one_sentence_naming_a_prize_twice_reports_it_once_and_two_sentences_twice() -> None:
+    one = facts("Se llevó el Oscar como mejor actriz en la pasada ceremonia de los Oscar.").awards
+    assert [a.award for a in one] == ["Óscar"]
+    two = facts("Se llevó el Oscar como mejor actriz. Su compañera ganó otro Oscar el año siguiente.").awards
+    assert [a.award for a in two] == ["Óscar", "Óscar"]
+
+
 def test_a_film_named_only_to_compare_is_not_the_reviewed_one() -> None:
     text = (
         "Una nave llega a un planeta lejano donde vive un sabio con su hija. El capitán sospecha del sabio, "

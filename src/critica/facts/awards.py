@@ -27,6 +27,15 @@ _NOMINATION = spanish_re(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a"
 # Words of winning: they make a prize a win, not a nomination, and tie it to the one person in its sentence.
 WON = spanish_re(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa]|honrad[oa])\b", re.I)
 _YEAR = spanish_re(rf"(?<!\d)({YEAR})(?!\d)")
+# "una interpretación de Oscar", "un guion, no de Oscar", "su discurso de Oscar": a bare "de" (no
+# article, no number) after an ordinary noun praises something as worthy of the prize; no prize was
+# given. The same shape names the painter ("la obra de Goya") or a person ("la fotografía de Óscar
+# Faura"). "ganadora de un Oscar", "la gala de los Oscar", "la entrega de premios" keep their prize.
+_FIGURATIVE = spanish_re(
+    r"\b(?!(?:gala|ceremonia|entrega|premio|ganador|ganadora|nominad[oa]|candidat[oa]|estatuilla|edici[óo]n|noche)(?:e?s)?\b)"
+    r"[a-záéíóúñ]+,?\s+(?:(?:no|digno|digna|casi)\s+)?de\s*$",
+    re.I,
+)
 # "Fue nominada a tres Globos de Oro y ganó el BAFTA": clauses split a sentence's prizes apart.
 _CLAUSE_BREAK = spanish_re(r"\s*;\s*|,?\s+(?:y|e|pero|mientras que|aunque)\s+", re.I)
 
@@ -43,6 +52,16 @@ class AwardMention:
     nomination: bool
     sentence: tuple[int, int]
     rule: str = ""  # the rule that found it (facts/rules.py)
+    film: str | None = None  # resolved by the facts stage once the review's films and people are known
+    person: str | None = None
+
+    def key(self) -> tuple:
+        """Two mentions of one sentence that the contract would report alike are one fact.
+
+        Across sentences they stay apart: "ganó un Oscar por X" and "se llevó el Oscar" may be two
+        prizes that this reading cannot tell apart (dev: merging them too lost one of two).
+        """
+        return (self.award, self.event, self.year, self.film, self.person, self.nomination, self.sentence)
 
 
 def _nearest_year(text: str, start: int, end: int, sentence: tuple[int, int]) -> int | None:
@@ -90,6 +109,7 @@ def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMen
             (name, event, m, rules.AWARD_PRIZE)
             for name, event, pattern in _AWARD_PATTERNS
             for m in pattern.finditer(text, a, b)
+            if not _FIGURATIVE.search(text, max(a, m.start() - 40), m.start())
         ]
         prizes += [
             (m.group(1), None, m, rules.AWARD_GENERIC_PRIZE)

@@ -59,7 +59,7 @@ class FoundFacts:
         return Facts(
             films=[_film(doc, f, f is self.reviewed) for f in self.films],
             people=[_person(doc, p) for p in self.people],
-            awards=[_award(doc, a, self.films, self.reviewed, self.people) for a in self.awards],
+            awards=[Award(a.award, a.event, a.year, a.film, a.person, a.nomination) for a in self.awards],
         )
 
     def rule_hits(self) -> list[RuleHit]:
@@ -87,7 +87,8 @@ def find_facts(doc: Document, tagger: Any = None, credits: CreditTable | None = 
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]
     _credit_title_makers(text, films, people)
-    return FoundFacts(films, people, awards, reviewed_film(films, text))
+    reviewed = reviewed_film(films, text)
+    return FoundFacts(films, people, _resolve_awards(text, awards, films, reviewed, people), reviewed)
 
 
 def _credit_title_makers(text: str, films: list[FilmFacts], people: list[PersonFacts]) -> None:
@@ -128,9 +129,27 @@ def _person(doc: Document, person: PersonFacts) -> Person:
     return Person(person.name, sorted(person.roles), person.character, start, end, mentions)
 
 
-def _award(doc: Document, award, films: list[FilmFacts], reviewed: FilmFacts | None, people) -> Award:
-    a, b = award.sentence
-    sentence = doc.text[a:b]
+def _resolve_awards(
+    text: str, awards: list[AwardMention], films: list[FilmFacts], reviewed: FilmFacts | None, people
+) -> list[AwardMention]:
+    """Tie each prize to the film and person of its sentence, then keep one entry per fact of a sentence.
+
+    "Se llevaron el Oscar como Mejor actriz … en la pasada ceremonia de los Oscar": two mentions
+    that say the same thing are one award in the contract, not two identical entries.
+    """
+    kept: dict[tuple, AwardMention] = {}
+    for award in awards:
+        award.film, award.person = _film_and_person(text, award.sentence, films, reviewed, people)
+        kept.setdefault(award.key(), award)
+    return list(kept.values())
+
+
+def _film_and_person(
+    text: str, span: tuple[int, int], films: list[FilmFacts], reviewed: FilmFacts | None, people
+) -> tuple[str | None, str | None]:
+    """The film a prize's sentence names (or the reviewed one, for "la película"), and its one credited person."""
+    a, b = span
+    sentence = text[a:b]
     film = next((f.title for f in films if a <= f.start < b), None)
     if film is None and reviewed is not None and re.search(r"\b(?:pel[íi]cula|film|cinta)\b", sentence, re.I):
         film = reviewed.title
@@ -139,4 +158,4 @@ def _award(doc: Document, award, films: list[FilmFacts], reviewed: FilmFacts | N
     credited = WON.search(sentence) or _NOMINATED.search(sentence)
     if len(in_sentence) == 1 and credited and not re.search(r"\bpel[íi]cula\b", sentence, re.I):
         person = in_sentence[0].name
-    return Award(award.award, award.event, award.year, film, person, award.nomination)
+    return film, person
