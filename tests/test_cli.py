@@ -129,6 +129,9 @@ def test_latin1_and_binary_files(tmp_path: Path) -> None:
         (["analyze", "reviews.xlsx"], "unknown file type"),
         (["analyze", "{csv}", "--text-col", "texto"], "no column 'texto'"),
         (["analyze", "{txt}", "--model", "/nonexistent"], "not a critica model folder"),
+        (["evaluate", "--facts", "gold-nope.jsonl"], "no such file"),
+        (["evaluate", "--titles", "titles-nope.bio"], "no such file"),
+        (["evaluate", "--aspects", "{csv}", "--texts", "texts-nope.csv"], "no such file"),
     ],
 )
 def test_unusable_arguments_exit_nonzero_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:

@@ -288,6 +288,9 @@ def evaluate(
 
     if sum(x is not None for x in (data, predictions, facts, aspects, titles)) != 1:
         fail("give exactly one of --data, --predictions, --facts, --aspects or --titles")
+    for given in (facts, aspects, titles, texts):
+        if given is not None and not given.is_file():
+            fail(f"{given}: no such file")
     config = _config(fast, tier, model, encoder_runtime=encoder_runtime)
     try:
         if titles is not None:
