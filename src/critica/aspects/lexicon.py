@@ -168,7 +168,6 @@ perder agujero inverosímil fatal nefasto chirriar chirriante vergonzoso cursi e
 predecible superficial caótico ausente irrelevante decepcionar aburrir cansar dormir""".split()
 
 OPINION_WORDS: dict[str, float] = {**{w: 1.0 for w in _POSITIVE}, **{w: -1.0 for w in _NEGATIVE}}
-NEGATORS = frozenset("no nunca ni nada sin tampoco jamás ningún ninguno ninguna apenas".split())
 INTENSIFIERS: dict[str, float] = {
     "muy": 1.5,
     "realmente": 1.4,

@@ -29,6 +29,7 @@ from critica.schema import Analysis, AspectJudgement, Mention
 from critica.stages import register_stage
 from critica.text import Document
 from critica.text.fold import fold
+from critica.text.patterns import NEGATORS
 
 MODEL_WEIGHT = 1.0  # share of the clause-level model polarity in a mention's score
 MODEL_ALONE = 0.4  # a clause the lexicon cannot judge counts when the model reads it this clearly (dev-chosen)
@@ -44,7 +45,6 @@ _MULTI = [(fold(term).split(), aspect) for aspect, terms in ASPECT_TERMS.items()
 OPINION_WORDS = {fold(word): value for word, value in lexicon.OPINION_WORDS.items()}
 INHERENT_POLARITY = {fold(word): value for word, value in lexicon.INHERENT_POLARITY.items()}
 INTENSIFIERS = {fold(word): factor for word, factor in lexicon.INTENSIFIERS.items()}
-NEGATORS = frozenset(fold(word) for word in lexicon.NEGATORS)
 
 
 def _by_first_word(terms: list[tuple[list[str], str]]) -> dict[str, list[tuple[int, list[str], str]]]:

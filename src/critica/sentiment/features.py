@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from critica.text.fold import fold
+from critica.text.patterns import NEGATORS
 
 if TYPE_CHECKING:
     import scipy.sparse as sp  # training and batch scoring only: analysis never imports it (23 MB, 0.14 s)
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 # Scores like "1/10" or "8 de 10" are strong signals in reviews; keep them whole.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?\s?/\s?10\b|\w+|[!?]", re.UNICODE)
 PREFIX = 5
-NEGATORS = frozenset("no nunca ni nada sin tampoco jamas ningun ninguno ninguna apenas".split())  # folded
 NEGATION_REACH = 3  # words before a lexicon word in which a negator turns its class
 
 

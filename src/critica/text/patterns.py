@@ -6,6 +6,9 @@ import re
 
 QUOTE_MARKS = "\"'“”«»‘’"  # straight, curly and angle quotes around a title
 YEAR = r"(?:18|19|20)\d\d"  # a film year as reviews write it: 1895 to 2099
+# Words that negate what follows, lower case and without accents (as both the n-gram features and
+# the aspects stage look words up): they turn a lexicon word's class and an opinion word's sign.
+NEGATORS = frozenset("no nunca ni nada sin tampoco jamas ningun ninguno ninguna apenas".split())
 
 _BASE = {"á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "Á": "A", "É": "E", "Í": "I", "Ó": "O", "Ú": "U"}
 
