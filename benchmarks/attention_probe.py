@@ -13,7 +13,7 @@ L-BFGS, started from the mean-pooled probe; C is the one the cross-fit chooses f
 probe, Cq each of `ATTENTION_CS` (train.ATTENTION_C is the value chosen here).
 
 The per-sentence means of the states after layers 6, 9 and 12 come from the training states
-cache (`e5.pooled.corpus_states`: a float32 onnxruntime graph of all 12 layers; about 20 minutes
+cache (`critica.encoder.pooled.corpus_states`: a float32 onnxruntime graph of all 12 layers; about 20 minutes
 here, cached in chunks under `--cache`/pooled/sentences-KEY, resumable). The n-gram logits, star
 score, out-of-fold combiners and rating model are the shipped cross-fit's.
 """
@@ -24,8 +24,8 @@ import time
 
 import numpy as np
 
+from critica.encoder.pooled import SentenceStates, corpus_states
 from critica.sentiment import train
-from critica.sentiment.e5.pooled import SentenceStates, corpus_states
 from probe_depths import corpus_cells, training_data
 
 DEPTHS = (6, 9, 12)

@@ -44,7 +44,7 @@ SHIPPED = ROOT / "src" / "critica" / "models" / "polarity-default"
 
 def int8_probe_column(data: TrainingData, float_fit: CrossFit, seed: int, rows: np.ndarray) -> np.ndarray:
     """Each fold's probe logits of that fold's `rows` with the encoder on int8; float32's elsewhere."""
-    from critica.sentiment.e5.probe import ProbeEncoder, weights_digest
+    from critica.encoder.probe import ProbeEncoder, weights_digest
 
     column = float_fit.base[:, 1].copy()
     peaks, digest = PolarityModel.load(SHIPPED).int8_peaks, weights_digest()

@@ -4,7 +4,7 @@
 
 Development folds only (the test parts are never read). Pools the states after layers 6, 9
 and 12 of every training text with a float32 onnxruntime graph of all 12 layers (the same
-layers as `sentiment/e5/onnx_graph.py`; about 15 minutes here, cached in chunks under
+layers as `encoder/onnx_graph.py`; about 15 minutes here, cached in chunks under
 `--cache`/pooled-depths, resumable), checks depths 6 and 9 against the shipped cache, then
 reruns the default tier's cross-fit for each set of depths: the same n-gram logits and star
 score, the probe's C chosen by out-of-fold log-loss as training does, the same out-of-fold
@@ -34,10 +34,10 @@ def pooled_all_depths(sentences: list[list[str]], folder: Path) -> np.ndarray:
     """(texts, len(DEPTHS), hidden): means over sentence tokens, as training pools them."""
     import onnxruntime as ort
 
-    from critica.sentiment.e5.forward import E5Encoder
-    from critica.sentiment.e5.inputs import encoder_input
-    from critica.sentiment.e5.onnx_graph import build_states_graph
-    from critica.sentiment.e5.pooled import sentence_token_means
+    from critica.encoder.forward import E5Encoder
+    from critica.encoder.inputs import encoder_input
+    from critica.encoder.onnx_graph import build_states_graph
+    from critica.encoder.pooled import sentence_token_means
 
     folder.mkdir(parents=True, exist_ok=True)
     encoder = E5Encoder(layers=max(DEPTHS))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from critica.encoder.pooled import SentenceStates
 from critica.sentiment.attention import Probe, attention_loss, fit_attention_probe, fit_mean_probe
-from critica.sentiment.e5.pooled import SentenceStates
 
 
 def _states(rng: np.random.Generator, texts: int, width: int = 6) -> tuple[SentenceStates, np.ndarray]:

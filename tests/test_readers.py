@@ -70,7 +70,7 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path: Path, enco
 
 def test_every_deliberate_error_is_a_critica_error(tmp_path: Path) -> None:
     from critica import CriticaError
-    from critica.sentiment.e5.probe import EncoderWeightsError
+    from critica.encoder.probe import EncoderWeightsError
     from critica.sentiment.model import ModelFormatError, PolarityModel
     from critica.service.app import ApiError
     from critica.store.database import NotAResult, StoreError

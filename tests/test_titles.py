@@ -138,3 +138,70 @@ def test_logits_are_the_hashed_matrix_times_the_weights(tagger: TitleTagger) -> 
     expected = hash_features(rows) @ tagger.weights + tagger.intercept
     assert len(rows) > 5
     assert tagger.logits(rows) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+# -- the encoder's reader (the default tier's titles) --------------------------------------------
+
+
+def test_the_readers_columns_score_as_the_model_on_candidate_states() -> None:
+    """Three output columns per piece give exactly the linear model over a candidate's states."""
+    import re
+
+    import numpy as np
+
+    from critica.facts.title_encoder import EncoderReader, candidate_states
+    from critica.text import EncodedPieces
+
+    rng = np.random.default_rng(0)
+    text = "Vi American Pie ayer con Jason Biggs."
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    starts = np.array([a for a, _ in words for _ in range(2)])  # two pieces a word
+    ends = np.array([b for _, b in words for _ in range(2)])
+    states = rng.normal(size=(len(starts), 2 * 4)).astype(np.float32)
+    columns = rng.normal(size=(2, 4, 3)).astype(np.float32)
+    reader = EncoderReader((6, 9), columns, hashed=0.7, bias=-0.2, threshold=0.5)
+    spans = [(3, 15), (0, 2), (25, 36), (34, 37)]  # "American Pie", the first word, the last words
+    dense = candidate_states(starts, ends, states, spans)
+    weights = np.concatenate([columns[..., k].ravel() for k in range(3)])  # inside, before, after
+    hashed = np.array([1.0, -2.0, 0.5, 0.0])
+    expected = dense @ weights + 0.7 * hashed - 0.2
+    pieces = EncodedPieces(starts, ends, states @ columns.reshape(-1, 3))
+    np.testing.assert_allclose(reader.logits(spans, hashed, pieces), expected, rtol=1e-5, atol=1e-5)
+    # "American Pie" reads its own four pieces and the pieces of "Vi" (before) and "ayer" (after)
+    assert np.allclose(dense[0, :8], states[2:6].mean(axis=0)) and np.allclose(dense[0, 8:16], states[1])
+    assert np.allclose(dense[1, 8:16], 0.0)  # nothing before the first word
+
+
+def test_the_reader_needs_its_three_columns(tagger) -> None:
+    import numpy as np
+
+    from critica.text import EncodedPieces
+
+    assert tagger.reader is not None, "the shipped tagger has an encoder reader"
+    assert not tagger.reads(None)
+    assert not tagger.reads(EncodedPieces(np.zeros(2), np.zeros(2), np.zeros((2, 1))))
+    assert tagger.reads(EncodedPieces(np.zeros(2), np.zeros(2), np.zeros((2, 3))))
+
+
+def test_the_default_tiers_encoder_pass_carries_the_titles_columns() -> None:
+    """One encoder pass: the sentiment stage leaves the reader's columns for the facts stage."""
+    import numpy as np
+
+    from critica.config import Config
+    from critica.resources import Resources
+    from critica.sentiment.stage import explain
+    from critica.text import ENCODER_PIECES, prepare
+
+    model = Resources.shared(Config()).polarity
+    doc = prepare("Superbad es una peli muy divertida. Michael Cera está genial.")
+    explain(model, doc)
+    pieces = doc.memo[ENCODER_PIECES]
+    assert pieces.columns.shape == (len(pieces.starts), 3)
+    assert doc.text[pieces.starts[0] : pieces.ends[0]] == "Superbad"
+    assert (np.diff(pieces.starts) >= 0).all()
+    tagger = TitleTagger(BUNDLED)
+    assert tagger.reads(pieces)
+    # the pieces change the tagger's reading (its reader, not the hashed classifier alone)
+    with_reader = dict(tagger.scores(doc.text, (), pieces))
+    alone = dict(tagger.scores(doc.text))
+    assert with_reader.keys() == alone.keys() and with_reader != alone

@@ -180,13 +180,17 @@ def train_titles(
     work: Annotated[Path, typer.Option(help="Folder for spaCy's entities of the training reviews (resumable).")] = Path(
         ".cache/titles/work"
     ),
+    encoder: Annotated[
+        bool,
+        typer.Option(help="Also train the encoder reader (default tier titles; --no-encoder: hashed only)."),
+    ] = True,
 ) -> None:
     """Train the film-title tagger (a span classifier) from distant and silver labels; prints its dev figures."""
     from critica.evaluation.annotations import title_examples
     from critica.facts.title_train import train_span_tagger
 
     try:
-        meta = train_span_tagger(corpora, out, work, dev_texts=title_examples(corpora, "dev"))
+        meta = train_span_tagger(corpora, out, work, dev_texts=title_examples(corpora, "dev"), encoder=encoder)
     except (UnusableInput, FileNotFoundError) as exc:
         fail(str(exc))
     typer.echo(json.dumps(meta, indent=2))
@@ -298,7 +302,9 @@ def evaluate(
             from critica.render import print_gold_scores
             from critica.resources import Resources
 
-            print_gold_scores(evaluate_titles_file(titles, Resources.shared(config).title_tagger))
+            print_gold_scores(
+                evaluate_titles_file(titles, Resources.shared(config).title_tagger, _encoder_pass(config))
+            )
             return
         if facts is not None or aspects is not None:
             from critica.evaluation.gold import GoldSelection, evaluate_aspects_file, evaluate_facts_file
@@ -310,7 +316,13 @@ def evaluate(
 
                 shared = Resources.shared(config.with_(title_tagger=title_tagger, credits=credits))
                 scores = evaluate_facts_file(
-                    facts, texts, by_rule=by_rule, selection=chosen, tagger=shared.title_tagger, credits=shared.credits
+                    facts,
+                    texts,
+                    by_rule=by_rule,
+                    selection=chosen,
+                    tagger=shared.title_tagger,
+                    credits=shared.credits,
+                    encode=_encoder_pass(config) if title_tagger else None,
                 )
                 print_gold_scores(scores)
             else:
@@ -326,6 +338,15 @@ def evaluate(
     from critica.render import print_metrics
 
     print_metrics(report)
+
+
+def _encoder_pass(config: Any) -> Any:
+    """The default tier's encoder pass over a document (what gives the title tagger its reader); None for --fast."""
+    from critica.resources import Resources
+    from critica.sentiment.stage import explain
+
+    model = Resources.shared(config).polarity
+    return (lambda doc: explain(model, doc)) if model.uses_encoder else None
 
 
 class Engine(StrEnum):

@@ -46,9 +46,9 @@ def _model(tier: str) -> Check:
 def _encoder() -> Check:
     """Which encoder weights the default tier runs on, and whether they are the ones it was trained on."""
     try:
+        from critica.encoder.probe import weights_digest
+        from critica.encoder.weights import default_path
         from critica.resources import polarity_model
-        from critica.sentiment.e5.probe import weights_digest
-        from critica.sentiment.e5.weights import default_path
 
         # The shared model runs on Config's default runtime, as analyses do: this also builds and caches
         # its graph, so that the first analysis after `make setup` does not pay for it.

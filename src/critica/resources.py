@@ -73,6 +73,7 @@ class _Models:
 
         model = PolarityModel.load(self.polarity_folder)
         model.encoder_runtime = self.encoder_runtime  # read when the encoder is first built
+        model.extra_outputs = _title_columns(model)
         return model
 
     @cached_property
@@ -153,6 +154,21 @@ class Resources:
         from critica.text.nlp import spanish_nlp
 
         return spanish_nlp()
+
+
+def _title_columns(model: PolarityModel) -> Any:
+    """The title tagger's encoder columns when the model's encoder reads the same layers (else None).
+
+    Three more outputs of a product the encoder computes anyway: the default tier's one pass
+    also scores the titles (`critica/facts/title_encoder.py`).
+    """
+    if not model.uses_encoder:
+        return None
+    from critica.facts.title_encoder import EncoderReader
+    from critica.facts.title_spans import BUNDLED
+
+    reader = EncoderReader.load(BUNDLED)
+    return reader.columns if reader is not None and reader.depths == model.encoder_depths else None
 
 
 def _encoder_embed(texts: list[str]) -> Any:

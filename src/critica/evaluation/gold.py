@@ -145,11 +145,14 @@ def evaluate_facts_file(
     selection: GoldSelection | None = None,
     tagger: Any = None,
     credits: Any = None,
+    encode: Any = None,
 ) -> dict[str, Score]:
     """Run fact extraction on every gold review and score it (or, `by_rule`, score each named rule alone).
 
     `tagger`: the learned title tagger to add to the rules (None: the rules alone); `credits`: the
-    credits table mined from the training reviews (None: the review's own words alone).
+    credits table mined from the training reviews (None: the review's own words alone);
+    `encode(doc)`: the default tier's encoder pass before the facts, as the pipeline runs it
+    (`critica.sentiment.stage.explain`; None: the fast tier's facts).
     """
     from critica.facts.stage import find_facts
     from critica.text import prepare
@@ -157,6 +160,8 @@ def evaluate_facts_file(
     rows = []
     for gold, text in load_gold(gold_path, texts_path, selection):
         doc = prepare(text)
+        if encode is not None:
+            encode(doc)
         found = find_facts(doc, tagger, credits)
         rows.append((gold, asdict(found.to_contract(doc)), found.rule_hits()))
     if by_rule:

@@ -44,9 +44,14 @@ def score_spans(text: str, pred: list[tuple[int, int]], gold: list[tuple[int, in
     partial.fp += sum(1 for p in pred if not any(p[0] < g[1] and g[0] < p[1] for g in gold))
 
 
-def evaluate_titles_file(path: Path, tagger: Any) -> dict[str, Score]:
-    """Tagger alone, rules alone, and rules + tagger (as the facts stage runs them) on a BIO file."""
+def evaluate_titles_file(path: Path, tagger: Any, encode: Any = None) -> dict[str, Score]:
+    """Tagger alone, rules alone, and rules + tagger (as the facts stage runs them) on a BIO file.
+
+    `encode(doc)`: the default tier's encoder pass, which gives the tagger its encoder reader
+    (`critica.sentiment.stage.explain`); None: the hashed classifier alone (the fast tier).
+    """
     from critica.facts.films import extract_films, occurrences
+    from critica.text import ENCODER_PIECES, prepare
 
     def mentions(films) -> list[tuple[int, int]]:
         # every place the text names each film found (the stage reports a film once, with its occurrences)
@@ -57,7 +62,10 @@ def evaluate_titles_file(path: Path, tagger: Any) -> dict[str, Score]:
 
     for text, gold in _spans_of(path):
         ents = [(e.start_char, e.end_char, e.label_) for e in spanish_nlp()(text).ents]
-        tagged = tagger.spans(text, ents)
+        doc = prepare(text)
+        if encode is not None and doc.text == text:  # the pieces' offsets are the clean text's
+            encode(doc)
+        tagged = tagger.spans(text, ents, doc.memo.get(ENCODER_PIECES))
         rules = mentions(extract_films(text))
         both = mentions(extract_films(text, tagged=tagged))
         for name, pred in (("tagger", tagged), ("rules", rules), ("both", both)):

@@ -14,7 +14,7 @@ from critica.facts.people import PersonFacts, collect_people
 from critica.facts.reviewed import reviewed_film
 from critica.schema import Analysis, Award, CatalogLink, Facts, Film, Person, RuleHit
 from critica.stages import register_stage
-from critica.text import Document
+from critica.text import ENCODER_PIECES, Document
 
 _NOMINATED = re.compile(r"\bnominad[oa]\b", re.I)
 
@@ -80,7 +80,8 @@ def find_facts(doc: Document, tagger: Any = None, credits: CreditTable | None = 
     per_spans = [(a, b) for a, b, label in ents if label == "PER"]
     awards = extract_awards(text, sentences)
     spans = name_spans(text)
-    films = extract_films(text, per_spans, tagger.spans(text, ents) if tagger is not None else ())
+    pieces = doc.memo.get(ENCODER_PIECES)  # the default tier's encoder outputs, when its sentiment stage ran
+    films = extract_films(text, per_spans, tagger.spans(text, ents, pieces) if tagger is not None else ())
     blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
     places = [(a, b) for a, b, label in ents if label == "LOC"]
     people = collect_people(text, spans, per_spans, blocked, places, credits)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mmh3
 import numpy as np
@@ -226,15 +226,30 @@ class TitleTagger:
         self.intercept = float(meta["intercept"])
         self.threshold = float(meta["threshold"])
         self.meta = meta
+        from critica.facts.title_encoder import EncoderReader
 
-    def scores(self, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> list[tuple[Candidate, float]]:
-        """Every candidate with its probability of being a title."""
+        self.reader = EncoderReader.load(folder)  # None: a tagger trained without the encoder's reader
+
+    def reads(self, pieces: Any) -> bool:
+        """Whether the encoder's reader scores with these pieces (else the hashed classifier alone)."""
+        return self.reader is not None and self.reader.reads(pieces)
+
+    def scores(
+        self, text: str, ents: Sequence[tuple[int, int, str]] = (), pieces: Any = None
+    ) -> list[tuple[Candidate, float]]:
+        """Every candidate with its probability of being a title.
+
+        `pieces`: the review's `critica.text.EncodedPieces` (the default tier's encoder outputs);
+        with them the encoder's reader stacks on the hashed classifier.
+        """
         tokens = tokenise(text)
         cands = candidates(text, tokens)
         if not cands:
             return []
         doc = TextFeatures.of(text, ents, tokens)
         logits = self.logits([features(doc, c) for c in cands])
+        if self.reads(pieces):
+            logits = self.reader.logits([(c.start, c.end) for c in cands], logits, pieces)
         return list(zip(cands, (1.0 / (1.0 + np.exp(-logits))).tolist(), strict=True))
 
     def logits(self, rows: Sequence[list[str]]) -> np.ndarray:
@@ -248,9 +263,10 @@ class TitleTagger:
         starts = np.concatenate(([0], ends[:-1]))  # every row holds "bias": none is empty
         return np.add.reduceat(self.weights[columns], starts) + self.intercept
 
-    def spans(self, text: str, ents: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
-        """Non-overlapping candidates at or above the threshold, best first."""
-        return select_spans(self.scores(text, ents), self.threshold)
+    def spans(self, text: str, ents: Sequence[tuple[int, int, str]] = (), pieces: Any = None) -> list[tuple[int, int]]:
+        """Non-overlapping candidates at or above the threshold (the reader's, with `pieces`), best first."""
+        threshold = self.reader.threshold if self.reads(pieces) else self.threshold
+        return select_spans(self.scores(text, ents, pieces), threshold)
 
 
 def select_spans(scored: Iterable[tuple[Candidate, float]], threshold: float) -> list[tuple[int, int]]:

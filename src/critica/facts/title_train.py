@@ -236,8 +236,13 @@ def _with_entities(examples: list[Labelled]) -> list[SpanText]:
     return [SpanText(e.text, found, list(e.films), e.complete) for e, found in zip(examples, ents, strict=True)]
 
 
-def train_span_tagger(root: Path, out: Path, work: Path, dev_texts: Iterable[Labelled] = ()) -> dict:
+def train_span_tagger(
+    root: Path, out: Path, work: Path, dev_texts: Iterable[Labelled] = (), encoder: bool = True
+) -> dict:
     """Fit the span classifier, choose its threshold on the dev texts, write it to `out`.
+
+    `encoder`: also stack the encoder's reader on it (`train_encoder_reader`; about 6 minutes
+    of encoder work the first time, cached under `work`).
 
     The dev texts are es-movie's hand-labelled train file plus `dev_texts` (the CLI passes
     critica's own dev annotations, `critica.evaluation.annotations.title_examples`).
@@ -262,14 +267,144 @@ def train_span_tagger(root: Path, out: Path, work: Path, dev_texts: Iterable[Lab
     dev = _with_entities(es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + list(dev_texts))
     meta["threshold"], meta["dev"] = choose_threshold(TitleTagger(out), dev)
     (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    if encoder:
+        reader_meta = train_encoder_reader(train, rows, x, y, w, out, work)
+        runner = reader_meta.pop("runner")
+        reader_meta["threshold"], reader_meta["dev"] = choose_threshold(
+            TitleTagger(out), dev, [encoded_pieces(t.text, runner) for t in dev]
+        )
+        meta["encoder"] = reader_meta
+        (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    else:
+        (out / "encoder.npz").unlink(missing_ok=True)  # a reader of an older tagger would not fit this one
     return meta
 
 
-def choose_threshold(tagger, dev: list[SpanText]) -> tuple[float, dict]:
-    """The threshold with the best span F1 on the dev texts (exact spans)."""
+ENCODER_DEPTHS = (6, 9)  # the polarity probe's layers: the reader's columns ride on its encoder pass
+READER_C = 0.0003  # chosen 2026-12-03 on the dev texts and MuchoCine fold 3 held out (MODEL_CARD)
+_CHUNK = 250  # texts per cached chunk of encoder features
+
+
+class _States:
+    """The float32 states after ENCODER_DEPTHS of one text read as one sentence (offsets into the text)."""
+
+    def __init__(self) -> None:
+        from critica.encoder.forward import E5Encoder
+        from critica.encoder.pooled import StatesRunner
+
+        self.encoder = E5Encoder(layers=max(ENCODER_DEPTHS))
+        self.run = StatesRunner(self.encoder, ENCODER_DEPTHS)
+
+    def __call__(self, text: str) -> tuple:
+        """(starts, ends, states) of the text's pieces.
+
+        Pieces are tokenised word by word, so reading the text as one sentence gives the ids of
+        its sentences but where the splitter cuts inside a word ("cinta.Nos").
+        """
+        import numpy as np
+
+        from critica.encoder.inputs import encoder_input
+
+        inp = encoder_input(self.encoder.tokenizer, [text])
+        states, spans = [], []
+        for ids, owner, span in zip(inp.windows, inp.owners, inp.spans, strict=True):
+            inside = owner >= 0
+            states.append(self.run(ids)[inside])
+            spans.append(span[inside])
+        spans = np.concatenate(spans) if spans else np.zeros((0, 2), np.int32)
+        width = len(ENCODER_DEPTHS) * self.encoder.config.hidden
+        states = np.concatenate(states) if states else np.zeros((0, width), np.float32)
+        return spans[:, 0].astype(np.int64), spans[:, 1].astype(np.int64), states
+
+
+def encoded_pieces(text: str, reader_and_states: tuple) -> object:
+    """A text's `EncodedPieces` as the default tier's encoder would give them (float32 states)."""
+    from critica.text import EncodedPieces
+
+    reader, states_of = reader_and_states
+    starts, ends, states = states_of(text)
+    columns = states @ reader.columns.reshape(-1, reader.columns.shape[-1])
+    return EncodedPieces(starts, ends, columns)
+
+
+def _encoder_features(texts: list[SpanText], work: Path):
+    """Candidates × (3·width) encoder features of every training text, cached in chunks (resumable)."""
+    import hashlib
+
+    import numpy as np
+
+    from critica.facts.title_encoder import candidate_states
+    from critica.facts.title_spans import candidates, tokenise
+
+    key = hashlib.sha256(repr(ENCODER_DEPTHS).encode())
+    for t in texts:
+        key.update(t.text.encode() + b"\0")
+    folder = work / f"encoder-{key.hexdigest()[:16]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    states_of, parts = None, []
+    for start in range(0, len(texts), _CHUNK):
+        part = folder / f"chunk-{start:06d}.npy"
+        if not part.exists():
+            states_of = states_of or _States()
+            rows = []
+            for t in texts[start : start + _CHUNK]:
+                spans = [(c.start, c.end) for c in candidates(t.text, tokenise(t.text))]
+                if spans:
+                    rows.append(candidate_states(*states_of(t.text), spans).astype(np.float16))
+            tmp = part.with_name(f".{part.stem}.tmp.npy")
+            np.save(tmp, np.concatenate(rows) if rows else np.zeros((0, 1), np.float16))
+            tmp.replace(part)
+            print(f"title tagger, encoder features: {min(start + _CHUNK, len(texts))}/{len(texts)} texts", flush=True)
+        parts.append(np.load(part))
+    return np.concatenate([p for p in parts if p.size]).astype(np.float32)
+
+
+def train_encoder_reader(texts: list[SpanText], rows: list, x, y, w, out: Path, work: Path) -> dict:
+    """Stack a logistic regression over the encoder's candidate states on the hashed tagger; write its columns.
+
+    The hashed logit it stacks on is out of fold (two halves of the texts), so that the stack
+    weighs it as it does on unseen text. The standardisation is folded into the weights, which
+    become the encoder's three output columns (`title_encoder`).
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from critica.facts.title_encoder import COLUMNS, EncoderReader
+
+    text_of = np.concatenate([np.full(len(r[1]), i) for i, r in enumerate(rows)])
+    oof = np.zeros(len(y))
+    for half in (text_of % 2 == 0, text_of % 2 == 1):
+        m = LogisticRegression(C=SPAN_C, max_iter=2000, solver="liblinear", random_state=0)
+        m.fit(x[~half], y[~half], sample_weight=w[~half])
+        oof[half] = m.decision_function(x[half])
+    feats = _encoder_features(texts, work)
+    if len(feats) != len(y):
+        raise RuntimeError(f"encoder features for {len(feats)} candidates, labels for {len(y)}: clear {work}")
+    mu = feats.mean(axis=0, dtype=np.float64).astype(np.float32)
+    sd = feats.std(axis=0, dtype=np.float64).astype(np.float32) + 1e-6
+    feats -= mu
+    feats /= sd
+    stacked = np.hstack([feats, oof[:, None].astype(np.float32)])
+    del feats
+    model = LogisticRegression(C=READER_C, max_iter=300, solver="lbfgs")
+    model.fit(stacked, y, sample_weight=w)
+    coef = model.coef_[0].astype(np.float64)
+    dense = coef[:-1] / sd
+    bias = float(model.intercept_[0] - dense @ mu)
+    states_of = _States()
+    hidden = states_of.encoder.config.hidden
+    columns = dense.reshape(COLUMNS, len(ENCODER_DEPTHS), hidden).transpose(1, 2, 0)  # depths × hidden × 3
+    reader = EncoderReader(ENCODER_DEPTHS, columns.astype(np.float32), float(coef[-1]), bias, 0.5)
+    reader.save(out)
+    return {"C": READER_C, "hashed_weight": round(float(coef[-1]), 4), "runner": (reader, states_of)}
+
+
+def choose_threshold(tagger, dev: list[SpanText], pieces: list | None = None) -> tuple[float, dict]:
+    """The threshold with the best span F1 on the dev texts (exact spans); with `pieces`, the encoder reader's."""
     from critica.facts.title_spans import select_spans
 
-    scored = [(t, tagger.scores(t.text, t.ents)) for t in dev]
+    pieces = pieces or [None] * len(dev)
+    scored = [(t, tagger.scores(t.text, t.ents, p)) for t, p in zip(dev, pieces, strict=True)]
     best = (0.5, {"f1": -1.0})
     for threshold in [i / 20 for i in range(4, 19)]:
         tp = fp = fn = 0

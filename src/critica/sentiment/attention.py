@@ -21,8 +21,8 @@ import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
-from critica.sentiment.e5.pooled import SentenceStates
-from critica.sentiment.e5.probe import ATTENTION_CLIP
+from critica.encoder.pooled import SentenceStates
+from critica.encoder.probe import ATTENTION_CLIP
 
 MAX_ITERATIONS = 500
 

@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
+from critica.encoder.probe import PieceOutputs, ProbeEncoder, SentenceScores, weights_digest
 from critica.errors import CriticaError
-from critica.sentiment.e5.probe import ProbeEncoder, SentenceScores, weights_digest
 from critica.sentiment.features import SparseFeaturizer
 
 FORMAT_VERSION = 2
@@ -141,6 +141,7 @@ class Explanation:
     base: float
     sentence_polarity: np.ndarray  # per sentence in [-1, 1]: the model applied to it alone
     rating: float  # estimated stars, 1–5 (`RatingModel.stars`)
+    pieces: PieceOutputs | None = None  # the encoder's extra outputs per piece (`PolarityModel.extra_outputs`)
 
 
 @dataclass
@@ -162,12 +163,22 @@ class PolarityModel:
     encoder_meta: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     encoder_runtime: str = "numpy"  # how the probe's encoder runs: e5/probe.py RUNTIMES (not saved)
+    # More linear outputs of the encoder per piece (depths × hidden × k), for other stages (not saved):
+    # the resources give the title tagger's here, so that one encoder pass serves both.
+    extra_outputs: np.ndarray | None = field(default=None, repr=False, compare=False)
     _encoder: ProbeEncoder | None = field(default=None, repr=False, compare=False)
 
     @property
     def uses_encoder(self) -> bool:
         """True for the default tier, which runs the encoder."""
         return self.probe_arrays is not None
+
+    @property
+    def encoder_depths(self) -> tuple[int, ...]:
+        """The encoder layers the probe reads (none for the fast tier)."""
+        if self.probe_arrays is None:
+            return ()
+        return tuple(int(d) for d in np.asarray(self.probe_arrays["depths"]).ravel())
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -197,12 +208,12 @@ class PolarityModel:
         if self._encoder is None:
             assert self.probe_arrays is not None, "the fast tier has no encoder"
             a = self.probe_arrays
-            depths = tuple(int(d) for d in np.asarray(a["depths"]).ravel())
+            depths = self.encoder_depths
             digest = weights_digest()
             bias = float(np.asarray(a["probe_b"]).ravel()[0])
             attention = a.get("attention_w")  # absent from models trained before sentence attention
             self._encoder = ProbeEncoder(
-                depths, a["probe_w"], bias, self._runtime(), digest, self.int8_peaks, attention
+                depths, a["probe_w"], bias, self._runtime(), digest, self.int8_peaks, attention, self.extra_outputs
             )
             expected = self.encoder_meta.get("weights_sha256")
             if expected and digest != expected:
@@ -245,6 +256,7 @@ class PolarityModel:
         base = c.bias
         columns: list[float] = []
         star_score = 0.0
+        pieces = None
         if language == "es":  # the n-grams are Spanish; English is judged by the probe alone
             in_doc, alone, star_score = self._sparse_parts(sentences)
             contributions += c.sparse * in_doc
@@ -258,6 +270,7 @@ class PolarityModel:
             alone_logit += c.probe * (scores.means() + bias)
             base += c.probe * bias
             columns.append(scores.review_logit(bias))
+            pieces = scores.pieces
         logit = float(contributions.sum() + base)
         if language == "en":
             assert self.english_rating is not None
@@ -271,6 +284,7 @@ class PolarityModel:
             base=base,
             sentence_polarity=2.0 * _sigmoid_array(alone_logit) - 1.0,
             rating=float(rating),
+            pieces=pieces,
         )
 
     def base_logits(self, sentence_lists: list[list[str]]) -> np.ndarray:

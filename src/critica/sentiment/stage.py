@@ -9,7 +9,7 @@ import numpy as np
 from critica.schema import Analysis, Evidence, SentenceSpan, Sentiment
 from critica.sentiment.model import Explanation
 from critica.stages import register_stage
-from critica.text import Document
+from critica.text import ENCODER_PIECES, Document, EncodedPieces
 
 MAX_SUPPORTING = 3
 MAX_OPPOSING = 1
@@ -25,7 +25,7 @@ class SentimentStage:
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Score the review, estimate its stars and attribute the verdict to its sentences."""
-        explanation = self.model.explain([s.text for s in doc.sentences], language=analysis.language or "es")
+        explanation = explain(self.model, doc, analysis.language or "es")
         p = explanation.probability
         label = "positive" if p >= 0.5 else "negative"
         analysis.sentiment = Sentiment(
@@ -36,6 +36,18 @@ class SentimentStage:
             for s, pol in zip(doc.sentences, explanation.sentence_polarity, strict=True)
         ]
         analysis.evidence = select_evidence(doc, explanation, positive=label == "positive")
+
+
+def explain(model: Any, doc: Document, language: str = "es") -> Explanation:
+    """The model's reading of the review; the encoder's extra per-piece outputs go to `doc.memo`."""
+    explanation = model.explain([s.text for s in doc.sentences], language=language)
+    pieces = explanation.pieces
+    if pieces is not None:
+        starts = np.array([s.clean_start for s in doc.sentences], dtype=np.int64)[pieces.sentence]
+        doc.memo[ENCODER_PIECES] = EncodedPieces(
+            starts + pieces.spans[:, 0], starts + pieces.spans[:, 1], pieces.columns
+        )
+    return explanation
 
 
 def select_evidence(doc: Document, explanation: Explanation, positive: bool) -> list[Evidence]:

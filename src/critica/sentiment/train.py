@@ -5,7 +5,7 @@ Recipe (both tiers; the default tier adds the encoder probe):
 1. n-gram model: sentence-additive word and character n-grams (`features`),
    logistic regression on the Spanish positive/negative texts.
 2. default tier: a probe on multilingual-e5-small's frozen layers (per-sentence
-   mean states after the probed layers, `e5.pooled`; sentences weighed by a
+   mean states after the probed layers, `critica.encoder.pooled`; sentences weighed by a
    learned attention, `attention`), trained on Spanish and English
    positive/negative texts together.
 3. calibration: a combiner fitted on out-of-fold base logits of the Spanish
@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression, Ridge
 
+from critica.encoder.inputs import PREFIX
+from critica.encoder.pooled import SentenceStates
+from critica.encoder.probe import weights_digest
 from critica.sentiment.attention import Probe, fit_attention_probe, fit_mean_probe
-from critica.sentiment.e5.inputs import PREFIX
-from critica.sentiment.e5.pooled import SentenceStates
-from critica.sentiment.e5.probe import weights_digest
 from critica.sentiment.features import fit_featurizer
 from critica.sentiment.model import PEAK_PREFIX, Combiner, PolarityModel, RatingModel
 
@@ -145,9 +145,9 @@ def int8_peaks(data: TrainingData, per_source: int = INT8_CALIBRATION_TEXTS) -> 
     Measured on the first `per_source` positive/negative Spanish texts of each source, in the
     data's order: a fixed choice, so that retraining gives the same peaks.
     """
-    from critica.sentiment.e5.inputs import encoder_input
-    from critica.sentiment.e5.probe import frozen_base
-    from critica.sentiment.e5.smoothing import activation_peaks
+    from critica.encoder.inputs import encoder_input
+    from critica.encoder.probe import frozen_base
+    from critica.encoder.smoothing import activation_peaks
 
     encoder = frozen_base(max(PROBE_DEPTHS))
     chosen: dict[str, list[int]] = {}
@@ -379,8 +379,8 @@ def _as_rating_model(model: LogisticRegression) -> RatingModel:
 
 def load_pooled(data: TrainingData, cache: Path, log: Callable[[str], None] = print) -> None:
     """Attach the encoder's per-sentence and pooled states to `data` (one pass per corpus, cached under `cache`)."""
-    from critica.sentiment.e5.pooled import corpus_states
-    from critica.sentiment.e5.probe import frozen_base
+    from critica.encoder.pooled import corpus_states
+    from critica.encoder.probe import frozen_base
 
     encoder = frozen_base(max(PROBE_DEPTHS))
     means, tokens, text = [], [], []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -12,11 +12,33 @@ from critica.text.segment import Sentence, split_sentences
 
 
 @dataclass(frozen=True)
+class EncodedPieces:
+    """Per-piece outputs of the default tier's encoder for one review, in clean-text offsets.
+
+    `starts`, `ends`: each piece's word span in `Document.text` (the pieces of one word share
+    it); `columns`: pieces × k, the extra outputs the encoder was given. The sentiment stage
+    writes them (`Document.memo[ENCODER_PIECES]`); the title tagger reads them.
+    """
+
+    starts: Any
+    ends: Any
+    columns: Any
+
+
+ENCODER_PIECES = "encoder_pieces"  # the `Document.memo` key of the review's `EncodedPieces`
+
+
+@dataclass(frozen=True)
 class Document:
-    """A review ready for the stages: original text, clean text and sentences."""
+    """A review ready for the stages: original text, clean text and sentences.
+
+    `memo` holds what one stage computed for a later one on the same review (the encoder's
+    per-piece outputs, `ENCODER_PIECES`); it lives and dies with the document.
+    """
 
     clean: CleanText
     sentences: list[Sentence]
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def original(self) -> str:
@@ -46,4 +68,14 @@ def prepare(text: str) -> Document:
     return Document(cleaned, split_sentences(cleaned))
 
 
-__all__ = ["CleanText", "Document", "Sentence", "clean", "decode_bytes", "prepare", "split_sentences"]
+__all__ = [
+    "ENCODER_PIECES",
+    "CleanText",
+    "Document",
+    "EncodedPieces",
+    "Sentence",
+    "clean",
+    "decode_bytes",
+    "prepare",
+    "split_sentences",
+]

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from critica.cache import cache_dir
-from critica.sentiment.e5.smoothing import ALPHA, smoothing_of
+from critica.encoder.smoothing import ALPHA, smoothing_of
 
 GRAPH_VERSION = 4  # 2: int8 graphs smoothed; 3: fused attention and GELU; 4: probe outputs as a last axis
 PRECISIONS = ("float32", "int8")
@@ -85,8 +85,8 @@ class OnnxProbe:
         path = cache_dir() / f"probe-{self.precision}-{key}.onnx"
         if _intact(path):
             return path
-        from critica.sentiment.e5.forward import E5Encoder
-        from critica.sentiment.e5.onnx_graph import build_probe_graph
+        from critica.encoder.forward import E5Encoder
+        from critica.encoder.onnx_graph import build_probe_graph
 
         # Only a missing or damaged graph needs the layers dequantised; they are dropped once it is written.
         encoder = E5Encoder(base.weights, layers=max(depths))

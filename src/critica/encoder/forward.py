@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from critica.sentiment.e5.tokenizer import E5Tokenizer
-from critica.sentiment.e5.weights import E5Weights, read_weights
+from critica.encoder.tokenizer import E5Tokenizer
+from critica.encoder.weights import E5Weights, read_weights
 
 _SQRT_HALF = np.float32(math.sqrt(0.5))
 
@@ -115,7 +115,7 @@ class E5Encoder:
         )
 
     def _word_rows(self, ids: list[int]) -> np.ndarray:
-        from critica.sentiment.e5.weights import dequantise
+        from critica.encoder.weights import dequantise
 
         blocks, _ = self.weights.quantised["emb.word"]
         per_row = self.config.hidden // 32

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from critica.sentiment.e5.forward import E5Encoder
-from critica.sentiment.e5.inputs import EncoderInput, encoder_input
+from critica.encoder.forward import E5Encoder
+from critica.encoder.inputs import EncoderInput, encoder_input
 
 CHUNK = 200  # reviews per checkpoint
 
@@ -114,8 +114,8 @@ class StatesRunner:
     def __init__(self, encoder: E5Encoder, depths: Sequence[int]):
         import onnxruntime as ort
 
-        from critica.sentiment.e5.onnx_graph import build_states_graph
-        from critica.sentiment.e5.runtime import threads
+        from critica.encoder.onnx_graph import build_states_graph
+        from critica.encoder.runtime import threads
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads()

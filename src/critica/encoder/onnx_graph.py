@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from critica.sentiment.e5.forward import E5Encoder, Layer
-from critica.sentiment.e5.weights import E5Config
+from critica.encoder.forward import E5Encoder, Layer
+from critica.encoder.weights import E5Config
 
 OPSET = 17  # LayerNormalization is an ONNX operator from 17 on
 FUSED = "com.microsoft"  # onnxruntime's contrib operators (MultiHeadAttention, Gelu), version 1

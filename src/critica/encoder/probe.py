@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from critica.encoder.forward import E5Encoder
+from critica.encoder.inputs import EncoderInput, encoder_input
+from critica.encoder.weights import default_path
 from critica.errors import CriticaError
-from critica.sentiment.e5.forward import E5Encoder
-from critica.sentiment.e5.inputs import EncoderInput, encoder_input
-from critica.sentiment.e5.weights import default_path
 
 
 class EncoderWeightsError(CriticaError, RuntimeError):
@@ -35,12 +35,27 @@ ATTENTION_CLIP = 30.0  # |ā_j| bound: exp() stays finite whatever the text
 
 
 @dataclass
+class PieceOutputs:
+    """Extra linear outputs of the encoder at every sentence piece, for another stage to read.
+
+    `sentence`: each piece's sentence; `spans`: its word's (start, end) in that sentence's text;
+    `columns`: pieces × outputs. The title tagger reads its three columns this way, so the
+    default tier's one encoder pass serves both the verdict and the titles.
+    """
+
+    sentence: np.ndarray
+    spans: np.ndarray
+    columns: np.ndarray
+
+
+@dataclass
 class SentenceScores:
     """Per-sentence sums of token scores (bias excluded), token counts and sums of attention logits."""
 
     sums: np.ndarray
     tokens: np.ndarray
     attention: np.ndarray | None = None  # None: the probe has no attention (every weight n_j)
+    pieces: PieceOutputs | None = None  # the extra outputs, when the encoder was given some
 
     def means(self) -> np.ndarray:
         """Each sentence's mean token score (0 for a sentence without pieces)."""
@@ -94,11 +109,13 @@ class ProbeEncoder:
         weights_sha256: str = "",
         int8_peaks: dict[str, np.ndarray] | None = None,
         attention: np.ndarray | None = None,
+        extra: np.ndarray | None = None,
     ) -> None:
         """`runtime`: "numpy" (the float32 reference), "onnx-float32" or "onnx-int8" (see `runtime.py`).
 
         `int8_peaks`: the activation peaks measured at training, which smooth the int8 graph.
         `attention`: the sentence-attention weights (depths × hidden, like `weights`), or None.
+        `extra`: depths × hidden × k more linear outputs per piece, returned in `SentenceScores.pieces`.
         """
         self.depths = tuple(int(d) for d in depths)
         # onnxruntime holds the layers itself: NumPy keeps only the embeddings (no dequantised layers).
@@ -108,12 +125,16 @@ class ProbeEncoder:
         self.attention = None if attention is None else np.asarray(attention, np.float32).reshape(self.weights.shape)
         # One column per probe output: the score, then the attention logit when there is one.
         outputs = [self.weights] if self.attention is None else [self.weights, self.attention]
+        self.main = len(outputs)  # the verdict's columns; the extra ones follow
+        if extra is not None:
+            extra = np.asarray(extra, np.float32).reshape(*self.weights.shape, -1)
+            outputs += [extra[..., k] for k in range(extra.shape[-1])]
         self.outputs = np.stack(outputs, axis=-1)  # depths × hidden × outputs
         self.bias = float(bias)
         self.runtime = runtime
         self.onnx = None
         if runtime != "numpy":
-            from critica.sentiment.e5.runtime import OnnxProbe
+            from critica.encoder.runtime import OnnxProbe
 
             precision = runtime.removeprefix("onnx-")  # OnnxProbe refuses anything else
             self.onnx = OnnxProbe(self.base, self.depths, self.outputs, weights_sha256, precision, int8_peaks)
@@ -135,7 +156,7 @@ class ProbeEncoder:
     def scores(self, sentences: list[str]) -> SentenceScores:
         """Per-sentence sums of token scores (and attention logits) of one review."""
         inp = self.inputs(sentences)
-        sums = np.zeros((inp.n_sentences, self.outputs.shape[-1]))
+        sums = np.zeros((inp.n_sentences, self.main))
         tokens = np.zeros(inp.n_sentences)
         if self.onnx is not None:
             window_scores = self.onnx.token_scores(inp.windows)
@@ -143,6 +164,14 @@ class ProbeEncoder:
             window_scores = [self.token_scores(ids) for ids in inp.windows]
         for scores, owner in zip(window_scores, inp.owners, strict=True):
             inside = owner >= 0
-            np.add.at(sums, owner[inside], scores[inside])
+            np.add.at(sums, owner[inside], scores[inside, : self.main])
             np.add.at(tokens, owner[inside], 1.0)
-        return SentenceScores(sums[:, 0], tokens, None if self.attention is None else sums[:, 1])
+        pieces = None
+        if self.outputs.shape[-1] > self.main:
+            keep = [owner >= 0 for owner in inp.owners]
+            pieces = PieceOutputs(
+                np.concatenate([o[k] for o, k in zip(inp.owners, keep, strict=True)]),
+                np.concatenate([s[k] for s, k in zip(inp.spans, keep, strict=True)]),
+                np.concatenate([w[k, self.main :] for w, k in zip(window_scores, keep, strict=True)]),
+            )
+        return SentenceScores(sums[:, 0], tokens, None if self.attention is None else sums[:, 1], pieces)

@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from critica.sentiment.e5.weights import E5Vocabulary
+from critica.encoder.weights import E5Vocabulary
 
 META = "\u2581"
 _WORD = re.compile(f"{META}[^{META}]*")  # a metaspace and what follows it (`normalise` starts the text with one)

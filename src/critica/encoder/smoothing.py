@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from critica.sentiment.e5.forward import E5Encoder, apply_layer
+from critica.encoder.forward import E5Encoder, apply_layer
 
 PRODUCTS = ("qkv", "out", "up", "down")  # the weight products of a layer, as forward.apply_layer names them
 # Chosen on training reviews only, by how closely int8 review logits follow float32 ones
