@@ -40,7 +40,7 @@ model-int8:  # only the int8 activation peaks of the bundled default model (mode
 model-mt:
 	$(BIN)/critica train-mt --corpora $(DATA) --out $(MODELS)/mt-detector
 
-model-titles:  # spaCy entities of the training reviews cached in .cache/titles (first run about 2 minutes), then the span classifier
+model-titles:  # spaCy entities and encoder states of the training reviews cached in .cache/titles (first run about 13 minutes), then the span classifier and its encoder reader
 	$(BIN)/critica train-titles --corpora $(DATA) --out $(MODELS)/film-titles
 
 model-people:  # credits mined from the training reviews' own role cues (under a minute)

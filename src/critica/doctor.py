@@ -105,7 +105,14 @@ def _small_models() -> list[Check]:
     def tagger() -> str:
         from critica.facts.title_spans import BUNDLED, TitleTagger
 
-        return f"{BUNDLED.name}/, threshold {TitleTagger().threshold}"
+        found = TitleTagger()
+        reader = found.reader
+        read = (
+            f"; encoder reader on layers {', '.join(map(str, reader.depths))}, threshold {reader.threshold}"
+            if reader is not None
+            else "; no encoder reader (hashed features alone in both tiers)"
+        )
+        return f"{BUNDLED.name}/, threshold {found.threshold}{read}"
 
     def credits() -> str:
         from critica.facts.credits import BUNDLED, CreditTable
