@@ -44,17 +44,26 @@ def piece_ranges(
     return first, np.maximum(last, first)
 
 
+def _around(
+    starts: np.ndarray, ends: np.ndarray, values: np.ndarray, spans: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per span: the mean of its pieces' rows of `values`, the row before it and the row after (0 if none)."""
+    first, last = piece_ranges(starts, ends, spans)
+    n, width = values.shape
+    total = np.vstack([np.zeros((1, width), np.float64), np.cumsum(values, axis=0, dtype=np.float64)])
+    inside = (total[last] - total[first]) / np.maximum(last - first, 1)[:, None]
+    if not n:
+        return inside, np.zeros_like(inside), np.zeros_like(inside)
+    before = np.where((first > 0)[:, None], values[np.maximum(first - 1, 0)], 0.0)
+    after = np.where((last < n)[:, None], values[np.minimum(last, n - 1)], 0.0)
+    return inside, before, after
+
+
 def candidate_states(
     starts: np.ndarray, ends: np.ndarray, states: np.ndarray, spans: Sequence[tuple[int, int]]
 ) -> np.ndarray:
     """Spans × 3·width: the mean state of each span's pieces, the state before it and the one after (0 if none)."""
-    first, last = piece_ranges(starts, ends, spans)
-    n, width = states.shape
-    total = np.vstack([np.zeros((1, width), np.float64), np.cumsum(states, axis=0, dtype=np.float64)])
-    inside = (total[last] - total[first]) / np.maximum(last - first, 1)[:, None]
-    before = np.where((first > 0)[:, None], states[np.maximum(first - 1, 0)], 0.0) if n else np.zeros_like(inside)
-    after = np.where((last < n)[:, None], states[np.minimum(last, max(n - 1, 0))], 0.0) if n else np.zeros_like(inside)
-    return np.hstack([inside, before, after]).astype(np.float32)
+    return np.hstack(_around(starts, ends, states, spans)).astype(np.float32)
 
 
 @dataclass
@@ -95,14 +104,10 @@ class EncoderReader:
 
     def logits(self, spans: Sequence[tuple[int, int]], hashed_logits: np.ndarray, pieces: Any) -> np.ndarray:
         """Each span's stacked logit, from its pieces' columns (`EncodedPieces`) and its hashed logit."""
-        cols = np.asarray(pieces.columns, dtype=np.float64)
-        first, last = piece_ranges(np.asarray(pieces.starts), np.asarray(pieces.ends), spans)
-        n = len(cols)
-        total = np.concatenate([[0.0], np.cumsum(cols[:, 0])]) if n else np.zeros(1)
-        inside = (total[last] - total[first]) / np.maximum(last - first, 1)
-        before = np.where(first > 0, cols[np.maximum(first - 1, 0), 1], 0.0) if n else 0.0
-        after = np.where(last < n, cols[np.minimum(last, max(n - 1, 0)), 2], 0.0) if n else 0.0
-        return self.hashed * np.asarray(hashed_logits, dtype=np.float64) + inside + before + after + self.bias
+        cols = np.asarray(pieces.columns, dtype=np.float64).reshape(-1, COLUMNS)
+        inside, before, after = _around(np.asarray(pieces.starts), np.asarray(pieces.ends), cols, spans)
+        states_part = inside[:, 0] + before[:, 1] + after[:, 2]  # each column read where it was trained
+        return self.hashed * np.asarray(hashed_logits, dtype=np.float64) + states_part + self.bias
 
     def reads(self, pieces: Any) -> bool:
         """Whether `pieces` carry this reader's columns (the default tier's encoder was given them)."""

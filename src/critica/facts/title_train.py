@@ -327,7 +327,7 @@ def encoded_pieces(text: str, reader_and_states: tuple) -> object:
     return EncodedPieces(starts, ends, columns)
 
 
-def _encoder_features(texts: list[SpanText], work: Path):
+def _encoder_features(texts: list[SpanText], work: Path, states_of: _States):
     """Candidates × (3·width) encoder features of every training text, cached in chunks (resumable)."""
     import hashlib
 
@@ -341,11 +341,10 @@ def _encoder_features(texts: list[SpanText], work: Path):
         key.update(t.text.encode() + b"\0")
     folder = work / f"encoder-{key.hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
-    states_of, parts = None, []
+    parts = []
     for start in range(0, len(texts), _CHUNK):
         part = folder / f"chunk-{start:06d}.npy"
         if not part.exists():
-            states_of = states_of or _States()
             rows = []
             for t in texts[start : start + _CHUNK]:
                 spans = [(c.start, c.end) for c in candidates(t.text, tokenise(t.text))]
@@ -377,7 +376,8 @@ def train_encoder_reader(texts: list[SpanText], rows: list, x, y, w, out: Path, 
         m = LogisticRegression(C=SPAN_C, max_iter=2000, solver="liblinear", random_state=0)
         m.fit(x[~half], y[~half], sample_weight=w[~half])
         oof[half] = m.decision_function(x[half])
-    feats = _encoder_features(texts, work)
+    states_of = _States()  # also what reads the dev texts for the threshold
+    feats = _encoder_features(texts, work, states_of)
     if len(feats) != len(y):
         raise RuntimeError(f"encoder features for {len(feats)} candidates, labels for {len(y)}: clear {work}")
     mu = feats.mean(axis=0, dtype=np.float64).astype(np.float32)
@@ -391,7 +391,6 @@ def train_encoder_reader(texts: list[SpanText], rows: list, x, y, w, out: Path, 
     coef = model.coef_[0].astype(np.float64)
     dense = coef[:-1] / sd
     bias = float(model.intercept_[0] - dense @ mu)
-    states_of = _States()
     hidden = states_of.encoder.config.hidden
     columns = dense.reshape(COLUMNS, len(ENCODER_DEPTHS), hidden).transpose(1, 2, 0)  # depths × hidden × 3
     reader = EncoderReader(ENCODER_DEPTHS, columns.astype(np.float32), float(coef[-1]), bias, 0.5)
