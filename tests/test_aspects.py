@@ -125,3 +125,17 @@ def test_a_word_of_the_models_lexicon_judges_what_the_hand_lexicon_cannot() -> N
     assert {k: a.polarity for k, a in judged.items()} == {"musica": "negative", "guion": "positive"}
     assert judged["musica"].score < 0.5 + 0.5 * LEARNED_OPINION  # weaker than a hand-lexicon word
     assert judge_aspects(prepare(text), _LexiconOnly({})) == [], "no lexicon word: mere mentions"
+
+
+def test_the_reviews_verdict_tips_a_faint_judgement_in_a_long_review() -> None:
+    # A faint opinion word (the model's lexicon only) in a review of three sentences: the verdict the
+    # sentiment stage gave the whole review decides which way the mention leans.
+    text = "Vi la película ayer. La banda sonora es ramplona. Salí del cine a las diez."
+    model = _LexiconOnly({"ramplona": -1})
+    doc = prepare(text)
+    by_verdict = {
+        verdict: {a.aspect: a.polarity for a in judge_aspects(doc, model, verdict)} for verdict in (0.02, 0.98)
+    }
+    assert by_verdict == {0.02: {"musica": "negative"}, 0.98: {"musica": "positive"}}
+    short = prepare("La banda sonora es ramplona.")  # one sentence: no context, the word alone
+    assert [a.polarity for a in judge_aspects(short, model, 0.98)] == ["negative"]

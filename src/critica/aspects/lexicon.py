@@ -110,6 +110,8 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "metraje",
         "pesado",
     ],
+    # Not a bare "especial": "habilidades especiales", "educación especial" say "special"; the
+    # effects are "efectos especiales", matched whole.
     "efectos": [
         "efecto especial",
         "efecto visual",
@@ -119,7 +121,6 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "animación",
         "digital",
         "criatura",
-        "especial",
     ],
     # Not a bare "producción" or "escenario": reviews use them for the film itself and the plot.
     "produccion": [

@@ -60,7 +60,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b",
 
 
 class ClauseScorer(Protocol):
-    """What the aspects stage needs of a polarity model: n-gram polarity in [-1, 1] of short texts."""
+    """What the aspects stage needs of a polarity model: the polarity in [-1, 1] of short texts."""
 
     @property
     def lexicon(self) -> Mapping[str, int]:
@@ -286,8 +286,11 @@ class AspectStage:
         self.model: ClauseScorer = resources.polarity
 
     def run(self, doc: Document, analysis: Analysis) -> None:
-        """Find judged aspects and their polarity."""
-        analysis.aspects = judge_aspects(doc, self.model)
+        """Find judged aspects and their polarity (the review's verdict, when judged, sets the tone)."""
+        verdict, s = None, analysis.sentiment
+        if s is not None and s.label in ("positive", "negative") and s.score is not None:
+            verdict = s.score if s.label == "positive" else 1.0 - s.score
+        analysis.aspects = judge_aspects(doc, self.model, verdict)
 
 
 def _add_hit(hits: list[_Hit], hit: _Hit) -> None:
@@ -302,13 +305,24 @@ def _add_hit(hits: list[_Hit], hit: _Hit) -> None:
         hits[same] = hit
 
 
-def judge_aspects(doc: Document, model: ClauseScorer | None = None) -> list[AspectJudgement]:
-    """Aspects the review judges, in the contract's order of first mention."""
+def judge_aspects(
+    doc: Document, model: ClauseScorer | None = None, verdict: float | None = None
+) -> list[AspectJudgement]:
+    """Aspects the review judges, in the contract's order of first mention.
+
+    `verdict`: the review's P(positive) as the sentiment stage gave it, which sets the tone
+    (None: the n-grams' reading of the whole text).
+    """
     parsed = doc.spacy
     # The review's overall tone tips borderline judgements ("the acting is what it is" in a pan);
     # a text of one or two sentences has no context beyond its own clauses.
     has_context = model is not None and len(doc.sentences) >= 3
-    tone = DOC_WEIGHT * float(model.sparse_polarity([doc.text])[0]) if has_context else 0.0
+    if not has_context:
+        tone = 0.0
+    elif verdict is not None:
+        tone = DOC_WEIGHT * (2.0 * verdict - 1.0)
+    else:
+        tone = DOC_WEIGHT * float(model.sparse_polarity([doc.text])[0])
     hits: dict[str, list[_Hit]] = {}
     terms = [term for sent in parsed.sents for term in _find_terms(sent)]
     heads = [_head(parsed, start, end) for _, start, end in terms]

@@ -311,14 +311,16 @@ def score_aspects(pairs: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) 
 def evaluate_aspects_file(
     gold_path: Path, texts_path: Path | None, tier: str = "fast", selection: GoldSelection | None = None
 ) -> dict[str, Score]:
-    """Run the aspects stage on every gold review and score it."""
+    """Run the aspects stage on every gold review, after its sentiment pass as the pipeline runs it, and score it."""
     from critica.aspects.stage import judge_aspects
     from critica.resources import polarity_model
+    from critica.sentiment.stage import explain
     from critica.text import prepare
 
     model = polarity_model(tier)
-    pairs = [
-        (gold, [asdict(a) for a in judge_aspects(prepare(text), model)])
-        for gold, text in load_gold(gold_path, texts_path, selection)
-    ]
+    pairs = []
+    for gold, text in load_gold(gold_path, texts_path, selection):
+        doc = prepare(text)
+        verdict = explain(model, doc).probability  # and, default tier, the encoder's pieces in doc.memo
+        pairs.append((gold, [asdict(a) for a in judge_aspects(doc, model, verdict)]))
     return score_aspects(pairs)
