@@ -14,7 +14,6 @@ at the last chunk.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from critica.cache import checkpointed_chunks
 from critica.encoder.forward import E5Encoder
 from critica.encoder.inputs import EncoderInput, encoder_input
 
@@ -153,30 +153,21 @@ def corpus_states(
     """Per-sentence mean states after `depths` for a corpus, computed once and cached in chunks."""
     encoder = encoder or E5Encoder(layers=max(depths))
     inputs = [encoder_input(encoder.tokenizer, s) for s in sentences]
+    runner = None
+
+    def build(start: int, end: int) -> dict[str, np.ndarray]:
+        nonlocal runner
+        runner = runner or StatesRunner(encoder, depths)  # built only when a chunk is missing
+        rows = [sentence_means(inp, runner) for inp in inputs[start:end]]
+        text = np.concatenate([np.full(len(t), i, dtype=np.int64) for i, (_, t) in enumerate(rows, start)])
+        means, tokens = np.concatenate([m for m, _ in rows]), np.concatenate([t for _, t in rows])
+        return {"means": means, "tokens": tokens, "text": text}
+
     folder = cache / f"sentences-{_key(inputs, depths)}"
-    folder.mkdir(parents=True, exist_ok=True)
-    runner, parts = None, []
-    for start in range(0, len(inputs), CHUNK):
-        part = folder / f"chunk-{start:06d}.npz"
-        if not part.exists():
-            runner = runner or StatesRunner(encoder, depths)
-            rows = [sentence_means(inp, runner) for inp in inputs[start : start + CHUNK]]
-            text = np.concatenate([np.full(len(t), i, dtype=np.int64) for i, (_, t) in enumerate(rows, start)])
-            _save_atomic(
-                part, means=np.concatenate([m for m, _ in rows]), tokens=np.concatenate([t for _, t in rows]), text=text
-            )
-            log(f"encoder states: {min(start + CHUNK, len(inputs))}/{len(inputs)} reviews")
-        with np.load(part) as chunk:
-            parts.append((chunk["means"], chunk["tokens"], chunk["text"]))
+    chunks = checkpointed_chunks(folder, len(inputs), CHUNK, build, lambda done: log(f"encoder states: {done} reviews"))
+    parts = [(c["means"], c["tokens"], c["text"]) for c in chunks]
     width = len(depths) * encoder.config.hidden
     if not parts:
         return SentenceStates(np.zeros((0, width), np.float32), np.zeros(0), np.zeros(0, np.int64), 0)
     means, tokens, text = (np.concatenate(column) for column in zip(*parts, strict=True))
     return SentenceStates(means, tokens, text, len(inputs))
-
-
-def _save_atomic(path: Path, **arrays: np.ndarray) -> None:
-    # A process-unique temporary name: two passes over the same corpus may run at once.
-    tmp = path.with_name(f".{path.stem}-{os.getpid()}.npz")
-    np.savez(tmp, **arrays)
-    tmp.replace(path)

@@ -333,28 +333,28 @@ def _encoder_features(texts: list[SpanText], work: Path, states_of: _States):
 
     import numpy as np
 
+    from critica.cache import checkpointed_chunks
     from critica.facts.title_encoder import candidate_states
     from critica.facts.title_spans import candidates, tokenise
 
     key = hashlib.sha256(repr(ENCODER_DEPTHS).encode())
     for t in texts:
         key.update(t.text.encode() + b"\0")
+
+    def build(start: int, end: int) -> dict[str, np.ndarray]:
+        rows = []
+        for t in texts[start:end]:
+            spans = [(c.start, c.end) for c in candidates(t.text, tokenise(t.text))]
+            if spans:
+                rows.append(candidate_states(*states_of(t.text), spans).astype(np.float16))
+        return {"x": np.concatenate(rows) if rows else np.zeros((0, 1), np.float16)}
+
     folder = work / f"encoder-{key.hexdigest()[:16]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    parts = []
-    for start in range(0, len(texts), _CHUNK):
-        part = folder / f"chunk-{start:06d}.npy"
-        if not part.exists():
-            rows = []
-            for t in texts[start : start + _CHUNK]:
-                spans = [(c.start, c.end) for c in candidates(t.text, tokenise(t.text))]
-                if spans:
-                    rows.append(candidate_states(*states_of(t.text), spans).astype(np.float16))
-            tmp = part.with_name(f".{part.stem}.tmp.npy")
-            np.save(tmp, np.concatenate(rows) if rows else np.zeros((0, 1), np.float16))
-            tmp.replace(part)
-            print(f"title tagger, encoder features: {min(start + _CHUNK, len(texts))}/{len(texts)} texts", flush=True)
-        parts.append(np.load(part))
+
+    def log(done: str) -> None:
+        print(f"title tagger, encoder features: {done} texts", flush=True)
+
+    parts = [c["x"] for c in checkpointed_chunks(folder, len(texts), _CHUNK, build, log)]
     return np.concatenate([p for p in parts if p.size]).astype(np.float32)
 
 
