@@ -104,3 +104,28 @@ def test_each_facts_rule_is_scored_alone(tmp_path: Path) -> None:
     done = evaluate_facts(gold, "--by-rule")
     assert done.returncode == 0, done.stderr.decode()
     assert "film.quoted" in done.stdout.decode() and "Invierno" in done.stdout.decode()
+
+
+def test_evaluate_aspects_reads_each_review_as_the_pipeline_does(tmp_path: Path) -> None:
+    from dataclasses import asdict
+
+    import critica
+    from critica.evaluation.gold import evaluate_aspects_file
+
+    review = "La fotografía es preciosa. El guion es un desastre. Vi la película en un cine de barrio."
+    row = {
+        "id": "a1",
+        "review": review,
+        "aspects": [
+            {"aspect": "fotografia", "polarity": "positive"},
+            {"aspect": "guion", "polarity": "negative"},
+            {"aspect": "musica", "polarity": "negative"},  # not in the text: a miss
+        ],
+    }
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    scores = evaluate_aspects_file(gold, None, tier="fast")
+    pipeline = [(a["aspect"], a["polarity"]) for a in asdict(critica.get_pipeline("fast").analyze(review))["aspects"]]
+    assert pipeline == [("fotografia", "positive"), ("guion", "negative")]
+    pairs = scores["aspect_polarity"]
+    assert (pairs.tp, pairs.fp, pairs.fn) == (2, 0, 1) and "a1: musica:negative" in pairs.misses
