@@ -671,3 +671,35 @@ def test_translated_plays_without_its_a_and_a_verdict_noun_point_at_character_an
 def test_giving_the_reply_is_acting() -> None:
     # "dar la réplica": to play opposite someone
     assert people("Y Marion Cotillard le da la réplica perfecta.") == {"Marion Cotillard": (["actor"], None)}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Es la nueva película de J.A. Bayona y se nota en cada plano.", "J.A. Bayona", "director"),
+        ("Dirigida por P.J. Hogan, la comedia funciona a ratos.", "P.J. Hogan", "director"),
+        ("La música de J.R.R. Mendoza acompaña sin imponerse.", "J.R.R. Mendoza", "composer"),
+    ],
+)
+def test_glued_initials_are_part_of_the_name(text: str, name: str, role: str) -> None:
+    found = people(text)
+    assert name in found, found  # not "J. Hogan", nor lost
+    assert role in found[name][0]
+
+
+def test_abbreviations_shaped_like_initials_are_not_people() -> None:
+    found = people("Tras L.A. Confidential, Curtis Hanson no volvió a estar tan inspirado en EE.UU. Miami.")
+    assert not any("L.A." in name or "EE.UU." in name for name in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Linda Hamilton vuelve como Sarah Connor y se come la pantalla.",
+        "Linda Hamilton se mete en la piel de Sarah Connor con una fuerza que asusta.",
+    ],
+)
+def test_native_casting_phrases_pair_the_actor_with_the_character(text: str) -> None:
+    found = people(text)
+    assert found.get("Linda Hamilton") == (["actor"], "Sarah Connor"), found
+    assert "Sarah Connor" not in found

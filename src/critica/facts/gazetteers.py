@@ -135,6 +135,8 @@ NOT_NAMES = frozenset(
     in on at to it this that he she they we you i'm imdb dvd tv bbc hbo netflix usa eeuu ee uu reino unido
     francia españa méxico italia alemania rusia china japón india américa europa áfrica asia unión soviética
     segunda primera guerra mundial gran nueva york los ángeles parís londres roma mejor peor""".split()
+    # Abbreviations that look like a person's initials (compared without their last dot, lower case).
+    + "l.a ee.uu e.e.u.u u.s.a u.s u.k n.y d.c s.w.a.t c.s.i v.o.s v.o p.d e.g.b".split()
 )
 
 # English epithets left before a full name by translation ("Great Chris Farley", "Young Pamelyn Ferdin").

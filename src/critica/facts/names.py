@@ -12,8 +12,9 @@ from critica.text.segment import starts_sentence
 from critica.text.wordlists import zipf
 
 _UPPER = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ"
-# A capitalised word; only initials ("J.") keep a trailing dot, so names never run across sentences.
-_NAME_WORD = rf"(?:[{_UPPER}]\.|[{_UPPER}][\w'’\-]*(?<![\'’]s))"
+# A capitalised word; only initials ("J.", or glued as in "J.A. Bayona", "J.R.R. Tolkien") keep their
+# dots, so names never run across sentences.
+_NAME_WORD = rf"(?:(?:[{_UPPER}]\.){{1,3}}|[{_UPPER}][\w'’\-]*(?<![\'’]s))"
 _PARTICLE = r"(?:de|del|de la|van|von|der|da|di|du|dos|le|la|mc|st\.)"
 # Up to five capitalised words, with name particles between them ("José Ramon Larraz", "Jean de La Fontaine").
 NAME_SPAN = re.compile(rf"(?<![\w'’]){_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,4}}")

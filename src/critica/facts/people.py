@@ -75,6 +75,7 @@ _ACTING_WORDS = spanish_re(
 _CHARACTER_AFTER = spanish_re(
     r"^\s*(?:,\s*)?(?:interpreta a|interpretando a|en el papel de|como|que interpreta a"
     r"|da vida a|encarna a|juega a|juega al|hace de|(?:juega|interpreta|hace|asume) el papel de"
+    r"|(?:se mete |se pone |metid[oa] )?en la piel de|(?:vuelve|regresa|repite) como"  # "vuelve como Sarah Connor"
     r"|juega|interpreta"  # "Tim Robbins juega Andy Dufresne": translation drops the "a" of "plays"
     r"|\(\s*(?:también\s+)?(?:actuando|apareciendo|haciendo)\s+(?:como|de))\s+"
     r"(?:(?:don|doña|el|la|sr\.|sra\.|dr\.|dra\.|señor|señora)\s+){0,2}$",  # "como el Sr. Fox"
