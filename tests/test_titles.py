@@ -205,3 +205,28 @@ def test_the_default_tiers_encoder_pass_carries_the_titles_columns() -> None:
     with_reader = dict(tagger.scores(doc.text, (), pieces))
     alone = dict(tagger.scores(doc.text))
     assert with_reader.keys() == alone.keys() and with_reader != alone
+
+
+def test_the_catalogue_labels_other_films_only_where_they_cannot_be_ordinary_words() -> None:
+    catalogue = tt.TitleCatalogue(
+        ["Big Fish", "Tierra", "Él", "Hostel", "La vida de los otros", "Nosferatu: el vampiro"]
+    )
+    text = (
+        "Como Big Fish o Hostel, pero en la Tierra. Él no lo sabe. La vida de los otros es otra cosa; "
+        "la vida de los otros me da igual. Vimos «Nosferatu» ayer."
+    )
+    found = [text[a:b] for a, b in catalogue.find(text)]
+    # "Tierra" and "Él" are ordinary words, left out; a lower-case occurrence reads as prose; the part
+    # before a colon ("Nosferatu") is a form of its title like the whole.
+    assert found == ["Big Fish", "Hostel", "La vida de los otros", "Nosferatu"]
+
+
+def test_the_reviews_own_words_and_credited_people_are_not_tagged_titles() -> None:
+    def tagged_films(text: str, span: str) -> list[str]:
+        start = text.index(span)
+        return [f.title for f in extract_films(text, tagged=[(start, start + len(span))])]
+
+    assert tagged_films("El guion es un desastre y la música machacona.", "El guion") == []
+    assert tagged_films("Lo mejor, La Musica de la banda.", "La Musica") == []  # without accents too
+    assert tagged_films("Protagonizada por Mario Ibáñez y Rosa Vidal.", "Mario Ibáñez y Rosa") == []
+    assert tagged_films("La vida de los otros es una joya.", "La vida de los otros") == ["La vida de los otros"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from critica.facts import rules
-from critica.facts.gazetteers import FILM_REFERENCE_CUES, MAKER_BEFORE, TITLE_CUES
+from critica.facts.gazetteers import FILM_REFERENCE_CUES, MAKER_BEFORE, NOT_NAMES, TITLE_CUES
 from critica.facts.names import fold, is_common_word
 from critica.facts.quotes import quoted_titles
 from critica.facts.titles import YEAR_AFTER, looks_like_title
@@ -135,12 +135,19 @@ def _tagged_candidates(text: str, tagged: Iterable[tuple[int, int]], found: list
             continue
         if text[start - 1 : start] in _QUOTE_CHARS or text[start + len(title) : start + len(title) + 1] in _QUOTE_CHARS:
             continue  # quoted strings are the quote rule's: what it vetoed (a song, speech) stays vetoed
-        if _plausible_tagged(title):
+        if _plausible_tagged(title) and not _PERSON_CUED.search(text[max(0, start - 40) : start]):
             out.append((title, start, start + len(title), rules.FILM_TAGGED))
     return out
 
 
+# "Protagonizada por Mario Ibáñez y Rosa Vidal": what a credit verb introduces is people, not a title.
+_PERSON_CUED = spanish_re(
+    r"\b(?:dirigid|protagonizad|interpretad|producid|escrit|encarnad|narrad|coprotagonizad)[oa]s?\s+por\s*$", re.I
+)
+
+
 _QUOTE_CHARS = frozenset(QUOTE_MARKS)
+_REVIEW_WORDS = frozenset(fold(w) for w in NOT_NAMES)  # articles, "película", "guion", "música"… without accents
 _MAKER_OPENING = spanish_re(rf"{MAKER_BEFORE}\s", re.I)
 _ENDS_OPEN = spanish_re(rf"\s(?:{_CONNECTOR}|por|que|se|lo|le|su|sus|es|fue)$", re.I)
 
@@ -154,6 +161,8 @@ def _plausible_tagged(title: str) -> bool:
         return False  # a sentence, not a title ("Sé que no termine, es una mala…", "04, fue el médico…")
     if _ENDS_OPEN.search(title) or _MAKER_OPENING.match(title):
         return False  # "La última de Almodóvar" names a film by its maker, it is not a title
+    if all(fold(w).strip(".") in _REVIEW_WORDS for w in words):
+        return False  # "El guion es un desastre", "La música": a review's own vocabulary, not a title
     return looks_like_title(title, quoted=False)
 
 

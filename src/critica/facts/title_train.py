@@ -6,6 +6,10 @@ Where the labels come from:
   column; its occurrences in the review's own text (the whole title, or the
   part before a colon, accent- and case-insensitively; a title of ordinary
   words only when capitalised mid-sentence or quoted) are titles;
+- **the training films as a catalogue**: the same titles found in *any*
+  training review (MuchoCine or IMDB-es), where a review names other films
+  than its own; only forms that cannot be ordinary words, capitalised or
+  quoted, and never over a spaCy person (`TitleCatalogue`);
 - **silver**: the quoted-title rule (precision 0.90 on gold_dev) on MuchoCine
   and IMDB-es reviews;
 - **es-movie**: the automatically annotated news articles (noisy, but every
@@ -183,13 +187,52 @@ def span_texts(root: Path, cache: Path) -> list[SpanText]:
     reviews = training_reviews(root)
     cleans = [prepare(r.text).text for r in reviews]
     ents = _cached_entities(cleans, [r.id for r in reviews], cache)
+    catalogue = TitleCatalogue(sorted({r.group for r in reviews if r.id.startswith("mc")}))
     out = []
     for row, clean, found in zip(reviews, cleans, ents, strict=True):
         films = [(a, b) for _, a, b in quoted_titles(clean)]
         if row.id.startswith("mc"):
             films += [s for s in find_title(clean, row.group) if not _overlaps(s, films)]
+        people = [(a, b) for a, b, label in found if label == "PER"]
+        films += [s for s in catalogue.find(clean) if not _overlaps(s, films) and not _overlaps(s, people)]
         out.append(SpanText(clean, found, sorted(films)))
     return out
+
+
+class TitleCatalogue:
+    """The training films' titles, found in any training review (not only in the film's own reviews).
+
+    A review names other films as often as its own ("la nueva de los de Supersalidos"); MuchoCine's
+    `film` column, over the training folds, lists about 800 of them. Only forms that cannot be an
+    ordinary word count: two words or more, or one uncommon word of four letters or more ("Él",
+    "Tierra", "Remake" are left out), found capitalised or quoted; a title that spaCy reads as a
+    person in a review ("Capote", "Ray") is left out of that review's labels.
+    """
+
+    def __init__(self, titles: list[str]) -> None:
+        self.forms = sorted({f for t in titles for f in title_forms(t) if _distinctive(f)}, key=len, reverse=True)
+        self.keys = [fold_chars(f) for f in self.forms]
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Every span of `text` that names one of the titles, longest forms first."""
+        folded = fold_chars(text)
+        spans: list[tuple[int, int]] = []
+        for key in self.keys:
+            if key not in folded:  # a substring test first: most titles are absent
+                continue
+            for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded):
+                a, b = m.span()
+                shaped = text[a].isupper() or text[a].isdigit() or (a > 0 and text[a - 1] in _QUOTES)
+                if shaped and not _overlaps((a, b), spans):
+                    spans.append((a, b))
+        return sorted(spans)
+
+
+def _distinctive(form: str) -> bool:
+    words = re.findall(r"\w+", form)
+    if len(words) >= 2:
+        return not all(_common(w) for w in words) or len(words) >= 3
+    return len(words) == 1 and len(words[0]) >= 4 and not _common(words[0])
 
 
 def _cached_entities(texts: list[str], ids: list[str], cache: Path) -> list[list[tuple[int, int, str]]]:
