@@ -230,3 +230,28 @@ def test_the_reviews_own_words_and_credited_people_are_not_tagged_titles() -> No
     assert tagged_films("Lo mejor, La Musica de la banda.", "La Musica") == []  # without accents too
     assert tagged_films("Protagonizada por Mario Ibáñez y Rosa Vidal.", "Mario Ibáñez y Rosa") == []
     assert tagged_films("La vida de los otros es una joya.", "La vida de los otros") == ["La vida de los otros"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Aliens Romulus es lo mejor de la saga desde la segunda.", "Aliens Romulus"),
+        ("Me lo pasé bien. Oppenheimer es una película larguísima.", "Oppenheimer"),
+        ("Moscow Zero es la segunda película de su director.", "Moscow Zero"),
+    ],
+)
+def test_a_name_that_opens_a_sentence_and_is_called_a_film_is_a_title(text: str, title: str) -> None:
+    from critica.facts.stage import extract_facts
+    from critica.text import prepare
+
+    found = extract_facts(prepare(text))
+    assert [f.title for f in found.films] == [title]
+    assert not found.people, "spaCy's person reading of the name loses to the rule"
+
+
+def test_what_is_not_called_a_film_stays_a_person() -> None:
+    from critica.facts.stage import extract_facts
+    from critica.text import prepare
+
+    for text in ("Javier Bardem es lo mejor de la película.", "Narrativamente es una película nula."):
+        assert extract_facts(prepare(text)).films == []

@@ -114,8 +114,29 @@ def _bracketed_favourites(text: str) -> list[Candidate]:
     return found
 
 
+# "Aliens Romulus es lo mejor de la saga", "Oppenheimer es una película larguísima": a capitalised name
+# that opens a sentence and is then called a film, an entry or the best of a saga is a title, whatever
+# spaCy's NER makes of it (the small model reads most unknown capitalised pairs as people).
+_FILM_KIND = r"(?:pel[íi]cula|peli|cinta|secuela|precuela|entrega|comedia|film|filme|adaptaci[óo]n|remake)"
+_PREDICATED = spanish_re(
+    rf"(?:^|(?<=[.!?\n]))\s*({_TITLE_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_TITLE_WORD}){{0,5}})\s+(?:es|era|fue)\s+"
+    r"(?:(?:la|una|el|un)\s+(?:(?:mejor|peor|gran|nueva|última|primera|segunda|tercera|enésima|otra)\s+)?"
+    rf"{_FILM_KIND}\b|lo\s+(?:mejor|peor)\s+de\s+(?:toda\s+)?la\s+(?:saga|franquicia|serie)\b)"
+)
+
+
+def _predicated_titles(text: str) -> list[Candidate]:
+    found = []
+    for m in _PREDICATED.finditer(text):
+        title = m.group(1).strip()
+        first = title.split()[0]
+        if not (is_common_word(first) or first.lower().endswith("mente")) and looks_like_title(title, quoted=False):
+            found.append((title, m.start(1), m.start(1) + len(title), rules.FILM_PREDICATED))  # not "Narrativamente"
+    return found
+
+
 def _headline_titles(text: str) -> list[Candidate]:
-    found = _bracketed_favourites(text)
+    found = _bracketed_favourites(text) + _predicated_titles(text)
     for m in _HEADLINE_YEAR.finditer(text):
         title = m.group(1).strip()
         if not _CLAUSE_WORDS.intersection(w.lower() for w in title.split()):
