@@ -33,6 +33,11 @@ def aspects(text: str, with_model: bool = True) -> dict[str, str]:
         # no opinion word of the lexicon: the clause model's own reading decides
         ("La película no tiene ningún sentido del ritmo.", {"ritmo": "negative"}),
         ("El guion no tiene pies ni cabeza.", {"guion": "negative"}),
+        # native vocabulary and idioms (2026-12-04)
+        ("Se me hizo larguísima.", {"ritmo": "negative"}),
+        ("La dirección de arte es espectacular.", {"produccion": "positive"}),  # the art department
+        ("Una película aburrida pero preciosa.", {"ritmo": "negative"}),  # "preciosa" is not about the pace
+        ("La fotografía, sin duda, es preciosa.", {"fotografia": "positive"}),  # "sin duda" negates nothing
     ],
 )
 def test_polarity_patterns(text: str, expected: dict[str, str]) -> None:

@@ -109,6 +109,10 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "ágil",
         "metraje",
         "pesado",
+        "larguísimo",  # native: "se me hizo larguísima" (the lemmatizer may keep the feminine)
+        "larguísima",
+        "interminable",
+        "soporífero",
     ],
     # Not a bare "especial": "habilidades especiales", "educación especial" say "special"; the
     # effects are "efectos especiales", matched whole.
@@ -131,6 +135,7 @@ ASPECT_TERMS: dict[str, list[str]] = {
         "ambientación",
         "localización",
         "diseño de producción",
+        "dirección de arte",  # the art department, not the director's work
         "valor de producción",
         "traje",
     ],
@@ -147,6 +152,10 @@ INHERENT_POLARITY: dict[str, float] = {
     "entretenido": 1.0,
     "trepidante": 1.0,
     "ágil": 1.0,
+    "larguísimo": -0.8,
+    "larguísima": -0.8,
+    "interminable": -1.0,
+    "soporífero": -1.0,
 }
 
 _POSITIVE = """bueno excelente brillante magnífico maravilloso genial impresionante espléndido soberbio magistral

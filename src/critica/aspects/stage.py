@@ -165,8 +165,9 @@ def _modified(token, value: float) -> float:
 
 
 def _is_sin_embargo(token) -> bool:
-    """'Sin embargo' is a contrast marker, not a negation."""
-    return token.lower_ == "sin" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "embargo"
+    """'Sin embargo' is a contrast marker and 'sin duda' an affirmation, not negations."""
+    following = token.doc[token.i + 1].lower_ if token.i + 1 < len(token.doc) else ""
+    return token.lower_ == "sin" and following in {"embargo", "duda", "dudas"}
 
 
 def _attached(head_token) -> list:
@@ -234,6 +235,10 @@ def _opinion_values(doc, span: tuple[int, int], head, clause: tuple[int, int], l
     """
     start, end = span
     outside = [t for t in _attached(head) if not (start <= t.i < end)]
+    if INHERENT_POLARITY.get(_lemma(head)):
+        # The term is itself the judgement ("aburrida"): an adjective joined to it after "pero" judges
+        # the film, not the pace ("una película aburrida pero preciosa").
+        outside = [t for t in outside if not _across_contrast(doc, head, t)]
     in_clause = None
     for value_of in (_hand_value, _learned_value(learned)):
         values = [_modified(t, v) for t in outside if (v := value_of(t))]
@@ -245,6 +250,15 @@ def _opinion_values(doc, span: tuple[int, int], head, clause: tuple[int, int], l
         if values:
             return values
     return []
+
+
+_CONTRAST = re.compile(r"\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b", re.I)
+
+
+def _across_contrast(doc, head, token) -> bool:
+    """'Una película aburrida pero preciosa': what follows "pero" judges something else than the pace."""
+    a, b = sorted((head.idx, token.idx))
+    return bool(_CONTRAST.search(doc.text, a, b)) if b - a > 3 else False
 
 
 def _reading_text(doc, text: str, start: int, end: int, clause: tuple[int, int]) -> str:
