@@ -56,7 +56,8 @@ def _by_first_word(terms: list[tuple[list[str], str]]) -> dict[str, list[tuple[i
 
 
 _MULTI_BY_FIRST = _by_first_word(_MULTI)
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b", re.I)
+_CONTRAST = re.compile(r"\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:]|" + _CONTRAST.pattern, re.I)
 
 
 class ClauseScorer(Protocol):
@@ -154,8 +155,8 @@ def _modified(token, value: float) -> float:
     """Apply negation and intensifiers found among the token's and its head's dependents or just before it."""
     neighbours = list(token.children) + ([c for c in token.head.children] if token.dep_ in {"cop", "amod"} else [])
     window = [t for t in token.doc[max(token.i - 3, token.sent.start) : token.i]]
-    words = {_lemma(t) for t in neighbours if t.dep_ in {"advmod", "neg", "det"} and not _is_sin_embargo(t)}
-    words |= {_lemma(t) for t in window if not _is_sin_embargo(t)}
+    words = {_lemma(t) for t in neighbours if t.dep_ in {"advmod", "neg", "det"} and not _not_a_negation(t)}
+    words |= {_lemma(t) for t in window if not _not_a_negation(t)}
     if words & NEGATORS:
         value = -value
     for word, factor in INTENSIFIERS.items():
@@ -164,7 +165,7 @@ def _modified(token, value: float) -> float:
     return value
 
 
-def _is_sin_embargo(token) -> bool:
+def _not_a_negation(token) -> bool:
     """'Sin embargo' is a contrast marker and 'sin duda' an affirmation, not negations."""
     following = token.doc[token.i + 1].lower_ if token.i + 1 < len(token.doc) else ""
     return token.lower_ == "sin" and following in {"embargo", "duda", "dudas"}
@@ -252,13 +253,11 @@ def _opinion_values(doc, span: tuple[int, int], head, clause: tuple[int, int], l
     return []
 
 
-_CONTRAST = re.compile(r"\b(?:" + "|".join(CONTRAST_MARKERS) + r")\b", re.I)
-
-
 def _across_contrast(doc, head, token) -> bool:
     """'Una película aburrida pero preciosa': what follows "pero" judges something else than the pace."""
-    a, b = sorted((head.idx, token.idx))
-    return bool(_CONTRAST.search(doc.text, a, b)) if b - a > 3 else False
+    first, last = sorted((head.i, token.i))
+    # The tokens between the two only: spaCy's `Doc.text` would rebuild the whole review (`_clause`).
+    return bool(_CONTRAST.search(doc[first:last].text))
 
 
 def _reading_text(doc, text: str, start: int, end: int, clause: tuple[int, int]) -> str:

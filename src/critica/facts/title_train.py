@@ -78,15 +78,22 @@ def find_title(text: str, title: str) -> list[tuple[int, int]]:
     for form in title_forms(title):
         key = fold_chars(form)
         plain = all(_common(w) for w in re.findall(r"\w+", form)) or len(key) < 3
-        for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded):
-            a, b = m.span()
-            if any(a < d and c < b for c, d in spans):
+        for a, b in _whole_words(folded, key):
+            if _overlaps((a, b), spans):
                 continue
-            quoted = a > 0 and text[a - 1] in _QUOTES
-            if plain and not (quoted or (text[a].isupper() and not _sentence_start(text, a))):
+            if plain and not (_quoted(text, a) or (text[a].isupper() and not _sentence_start(text, a))):
                 continue
             spans.append((a, b))
     return sorted(spans)
+
+
+def _whole_words(folded: str, key: str) -> list[tuple[int, int]]:
+    """Where `key` occurs in the folded text as whole words."""
+    return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded)]
+
+
+def _quoted(text: str, at: int) -> bool:
+    return at > 0 and text[at - 1] in _QUOTES
 
 
 def _sentence_start(text: str, at: int) -> bool:
@@ -220,9 +227,8 @@ class TitleCatalogue:
         for key in self.keys:
             if key not in folded:  # a substring test first: most titles are absent
                 continue
-            for m in re.finditer(rf"(?<!\w){re.escape(key)}(?!\w)", folded):
-                a, b = m.span()
-                shaped = text[a].isupper() or text[a].isdigit() or (a > 0 and text[a - 1] in _QUOTES)
+            for a, b in _whole_words(folded, key):
+                shaped = text[a].isupper() or text[a].isdigit() or _quoted(text, a)
                 if shaped and not _overlaps((a, b), spans):
                     spans.append((a, b))
         return sorted(spans)
