@@ -188,6 +188,7 @@ def test_doctor_reports_models_and_encoder() -> None:
     assert "on onnx-int8" in flat  # the runtime analyses use by default, so setup builds its graph
     assert "11,051 lexicon words as polarity classes" in flat  # the shipped lexicon.json was found and read
     assert "film-title tagger" in flat and "credits table" in flat and "machine-translation detector" in flat
+    assert "reviewed-film chooser" in flat
     assert done.returncode == 0, out
 
 

@@ -210,6 +210,20 @@ def train_credits(
         fail(str(exc))
 
 
+@app.command("train-reviewed")
+def train_reviewed(
+    corpora: Annotated[Path, typer.Option(help="The shared data folder (MuchoCine's film column).")],
+    out: Annotated[Path, typer.Option(help="Folder to write chooser.json into.")],
+) -> None:
+    """Learn which named film a review is about from MuchoCine's film column (the reviewed-film chooser)."""
+    from critica.facts.reviewed_train import train_chooser
+
+    try:
+        train_chooser(corpora, out, log=typer.echo)
+    except (UnusableInput, FileNotFoundError) as exc:
+        fail(str(exc))
+
+
 @app.command("train-mt")
 def train_mt(
     out: Annotated[Path, typer.Option(help="Folder to write the detector into.")],
@@ -286,6 +300,10 @@ def evaluate(
         bool,
         typer.Option(help="With --facts: use the credits mined from training reviews (--no-credits: the text alone)."),
     ] = True,
+    reviewed_model: Annotated[
+        bool,
+        typer.Option(help="With --facts: the learned chooser picks the reviewed film (--no-reviewed-model: the rule)."),
+    ] = True,
 ) -> None:
     """Accuracy, macro-F1, ROC-AUC, Brier and ECE (and rating metrics), plus confusion and reliability PNGs."""
     from critica.workflow import evaluate_file, evaluate_predictions
@@ -314,7 +332,9 @@ def evaluate(
             if facts is not None:
                 from critica.resources import Resources
 
-                shared = Resources.shared(config.with_(title_tagger=title_tagger, credits=credits))
+                shared = Resources.shared(
+                    config.with_(title_tagger=title_tagger, credits=credits, reviewed_model=reviewed_model)
+                )
                 scores = evaluate_facts_file(
                     facts,
                     texts,
@@ -322,6 +342,7 @@ def evaluate(
                     selection=chosen,
                     tagger=shared.title_tagger,
                     credits=shared.credits,
+                    chooser=shared.reviewed_chooser,
                     encode=_encoder_pass(config) if title_tagger else None,
                 )
                 print_gold_scores(scores)

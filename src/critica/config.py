@@ -45,6 +45,8 @@ class Config:
     - `title_tagger`: add the learned film-title tagger's titles to the rules' (False: rules alone).
     - `credits`: let the credits mined from the training reviews (models/film-people) name people and
       give uncued ones a role (False: the review's own words alone).
+    - `reviewed_model`: the learned chooser (models/reviewed-film) picks which named film the review
+      is about (False: the hand rule of `facts.reviewed.reviewed_film`).
     - `catalog`: a CSV of the user's films (id, title, original_title, year) that film mentions
       are linked to (None: no linking).
     """
@@ -60,6 +62,7 @@ class Config:
     encoder_runtime: str = "onnx-int8"
     title_tagger: bool = True
     credits: bool = True
+    reviewed_model: bool = True
     catalog: Path | None = None
 
     def __post_init__(self) -> None:

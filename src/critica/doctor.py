@@ -94,7 +94,7 @@ def _spacy_model() -> Check:
 
 
 def _bundled(name: str, load) -> Check:
-    """One of the smaller bundled models (title tagger, credits table, MT detector), loaded for real."""
+    """One of the smaller bundled models (title tagger, credits, reviewed-film chooser, MT detector), loaded."""
     try:
         return name, True, load()
     except Exception as exc:  # noqa: BLE001 - report, don't crash
@@ -119,6 +119,11 @@ def _small_models() -> list[Check]:
 
         return f"{BUNDLED.parent.name}/, {len(CreditTable.load().counts):,} names"
 
+    def chooser() -> str:
+        from critica.facts.reviewed import BUNDLED_CHOOSER, ReviewedChooser
+
+        return f"{BUNDLED_CHOOSER.parent.name}/, threshold {ReviewedChooser.load().threshold}"
+
     def detector() -> str:
         from critica.quality.model import MODEL_DIR, MTDetector
 
@@ -128,6 +133,7 @@ def _small_models() -> list[Check]:
     return [
         _bundled("film-title tagger", tagger),
         _bundled("credits table", credits),
+        _bundled("reviewed-film chooser", chooser),
         _bundled("machine-translation detector", detector),
     ]
 

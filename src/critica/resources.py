@@ -131,6 +131,15 @@ class Resources:
 
         return self._once("credits", CreditTable.load)
 
+    @property
+    def reviewed_chooser(self) -> Any:
+        """The learned reviewed-film chooser (`Config.reviewed_model`), or None for the hand rule."""
+        if not self.config.reviewed_model:
+            return None
+        from critica.facts.reviewed import ReviewedChooser
+
+        return self._once("reviewed_chooser", ReviewedChooser.load)
+
     def _once(self, name: str, build: Callable[[], Any]) -> Any:
         """A model the same for every configuration, built on first use, once per process."""
         with self._lock:

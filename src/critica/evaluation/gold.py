@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from critica.facts.names import fold
+from critica.facts.names import fold, same_title
 from critica.io.readers import UnusableInput, read_reviews
 
 
@@ -63,15 +63,6 @@ def same_person(a: str, b: str) -> bool:
     if fa == fb:
         return True
     return fa[-1] == fb[-1] and (len(fa) == 1 or len(fb) == 1 or fa[0][0] == fb[0][0])
-
-
-def same_title(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
-    """Titles (or original titles) equal, or one containing the other."""
-
-    def forms(film: dict[str, Any]) -> list[str]:
-        return [fold(t) for t in (film.get("title"), film.get("original_title")) if t]
-
-    return any(p == g or (min(len(p), len(g)) >= 4 and (p in g or g in p)) for p in forms(pred) for g in forms(gold))
 
 
 def match(
@@ -146,13 +137,15 @@ def evaluate_facts_file(
     tagger: Any = None,
     credits: Any = None,
     encode: Any = None,
+    chooser: Any = None,
 ) -> dict[str, Score]:
     """Run fact extraction on every gold review and score it (or, `by_rule`, score each named rule alone).
 
     `tagger`: the learned title tagger to add to the rules (None: the rules alone); `credits`: the
     credits table mined from the training reviews (None: the review's own words alone);
     `encode(doc)`: the default tier's encoder pass before the facts, as the pipeline runs it
-    (`critica.sentiment.stage.explain`; None: the fast tier's facts).
+    (`critica.sentiment.stage.explain`; None: the fast tier's facts); `chooser`: the learned
+    reviewed-film chooser (None: the hand rule).
     """
     from critica.facts.stage import find_facts
     from critica.text import prepare
@@ -162,7 +155,7 @@ def evaluate_facts_file(
         doc = prepare(text)
         if encode is not None:
             encode(doc)
-        found = find_facts(doc, tagger, credits)
+        found = find_facts(doc, tagger, credits, chooser)
         rows.append((gold, asdict(found.to_contract(doc)), found.rule_hits()))
     if by_rule:
         return score_rules(rows)

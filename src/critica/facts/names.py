@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from critica.facts.gazetteers import ENGLISH_EPITHETS, NOT_NAMES
 from critica.text.fold import strip_marks
@@ -150,3 +151,15 @@ def _split_at_particle(value: str, offset: int) -> list[tuple[int, str]]:
     if len(right.split()) < 2 or right.split()[0].lower() in {"la", "las", "los", "le"}:
         return [(offset, value)]
     return [(offset, left), (offset + match.end(), right)]
+
+
+def same_title(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
+    """Titles (or original titles) equal, or one containing the other (folded; 4 characters at least).
+
+    How gold scoring matches films, and how the reviewed-film chooser labels its training candidates.
+    """
+
+    def forms(film: dict[str, Any]) -> list[str]:
+        return [fold(t) for t in (film.get("title"), film.get("original_title")) if t]
+
+    return any(p == g or (min(len(p), len(g)) >= 4 and (p in g or g in p)) for p in forms(pred) for g in forms(gold))

@@ -11,7 +11,7 @@ from critica.facts.credits import CreditTable
 from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
 from critica.facts.people import PersonFacts, collect_people
-from critica.facts.reviewed import reviewed_film
+from critica.facts.reviewed import ReviewedChooser, reviewed_film
 from critica.schema import Analysis, Award, CatalogLink, Facts, Film, Person, RuleHit
 from critica.stages import register_stage
 from critica.text import ENCODER_PIECES, Document
@@ -33,11 +33,12 @@ class FactsStage:
         self.explain = resources.config.explain
         self.tagger = resources.title_tagger
         self.credits = resources.credits
+        self.chooser = resources.reviewed_chooser
         self.catalog = resources.catalog
 
     def run(self, doc: Document, analysis: Analysis) -> None:
         """Extract films, people and awards (and link the films to the user's catalogue)."""
-        found = find_facts(doc, self.tagger, self.credits)
+        found = find_facts(doc, self.tagger, self.credits, self.chooser)
         analysis.facts = found.to_contract(doc)
         if self.catalog is not None:
             link_films(analysis.facts.films, self.catalog)
@@ -68,11 +69,14 @@ class FoundFacts:
         return [RuleHit(kind, i, item.rule) for kind, items in kinds for i, item in enumerate(items)]
 
 
-def find_facts(doc: Document, tagger: Any = None, credits: CreditTable | None = None) -> FoundFacts:
+def find_facts(
+    doc: Document, tagger: Any = None, credits: CreditTable | None = None, chooser: ReviewedChooser | None = None
+) -> FoundFacts:
     """All facts of one review, with the rule that found each.
 
     `tagger` (a `TitleTagger`, or None for the rules alone) adds the learned title spans; `credits`
-    (a `CreditTable`, or None) the people and roles the training reviews credit.
+    (a `CreditTable`, or None) the people and roles the training reviews credit; `chooser` (a
+    `ReviewedChooser`, or None for the hand rule `reviewed_film`) picks the reviewed film.
     """
     text = doc.text
     sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
@@ -88,7 +92,7 @@ def find_facts(doc: Document, tagger: Any = None, credits: CreditTable | None = 
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]
     _credit_title_makers(text, films, people)
-    reviewed = reviewed_film(films, text)
+    reviewed = chooser.choose(films, text) if chooser is not None else reviewed_film(films, text)
     return FoundFacts(films, people, _resolve_awards(text, awards, films, reviewed, people), reviewed)
 
 
@@ -113,9 +117,11 @@ def link_films(films: list[Film], catalog: Any) -> None:
             film.catalog = CatalogLink(found.id, found.title, found.how, found.score)
 
 
-def extract_facts(doc: Document, tagger: Any = None, credits: CreditTable | None = None) -> Facts:
+def extract_facts(
+    doc: Document, tagger: Any = None, credits: CreditTable | None = None, chooser: ReviewedChooser | None = None
+) -> Facts:
     """All facts of one review, as the contract's `facts`."""
-    return find_facts(doc, tagger, credits).to_contract(doc)
+    return find_facts(doc, tagger, credits, chooser).to_contract(doc)
 
 
 def _film(doc: Document, film: FilmFacts, reviewed: bool) -> Film:

@@ -186,12 +186,16 @@ def _entities(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     ]
 
 
-def span_texts(root: Path, cache: Path) -> list[SpanText]:
-    """Training reviews as clean text, with distant and quoted titles and spaCy's entities (cached)."""
+def span_texts(root: Path, cache: Path, leave_out_fold: int | None = None) -> list[SpanText]:
+    """Training reviews as clean text, with distant and quoted titles and spaCy's entities (cached).
+
+    `leave_out_fold`: without that MuchoCine fold's reviews, and without its films in the catalogue
+    (the reviewed-film chooser trains on candidates of a tagger that never saw the review's film).
+    """
     from critica.facts.quotes import quoted_titles
     from critica.text import prepare
 
-    reviews = training_reviews(root)
+    reviews = [r for r in training_reviews(root) if leave_out_fold is None or r.fold != leave_out_fold]
     cleans = [prepare(r.text).text for r in reviews]
     ents = _cached_entities(cleans, [r.id for r in reviews], cache)
     catalogue = TitleCatalogue(sorted({r.group for r in reviews if r.id.startswith("mc")}))
@@ -296,23 +300,12 @@ def train_span_tagger(
     The dev texts are es-movie's hand-labelled train file plus `dev_texts` (the CLI passes
     critica's own dev annotations, `critica.evaluation.annotations.title_examples`).
     """
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
-    from critica.facts.title_spans import TitleTagger, hash_features
+    from critica.facts.title_spans import TitleTagger
 
     train = span_texts(root, work / "entities.jsonl")
     train += _with_entities(es_movie_examples(root, "es-movie_unlabeled_autom-annotated.txt", complete=True))
-    rows = [labelled_spans(t) for t in train]
-    x = hash_features(f for r in rows for f in r[0])
-    y = np.array([label for r in rows for label in r[1]])
-    w = np.array([weight for r in rows for weight in r[2]])
-    model = LogisticRegression(C=SPAN_C, max_iter=2000, solver="liblinear", random_state=0)
-    model.fit(x, y, sample_weight=w)
-    out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out / "weights.npz", coef=model.coef_[0].astype(np.float32))
-    meta = {"intercept": float(model.intercept_[0]), "threshold": 0.5, "candidates": len(y), "positives": int(y.sum())}
-    (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    rows, x, y, w = fit_hashed_tagger(train, out)
+    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
     dev = _with_entities(es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + list(dev_texts))
     meta["threshold"], meta["dev"] = choose_threshold(TitleTagger(out), dev)
     (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -327,6 +320,30 @@ def train_span_tagger(
     else:
         (out / "encoder.npz").unlink(missing_ok=True)  # a reader of an older tagger would not fit this one
     return meta
+
+
+def fit_hashed_tagger(train: list[SpanText], out: Path, threshold: float = 0.5) -> tuple:
+    """Fit the span classifier on `train` and write it to `out` (threshold `threshold`).
+
+    Returns the labelled rows and the hashed matrix, labels and weights, which the encoder reader reuses.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from critica.facts.title_spans import hash_features
+
+    rows = [labelled_spans(t) for t in train]
+    x = hash_features(f for r in rows for f in r[0])
+    y = np.array([label for r in rows for label in r[1]])
+    w = np.array([weight for r in rows for weight in r[2]])
+    model = LogisticRegression(C=SPAN_C, max_iter=2000, solver="liblinear", random_state=0)
+    model.fit(x, y, sample_weight=w)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "weights.npz", coef=model.coef_[0].astype(np.float32))
+    meta = {"intercept": float(model.intercept_[0]), "threshold": threshold, "candidates": len(y)}
+    meta["positives"] = int(y.sum())
+    (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return rows, x, y, w
 
 
 ENCODER_DEPTHS = (6, 9)  # the polarity probe's layers: the reader's columns ride on its encoder pass
