@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from critica import corpora
-from critica.cache import cache_dir
 from critica.facts.reviewed import FEATURES, ReviewedChooser
 from critica.facts.reviewed_train import _cache_key, candidate_rows, choice_scores, pick
 from critica.facts.title_spans import TitleTagger
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
 
 
 def main() -> None:
@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--part", choices=("test", "dev"), default="test")
     args = parser.parse_args()
     rows = [r for r in corpora.muchocine(DATA) if r.test == (args.part == "test")]
-    folder = cache_dir() / "reviewed" / _cache_key() / f"bundled-{args.part}"
+    folder = ROOT / ".cache" / "reviewed" / _cache_key() / f"bundled-{args.part}"
     data = candidate_rows([r.text for r in rows], [r.group for r in rows], TitleTagger(), folder)
     chooser = ReviewedChooser.load()
     z = chooser.bias + data["X"] @ np.array([chooser.weights[name] for name in FEATURES])

@@ -214,12 +214,18 @@ def train_credits(
 def train_reviewed(
     corpora: Annotated[Path, typer.Option(help="The shared data folder (MuchoCine's film column).")],
     out: Annotated[Path, typer.Option(help="Folder to write chooser.json into.")],
+    work: Annotated[Path, typer.Option(help="Folder for the fold taggers and candidates (resumable).")] = Path(
+        ".cache/reviewed"
+    ),
+    titles_work: Annotated[
+        Path, typer.Option(help="train-titles' --work folder, whose cached spaCy entities are reused.")
+    ] = Path(".cache/titles/work"),
 ) -> None:
     """Learn which named film a review is about from MuchoCine's film column (the reviewed-film chooser)."""
     from critica.facts.reviewed_train import train_chooser
 
     try:
-        train_chooser(corpora, out, log=typer.echo)
+        train_chooser(corpora, out, work, titles_work / "entities.jsonl", log=typer.echo)
     except (UnusableInput, FileNotFoundError) as exc:
         fail(str(exc))
 

@@ -119,12 +119,13 @@ def fold_tagger(root: Path, fold: int, work: Path, entities: Path) -> Any:
 
 
 def cross_fitted_rows(
-    rows: list[Any], root: Path, entities: Path, log: Callable[[str], None] | None = None
+    rows: list[Any], root: Path, entities: Path, work: Path, log: Callable[[str], None] | None = None
 ) -> dict[str, np.ndarray]:
-    """`candidate_rows` of the development folds' reviews, fold k's from the tagger that never saw fold k."""
-    from critica.cache import cache_dir
+    """`candidate_rows` of the development folds' reviews, fold k's from the tagger that never saw fold k.
 
-    work = cache_dir() / "reviewed" / _cache_key()
+    Fold taggers and candidate chunks are kept in `work/<key>/` (the facts code and models' hash).
+    """
+    work = work / _cache_key()
     work.mkdir(parents=True, exist_ok=True)
     parts = []
     for k in sorted({r.fold for r in rows}):
@@ -175,19 +176,21 @@ def pick(probability: np.ndarray, review: np.ndarray, threshold: float) -> np.nd
 def train_chooser(
     root: Path,
     out: Path,
+    work: Path = Path(".cache/reviewed"),
     entities: Path = Path(".cache/titles/work/entities.jsonl"),
     log: Callable[[str], None] = print,
 ) -> ReviewedChooser:
     """Fit the chooser on MuchoCine's development folds under `root`; write `out/chooser.json`.
 
-    `entities`: the cache of spaCy's entities of the training reviews that `critica train-titles` keeps.
+    `work`: where fold taggers and candidates are cached (resumable); `entities`: the cache of spaCy's
+    entities of the training reviews that `critica train-titles` keeps (built here when missing).
     """
     from sklearn.linear_model import LogisticRegression
 
     from critica import corpora
 
     rows = [r for r in corpora.muchocine(root) if not r.test]
-    data = cross_fitted_rows(rows, root, entities, log)
+    data = cross_fitted_rows(rows, root, entities, work, log)
     X, y, review = data["X"], data["y"], data["review"]
     fold = np.array([rows[i].fold for i in review])
     out_of_fold = np.zeros(len(y))
