@@ -34,6 +34,16 @@ def test_features_say_how_often_where_and_how_a_candidate_is_named() -> None:
     assert theirs["compared_share"] == 1.0 and mine["compared_share"] == 0.0  # "Recuerda a «Tiburón»"
     assert mine["share"] == pytest.approx(2 / 3)
     assert mine["quoted"] == 1.0 and mine["tagged"] == 0.0
+    assert mine["subject"] == 1.0 and theirs["subject"] == 0.0  # '"Marea baja" es una de las mejores'
+
+
+def test_features_see_a_maker_after_the_title_and_an_earlier_work_before_it() -> None:
+    text = 'Llega "Niebla" de Ana Ruiz. Tras "Lluvia", su anterior película, Ana Ruiz vuelve al misterio.'
+    ours, earlier = film("Niebla", text), film("Lluvia", text)
+    mine = candidate_features(ours, [ours, earlier], text)
+    theirs = candidate_features(earlier, [ours, earlier], text)
+    assert mine["maker_after"] == 1.0 and theirs["maker_after"] == 0.0
+    assert theirs["earlier_work"] == 1.0 and mine["earlier_work"] == 0.0
 
 
 def test_the_bundled_chooser_picks_the_film_judged_in_the_opening_not_the_one_compared() -> None:

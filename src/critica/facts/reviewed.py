@@ -67,7 +67,18 @@ def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
 _FILM_CUE_BEFORE = spanish_re(
     r"\b(?:esta|la|nueva|[úu]ltima|primera)\s+(?:pel[íi]cula|peli|cinta|film|comedia|obra)\s*[\"“«'‘]?\s*$", re.I
 )
-_MAKER_AFTER = spanish_re(r"^[\"”»'’]?\s*(?:\(\d{4}\)\s*)?,?\s+(?:de|del director)\s+[A-ZÁÉÍÓÚÑ]")
+_MAKER_AFTER = spanish_re(r"[\"”»'’]?\s*(?:\(\d{4}\)\s*)?,?\s+(?:de|del director)\s+[A-ZÁÉÍÓÚÑ]")
+# "su anterior película, Una historia de violencia", "tras Amores perros", "ya en Alien": an earlier work.
+_EARLIER_BEFORE = spanish_re(
+    r"(?:\b(?:anterior|previa|primera|pasada|precedente)\s+(?:pel[íi]cula|peli|obra|trabajo|cinta|entrega|parte)"
+    r"(?:\s+de\s+\w+)?|\b(?:tras|despu[ée]s\s+de|antes\s+de|ya\s+en|desde)(?:\s+(?:la|el))?)"
+    r"\s*,?\s*[\"“«'‘]?$",
+    re.I,
+)
+# "Superbad es un amargo canto", "Skizo narra…": the title as the subject of the review's sentence.
+_SUBJECT_AFTER = spanish_re(
+    r"[\"”»'’]?\s*(?:es|fue|era|resulta|supone|narra|cuenta|nos\s+\w+|se\s+\w+|no\s+es)\b", re.I
+)
 _RULE_FEATURES = {rules.FILM_QUOTED: "quoted", rules.FILM_CUED: "cued", rules.FILM_TAGGED: "tagged"}
 FEATURES = (
     "mentions",
@@ -92,6 +103,8 @@ FEATURES = (
     "upper",
     "film_cue",
     "maker_after",
+    "earlier_work",
+    "subject",
 )
 
 
@@ -123,6 +136,8 @@ def candidate_features(film: FilmFacts, films: list[FilmFacts], text: str) -> di
         "upper": float(film.title.isupper() and len(film.title) > 3),
         "film_cue": float(any(_FILM_CUE_BEFORE.search(text, max(0, at - 40), at) for at in starts)),
         "maker_after": float(any(_MAKER_AFTER.match(text, end) for _, end in spans)),
+        "earlier_work": sum(bool(_EARLIER_BEFORE.search(text, max(0, at - 50), at)) for at in starts) / len(starts),
+        "subject": float(any(_SUBJECT_AFTER.match(text, end) for _, end in spans)),
     }
     values.update({name: float(name == rule) for name in ("quoted", "cued", "tagged", "other_rule")})
     return values
