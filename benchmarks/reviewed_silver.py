@@ -16,11 +16,9 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from critica import corpora
-from critica.facts.reviewed import FEATURES, ReviewedChooser
-from critica.facts.reviewed_train import _cache_key, candidate_rows, choice_scores, pick
+from critica.facts.reviewed import ReviewedChooser
+from critica.facts.reviewed_train import WORK, candidate_rows, candidates_key, choice_scores, pick
 from critica.facts.title_spans import TitleTagger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +30,10 @@ def main() -> None:
     parser.add_argument("--part", choices=("test", "dev"), default="test")
     args = parser.parse_args()
     rows = [r for r in corpora.muchocine(DATA) if r.test == (args.part == "test")]
-    folder = ROOT / ".cache" / "reviewed" / _cache_key() / f"bundled-{args.part}"
+    folder = ROOT / WORK / candidates_key() / f"bundled-{args.part}"
     data = candidate_rows([r.text for r in rows], [r.group for r in rows], TitleTagger(), folder)
     chooser = ReviewedChooser.load()
-    z = chooser.bias + data["X"] @ np.array([chooser.weights[name] for name in FEATURES])
-    probability = 1 / (1 + np.exp(-z))
+    probability = chooser.probabilities(data["X"])
     y, review = data["y"], data["review"]
     print(f"MuchoCine {args.part}: {len(rows)} reviews, {len(y)} candidates")
     print("rule   ", json.dumps(choice_scores(y, review, data["rule"], len(rows))))

@@ -31,6 +31,8 @@ CatalogFile = Annotated[
     typer.Option(help="CSV of your films (id, title, original_title, year): film mentions get your film ids."),
 ]
 StoreFile = Annotated[Path, typer.Option("--db", help="The DuckDB file.")]
+# train-titles' --work, whose cached spaCy entities of the training reviews train-reviewed reuses.
+TitlesWork = Annotated[Path, typer.Option(help="Folder for spaCy's entities of the training reviews (resumable).")]
 
 
 class OutputFormat(StrEnum):
@@ -177,9 +179,7 @@ def train(
 def train_titles(
     corpora: Annotated[Path, typer.Option(help="The shared data folder (MuchoCine, IMDB-es, es-movie).")],
     out: Annotated[Path, typer.Option(help="Folder to write the tagger into.")],
-    work: Annotated[Path, typer.Option(help="Folder for spaCy's entities of the training reviews (resumable).")] = Path(
-        ".cache/titles/work"
-    ),
+    work: TitlesWork = Path(".cache/titles/work"),
     encoder: Annotated[
         bool,
         typer.Option(help="Also train the encoder reader (default tier titles; --no-encoder: hashed only)."),
@@ -217,9 +217,7 @@ def train_reviewed(
     work: Annotated[Path, typer.Option(help="Folder for the fold taggers and candidates (resumable).")] = Path(
         ".cache/reviewed"
     ),
-    titles_work: Annotated[
-        Path, typer.Option(help="train-titles' --work folder, whose cached spaCy entities are reused.")
-    ] = Path(".cache/titles/work"),
+    titles_work: TitlesWork = Path(".cache/titles/work"),
 ) -> None:
     """Learn which named film a review is about from MuchoCine's film column (the reviewed-film chooser)."""
     from critica.facts.reviewed_train import train_chooser

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from critica.errors import CriticaError
 from critica.facts import rules
 from critica.facts.films import FilmFacts, occurrences
@@ -39,6 +41,16 @@ _COMPARED_BEFORE = spanish_re(
 )
 
 
+def _compared(text: str, at: int) -> bool:
+    """'programas como Star Trek', 'mejor que «Spike»': the mention at `at` names a film to compare."""
+    return bool(_COMPARED_BEFORE.search(text, max(0, at - 30), at))
+
+
+def _judged(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Some mention is followed by a verdict on it ('"X" es una de las peores películas')."""
+    return any(_VERDICT_AFTER.match(text, end) for _, end in spans)
+
+
 def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
     """The film the review is about.
 
@@ -51,10 +63,8 @@ def reviewed_film(films: list[FilmFacts], text: str) -> FilmFacts | None:
     opening = max(300, len(text) // 5)
 
     def score(film: FilmFacts) -> int:
-        # "programas como Star Trek", "mejor que «Spike»": a film named to compare does not count.
-        own = [at for at in film.occurrences if not _COMPARED_BEFORE.search(text, max(0, at - 30), at)]
-        verdict = any(_VERDICT_AFTER.match(text, end) for _, end in occurrences(film.title, text))
-        return len(own) + bool(own and own[0] < opening) + 2 * verdict
+        own = [at for at in film.occurrences if not _compared(text, at)]  # a comparison does not count
+        return len(own) + bool(own and own[0] < opening) + 2 * _judged(text, occurrences(film.title, text))
 
     scores = {id(film): score(film) for film in films}
     best = max(films, key=lambda f: (scores[id(f)], -f.occurrences[0]))
@@ -113,7 +123,7 @@ def candidate_features(film: FilmFacts, films: list[FilmFacts], text: str) -> di
     size = max(len(text), 1)
     spans = occurrences(film.title, text) or [(film.start, film.end)]
     starts = sorted(film.occurrences) or [film.start]
-    compared = sum(bool(_COMPARED_BEFORE.search(text, max(0, at - 30), at)) for at in starts)
+    compared = sum(_compared(text, at) for at in starts)
     counts = [max(len(f.occurrences), 1) for f in films]
     firsts = [min(f.occurrences or [f.start]) for f in films]
     rule = _RULE_FEATURES.get(film.rule, "other_rule")
@@ -124,7 +134,7 @@ def candidate_features(film: FilmFacts, films: list[FilmFacts], text: str) -> di
         "in_opening": float(starts[0] < max(300, size // 5)),
         "at_start": float(starts[0] < 120),
         "in_closing": float(starts[-1] > 0.8 * size),
-        "verdict": float(any(_VERDICT_AFTER.match(text, end) for _, end in spans)),
+        "verdict": float(_judged(text, spans)),
         "share": len(starts) / sum(counts),
         "most_named": float(len(starts) >= max(counts)),
         "earliest": float(starts[0] <= min(firsts)),
@@ -169,6 +179,11 @@ class ReviewedChooser:
         values = candidate_features(film, films, text)
         z = self.bias + sum(self.weights[name] * values[name] for name in FEATURES)
         return 1.0 / (1.0 + math.exp(-z))
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """P(reviewed) of feature rows in `FEATURES` order (as `reviewed_train.candidate_rows` gives them)."""
+        coef = np.array([self.weights[name] for name in FEATURES])
+        return 1.0 / (1.0 + np.exp(-(rows @ coef + self.bias)))
 
     def choose(self, films: list[FilmFacts], text: str) -> FilmFacts | None:
         """The reviewed film, or None when no candidate is likely enough."""

@@ -35,9 +35,11 @@ from critica.facts.reviewed import FEATURES, ReviewedChooser, candidate_features
 C = 1.0  # of the logistic regression: 0.1 / 1 / 10 within 0.01 F1 out of fold (MODEL_CARD)
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # 0.20 … 0.60
 CHUNK = 200
+WORK = Path(".cache/reviewed")  # `critica train-reviewed --work`'s default: fold taggers and candidates
+ENTITIES = Path(".cache/titles/work/entities.jsonl")  # spaCy's entities that `critica train-titles` caches
 
 
-def _cache_key() -> str:
+def candidates_key() -> str:
     """A hash of what produces the candidates: the facts package's code and its bundled models."""
     facts = Path(__file__).resolve().parent
     models = facts.parent / "models"
@@ -66,22 +68,23 @@ def candidate_rows(
     cached in `folder`.
     """
     from critica.cache import checkpointed_chunks
+    from critica.facts.credits import CreditTable
+
+    credits = CreditTable.load()
 
     def build(start: int, end: int) -> dict[str, np.ndarray]:
-        return _candidates(texts[start:end], films[start:end], tagger, offset=start)
+        return _candidates(texts[start:end], films[start:end], tagger, credits, offset=start)
 
     chunks = checkpointed_chunks(folder, len(texts), CHUNK, build, log)
     return {name: np.concatenate([c[name] for c in chunks]) for name in ("X", "y", "review", "rule")}
 
 
-def _candidates(texts: list[str], films: list[str], tagger: Any, offset: int) -> dict[str, np.ndarray]:
-    from critica.facts.credits import CreditTable
+def _candidates(texts: list[str], films: list[str], tagger: Any, credits: Any, offset: int) -> dict[str, np.ndarray]:
     from critica.facts.names import same_title
     from critica.facts.stage import find_facts
     from critica.text import prepare
     from critica.text.nlp import spanish_nlp
 
-    credits = CreditTable.load()
     docs = [prepare(t) for t in texts]
     X, y, review, rule = [], [], [], []
     parses = spanish_nlp().pipe((d.text for d in docs), batch_size=32)
@@ -103,8 +106,8 @@ def _candidates(texts: list[str], films: list[str], tagger: Any, offset: int) ->
     }
 
 
-def fold_tagger(root: Path, fold: int, work: Path, entities: Path) -> Any:
-    """The hashed title tagger refitted without MuchoCine fold `fold` (cached in `work`)."""
+def fold_tagger(root: Path, fold: int, work: Path, entities: Path, threshold: float) -> Any:
+    """The hashed title tagger refitted without MuchoCine fold `fold`, at `threshold` (cached in `work`)."""
     from critica.facts.title_spans import TitleTagger
     from critica.facts.title_train import _with_entities, es_movie_examples, fit_hashed_tagger, span_texts
 
@@ -113,7 +116,7 @@ def fold_tagger(root: Path, fold: int, work: Path, entities: Path) -> Any:
         train = span_texts(root, entities, leave_out_fold=fold)
         train += _with_entities(es_movie_examples(root, "es-movie_unlabeled_autom-annotated.txt", complete=True))
         tmp = work / f".tagger-fold-{fold}-{os.getpid()}"
-        fit_hashed_tagger(train, tmp, threshold=TitleTagger().threshold)
+        fit_hashed_tagger(train, tmp, threshold=threshold)
         tmp.replace(folder)
     return TitleTagger(folder)
 
@@ -125,14 +128,17 @@ def cross_fitted_rows(
 
     Fold taggers and candidate chunks are kept in `work/<key>/` (the facts code and models' hash).
     """
-    work = work / _cache_key()
+    from critica.facts.title_spans import TitleTagger
+
+    work = work / candidates_key()
     work.mkdir(parents=True, exist_ok=True)
+    threshold = TitleTagger().threshold  # the bundled tagger's: each fold tagger stands in for it
     parts = []
     for k in sorted({r.fold for r in rows}):
         index = [i for i, r in enumerate(rows) if r.fold == k]
         if log is not None:
             log(f"fold {k}: a title tagger without its {len(index)} reviews, then their candidates")
-        tagger = fold_tagger(root, k, work, entities)
+        tagger = fold_tagger(root, k, work, entities, threshold)
         part = candidate_rows(
             [rows[i].text for i in index], [rows[i].group for i in index], tagger, work / f"fold-{k}", log
         )
@@ -176,8 +182,8 @@ def pick(probability: np.ndarray, review: np.ndarray, threshold: float) -> np.nd
 def train_chooser(
     root: Path,
     out: Path,
-    work: Path = Path(".cache/reviewed"),
-    entities: Path = Path(".cache/titles/work/entities.jsonl"),
+    work: Path = WORK,
+    entities: Path = ENTITIES,
     log: Callable[[str], None] = print,
 ) -> ReviewedChooser:
     """Fit the chooser on MuchoCine's development folds under `root`; write `out/chooser.json`.

@@ -304,8 +304,7 @@ def train_span_tagger(
 
     train = span_texts(root, work / "entities.jsonl")
     train += _with_entities(es_movie_examples(root, "es-movie_unlabeled_autom-annotated.txt", complete=True))
-    rows, x, y, w = fit_hashed_tagger(train, out)
-    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    rows, x, y, w, meta = fit_hashed_tagger(train, out)
     dev = _with_entities(es_movie_examples(root, "es-movie_first1500tokens.train", complete=True) + list(dev_texts))
     meta["threshold"], meta["dev"] = choose_threshold(TitleTagger(out), dev)
     (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -325,7 +324,8 @@ def train_span_tagger(
 def fit_hashed_tagger(train: list[SpanText], out: Path, threshold: float = 0.5) -> tuple:
     """Fit the span classifier on `train` and write it to `out` (threshold `threshold`).
 
-    Returns the labelled rows and the hashed matrix, labels and weights, which the encoder reader reuses.
+    Returns the labelled rows and the hashed matrix, labels and weights, which the encoder reader
+    reuses, and the written `model.json` as a dict.
     """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -343,7 +343,7 @@ def fit_hashed_tagger(train: list[SpanText], out: Path, threshold: float = 0.5) 
     meta = {"intercept": float(model.intercept_[0]), "threshold": threshold, "candidates": len(y)}
     meta["positives"] = int(y.sum())
     (out / "model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return rows, x, y, w
+    return rows, x, y, w, meta
 
 
 ENCODER_DEPTHS = (6, 9)  # the polarity probe's layers: the reader's columns ride on its encoder pass
