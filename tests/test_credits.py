@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from critica.facts.credits import BUNDLED, CreditTable, CreditTableError, mine_credits
+from critica.facts.credits import BUNDLED, CreditTable, CreditTableError, count_people_seen, mine_credits
 from critica.facts.stage import extract_facts
 from critica.text import prepare
 
@@ -77,6 +77,9 @@ def test_save_load_round_trip_and_a_clear_error_for_a_bad_file(table: CreditTabl
     table.save(tmp_path / "credits.json", {"test": len(TRAINING)})
     again = CreditTable.load(tmp_path / "credits.json")
     assert (again.counts, again.mentions, again.namesakes) == (table.counts, table.mentions, table.namesakes)
+    seen = CreditTable(table.counts, table.mentions, table.namesakes, {"sara okafor": 4})
+    seen.save(tmp_path / "seen.json", {})
+    assert CreditTable.load(tmp_path / "seen.json").people_seen == {"sara okafor": 4}
     (tmp_path / "bad.json").write_text(json.dumps({"format": 99}))
     with pytest.raises(CreditTableError, match="critica train-credits"):
         CreditTable.load(tmp_path / "bad.json")
@@ -95,6 +98,41 @@ def test_the_bundled_table_loads_and_the_pipeline_uses_it() -> None:
     without = critica.Pipeline.from_config(config.with_(credits=False)).analyze(text).facts.people
     assert [(p.name, p.roles) for p in without] == [("John Williams", [])]
     assert [(p.name, p.roles) for p in with_credits] == [("John Williams", ["composer"])]
+
+
+def test_full_names_spacy_reads_as_people_are_counted_once_per_review() -> None:
+    texts = ["Sara Okafor y Sara Okafor otra vez.", "Con Sara Okafor y el gran Toni.", "Okafor, Madrid."]
+    ents = [[(0, 11, "PER"), (14, 25, "PER")], [(4, 15, "PER"), (25, 29, "PER")], [(0, 6, "PER"), (8, 14, "LOC")]]
+    # A lone word is not a full name, nor is a place; one review naming her twice counts once.
+    assert count_people_seen(texts, ents) == {"sara okafor": 2}
+    table = CreditTable({}, {}, {}, {"sara okafor": 2, "leo okafor": 3, "ana ruiz": 1})
+    assert table.surname_seen("Okafor") == (5, "leo okafor") and table.surname_seen("Nadie") == (0, None)
+
+
+@pytest.fixture(scope="module")
+def seen_table() -> CreditTable:
+    # Two Okafors in the corpus: the credits alone cannot resolve a lone "Okafor" (`full_name`).
+    counts = {"sara okafor": {"director": 3}}
+    seen = {"sara okafor": 5, "leo okafor": 2, "lena kowal": 4, "tom brandt": 2}
+    return CreditTable(counts, {"sara okafor": 3}, {"okafor": 2}, seen)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Se nota la huella de Okafor en cada plano.", [("Okafor", ["director"])]),  # the likeliest one's credits
+        ("Se nota la mano de Kowal en cada plano.", [("Kowal", [])]),
+        ("Kowal abre la película con un plano largo.", []),  # opening a sentence every word is capitalised
+        ('Vimos la película "Kowal" ayer.', []),  # quoted: a title
+        ("Ganó el premio por interpretar a Kowal en su biografía.", []),  # whom an actor plays
+        ("Se nota la mano de Brandt en cada plano.", []),  # named in full in two training reviews only
+    ],
+)
+def test_a_lone_surname_the_training_reviews_name_in_full_is_a_person(
+    seen_table: CreditTable, text: str, expected: list
+) -> None:
+    found = extract_facts(prepare(text), credits=seen_table).people
+    assert [(p.name, p.roles) for p in found] == expected
 
 
 @needs_shared_data()

@@ -9,6 +9,12 @@ A later review that names the person without a cue ("la nueva de Ratner",
 "Cera está genial") then gets the role the corpus gave them, and a lone
 surname the corpus knows under exactly one full name is a person.
 
+The table also counts, for every full name spaCy reads as a person in the
+training reviews, how many reviews name it (`people_seen`): a lone surname
+that no cue credits ("la huella de Amenábar", "por Coppola y Leone") is a
+person when the training reviews name people of that surname often enough
+(`people.add_corpus_surnames`).
+
 The table is data, not rules: `critica train-credits` rebuilds it from
 `../shared/data` (`make model-people`), and `Config(credits=False)` turns it
 off, so its effect is measured alone.
@@ -24,9 +30,10 @@ from pathlib import Path
 
 from critica.errors import CriticaError
 from critica.facts.names import fold
+from critica.facts.title_train import ENTITIES
 
 BUNDLED = Path(__file__).resolve().parent.parent / "models" / "film-people" / "credits.json"
-FORMAT = 1
+FORMAT = 2  # 2: with `people_seen`
 MIN_CREDITS = 2  # a name credited once may be one review's slip ("Amenábar" as the photographer)
 MIN_SHARE = 0.5  # a role given in at least half of a name's credits is one of its roles
 # Credited in at least this share of its mentions: people score 0.2–0.5 in the training reviews, and
@@ -44,16 +51,19 @@ class CreditTable:
 
     `counts`: {"john williams": {"composer": 10}}; `mentions`: how often each credited name occurs at
     all, credited or not; `namesakes`: per surname of a credited full name, how many different full
-    names with that surname the reviews mention twice or more ("miller": Sienna, Frank, George…).
+    names with that surname the reviews mention twice or more ("miller": Sienna, Frank, George…);
+    `people_seen`: per full name spaCy tags as a person, the number of training reviews naming it.
     """
 
     counts: dict[str, dict[str, int]]
     mentions: dict[str, int]
     namesakes: dict[str, int]
+    people_seen: dict[str, int] = field(default_factory=dict)
     min_credits: int = MIN_CREDITS
     min_share: float = MIN_SHARE
     min_rate: float = MIN_RATE
     _surnames: dict[str, list[str]] = field(init=False, repr=False)
+    _seen_by_surname: dict[str, list[tuple[int, str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         surnames = defaultdict(list)
@@ -61,6 +71,10 @@ class CreditTable:
             if len(name.split()) >= 2 and self._vouched(name):
                 surnames[name.split()[-1]].append(name)
         self._surnames = dict(surnames)
+        seen: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for name, reviews in self.people_seen.items():
+            seen[name.split()[-1]].append((reviews, name))
+        self._seen_by_surname = {surname: sorted(owners, reverse=True) for surname, owners in seen.items()}
 
     def _vouched(self, key: str) -> bool:
         """Credited often enough, and in a large enough share of its mentions, to be a person."""
@@ -94,6 +108,11 @@ class CreditTable:
         owner = self.full_name(name)
         return self.roles(owner) if owner else set()
 
+    def surname_seen(self, surname: str) -> tuple[int, str | None]:
+        """How many training reviews name a person of this surname in full, and the likeliest full name."""
+        owners = self._seen_by_surname.get(fold(surname), [])
+        return sum(n for n, _ in owners), (owners[0][1] if owners else None)
+
     @classmethod
     def load(cls, path: Path = BUNDLED) -> CreditTable:
         """Read a table written by `save` (`critica train-credits`)."""
@@ -105,6 +124,7 @@ class CreditTable:
                 {name: dict(roles) for name, roles in data["counts"].items()},
                 dict(data["mentions"]),
                 dict(data["namesakes"]),
+                dict(data["people_seen"]),
             )
         except (OSError, ValueError, KeyError, AttributeError) as exc:
             raise CreditTableError(
@@ -120,6 +140,7 @@ class CreditTable:
             "counts": {name: dict(sorted(self.counts[name].items())) for name in sorted(self.counts)},
             "mentions": dict(sorted(self.mentions.items())),
             "namesakes": dict(sorted(self.namesakes.items())),
+            "people_seen": dict(sorted(self.people_seen.items())),
         }
         path.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
@@ -156,20 +177,51 @@ def mine_credits(texts: Iterable[str]) -> CreditTable:
     )
 
 
-def train_credits(root: Path, out: Path, log: Callable[[str], None] = print) -> CreditTable:
-    """Mine the training parts of MuchoCine and IMDB-es under `root` and write `out/credits.json`."""
+def full_person_names(text: str, ents: Iterable[tuple[int, int, str]]) -> set[str]:
+    """The folded full names (two or three words) that spaCy's PER entities give in a clean text."""
+    names = set()
+    for start, end, label in ents:
+        words = text[start:end].split()
+        # Short words may be lower case ("Guillermo del Toro"); the others must be capitalised.
+        if label == "PER" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words if len(w) > 3):
+            names.add(fold(" ".join(words)))
+    return names
+
+
+def count_people_seen(texts: list[str], ents: list[list[tuple[int, int, str]]]) -> dict[str, int]:
+    """Per folded full name, the number of texts whose spaCy entities name it as a person."""
+    seen: Counter[str] = Counter()
+    for text, found in zip(texts, ents, strict=True):
+        seen.update(full_person_names(text, found))
+    return dict(seen)
+
+
+def train_credits(root: Path, out: Path, log: Callable[[str], None] = print, entities: Path = ENTITIES) -> CreditTable:
+    """Mine the training parts of MuchoCine and IMDB-es under `root` and write `out/credits.json`.
+
+    `entities`: the cache of spaCy's entities of the training reviews that `critica train-titles`
+    shares (built here when missing: about 3 minutes).
+    """
     from critica import corpora
-    from critica.facts.title_train import title_forms
+    from critica.facts.title_train import cached_entities, title_forms
+    from critica.text import prepare
 
     gold = root / "gold" / "gold_dev.jsonl"
     lines = gold.read_text(encoding="utf-8").splitlines() if gold.exists() else []
     gold_ids = {json.loads(line)["id"] for line in lines if line.strip()}
     muchocine = [r for r in corpora.muchocine(root) if not r.test]
-    imdb_es = [r.text for r in corpora.imdb_es(root) if not r.test and r.id not in gold_ids]
-    mined = mine_credits([r.text for r in muchocine] + imdb_es)
+    imdb_es = [r for r in corpora.imdb_es(root) if not r.test and r.id not in gold_ids]
+    rows = muchocine + imdb_es
+    mined = mine_credits([r.text for r in rows])
     titles = {fold(form) for row in muchocine for form in title_forms(row.group)}
     kept = {name: roles for name, roles in mined.counts.items() if name not in titles}  # "American Pie" is a film
-    table = CreditTable(kept, {name: mined.mentions[name] for name in kept}, mined.namesakes)
+    cleans = [prepare(r.text).text for r in rows]
+    seen = count_people_seen(cleans, cached_entities(cleans, [r.id for r in rows], entities))
+    seen = {name: n for name, n in seen.items() if name not in titles}
+    table = CreditTable(kept, {name: mined.mentions[name] for name in kept}, mined.namesakes, seen)
     table.save(out / "credits.json", {"muchocine": len(muchocine), "imdb_es": len(imdb_es)})
-    log(f"credits of {len(table.counts)} names from {len(muchocine)} MuchoCine and {len(imdb_es)} IMDB-es reviews")
+    log(
+        f"credits of {len(table.counts)} names and {len(seen)} full names seen as people, from "
+        f"{len(muchocine)} MuchoCine and {len(imdb_es)} IMDB-es reviews"
+    )
     return table

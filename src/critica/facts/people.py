@@ -284,6 +284,10 @@ def collect_people(
     _makers_direct(merged, {(spans[i].start, spans[i].end) for i in makers})
     _roles_from_sentences(text, merged)  # after merging: "Haneke" the director lends his role to "Michael Haneke"
     _cast_lists(text, merged)
+    if known is not None:
+        # Last, so that a lone surname taken on the corpus's word gets no role from its sentence's
+        # wording (on dev that read most of them as actors), only what the credits say of its owner.
+        merged += corpus_surnames(text, spans, merged, character_names, known)
     return merged
 
 
@@ -476,6 +480,61 @@ def _add_known(people: dict[str, PersonFacts], text: str, spans: list[NameSpan],
             continue
         if known.knows(span.text) and not _story_character(text, span):
             _add_mention(people, text, span, rules.PERSON_KNOWN, None, None)
+
+
+MIN_SURNAME_SEEN = 3  # training reviews naming someone of that surname in full (dev: 2 / 3 / 5, 3 best)
+_OPENS_CLAUSE = ".!?¡¿:;(…\n"
+_QUOTE_MARKS = "\"'«»“”‘’"
+# "por interpretar a Hepburn", "da vida a Jane": whom an actor plays is a character (not the noun:
+# "la interpretación de Hepburn" is her performance).
+_WHOM_PLAYED = spanish_re(
+    r"\b(?:interpreta(?:r|ba|ndo)?|interpret[óo]|encarna(?:r|ba|ndo)?|encarn[óo]|d(?:a|io|ar|ando) vida)\s+a\s*$", re.I
+)
+
+
+def corpus_surnames(
+    text: str, spans: list[NameSpan], people: list[PersonFacts], character_names: set[str], known: CreditTable
+) -> list[PersonFacts]:
+    """Lone surnames no rule took that the training reviews know as people: "la huella de Amenábar".
+
+    A capitalised word alone is a person when the training reviews name people of that surname in
+    full at least `MIN_SURNAME_SEEN` times (`CreditTable.surname_seen`), unless it is an ordinary
+    word, opens a sentence or a bracket (where every word is capitalised), is quoted (a title), is
+    a character of this review or follows a character's title ("Sheriff Dean"), or is the surname
+    of a full name this review gives (which `_merge_surnames` already settled). Its roles are the
+    credits of its likeliest full name.
+    """
+    taken = {(m.start, m.end) for p in people for m in p.mentions}
+    names = {fold(p.name) for p in people}
+    surnames = {fold(p.name.split()[-1]) for p in people if len(p.name.split()) >= 2}
+    found: dict[str, PersonFacts] = {}
+    for span in spans:
+        key = fold(span.text)
+        if len(span.tokens) != 1 or (span.start, span.end) in taken or key in names | surnames:
+            continue
+        if is_common_word(span.text) or key in character_names or not _stands_alone(text, span):
+            continue
+        seen, owner = known.surname_seen(span.text)
+        if seen < MIN_SURNAME_SEEN or _story_character(text, span):
+            continue
+        if key not in found:
+            found[key] = PersonFacts(span.text, rule=rules.PERSON_CORPUS_SURNAME)
+            found[key].roles |= known.roles(owner) if owner else set()
+        found[key].mentions.append(span)
+    return list(found.values())
+
+
+def _stands_alone(text: str, span: NameSpan) -> bool:
+    """Mid-sentence, unquoted, not whom someone plays, and not after a character's title."""
+    before = text[: span.start].rstrip()
+    if not before or before[-1] in _OPENS_CLAUSE:
+        return False
+    if before[-1] in _QUOTE_MARKS or text[span.end : span.end + 1] in _QUOTE_MARKS:
+        return False
+    if _WHOM_PLAYED.search(text[max(0, span.start - 40) : span.start]):
+        return False
+    previous = before.split()[-1] if before.split() else ""
+    return fold(previous).rstrip(".") not in _CHARACTER_TITLES
 
 
 def _roles_from_credits(people: list[PersonFacts], known: CreditTable) -> None:

@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 
 from critica.facts.reviewed import FEATURES, ReviewedChooser, candidate_features, reviewed_film
+from critica.facts.title_train import ENTITIES
 
 C = 1.0  # of the logistic regression: 0.1 / 1 / 10 within 0.01 F1 out of fold (MODEL_CARD)
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(9))  # 0.20 … 0.60
 CHUNK = 200
 WORK = Path(".cache/reviewed")  # `critica train-reviewed --work`'s default: fold taggers and candidates
-ENTITIES = Path(".cache/titles/work/entities.jsonl")  # spaCy's entities that `critica train-titles` caches
 
 
 def candidates_key() -> str:

@@ -39,6 +39,7 @@ PERSON_FULL_NAME_ENTITY = "person.full_name_entity"
 PERSON_FILMS_OF = "person.films_of"
 PERSON_KNOWN = "person.known"
 PERSON_MAKER = "person.maker"
+PERSON_CORPUS_SURNAME = "person.corpus_surname"
 AWARD_PRIZE = "award.prize"
 AWARD_GENERIC_PRIZE = "award.generic_prize"
 AWARD_FESTIVAL = "award.festival"
@@ -61,6 +62,11 @@ RULES: tuple[Rule, ...] = (
     Rule(PERSON_FILMS_OF, "people", 'a full name after "las películas de …" that is not a place'),
     Rule(PERSON_MAKER, "people", '"la última de Almodóvar": a film\'s maker (director unless the credits say else)'),
     Rule(PERSON_KNOWN, "people", 'an uncued name the training reviews credit (models/film-people): "Cera"'),
+    Rule(
+        PERSON_CORPUS_SURNAME,
+        "people",
+        'a lone mid-sentence surname the training reviews name people of in full: "la huella de Amenábar"',
+    ),
     Rule(AWARD_PRIZE, "awards", 'a prize of the gazetteer: "Óscar", "Palma de Oro", "Goya"'),
     Rule(AWARD_GENERIC_PRIZE, "awards", '"premio a la mejor …" outside a gazetteer prize'),
     Rule(AWARD_FESTIVAL, "awards", "a festival named without one of its prizes in the sentence"),

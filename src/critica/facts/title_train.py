@@ -41,6 +41,10 @@ from pathlib import Path
 from critica import corpora
 from critica.text.wordlists import zipf
 
+# spaCy's entities of the training reviews, cached by `critica train-titles` (the default work folder)
+# and shared with `train-credits` and `train-reviewed`.
+ENTITIES = Path(".cache/titles/work/entities.jsonl")
+
 _QUOTES = "\"“”«»‘’'?"
 # spaCy's small Spanish NER files many titles under MISC or ORG: only its people and places count as "not".
 _NOT_TITLE_ENTS = ("PER", "LOC")
@@ -197,7 +201,7 @@ def span_texts(root: Path, cache: Path, leave_out_fold: int | None = None) -> li
 
     reviews = [r for r in training_reviews(root) if leave_out_fold is None or r.fold != leave_out_fold]
     cleans = [prepare(r.text).text for r in reviews]
-    ents = _cached_entities(cleans, [r.id for r in reviews], cache)
+    ents = cached_entities(cleans, [r.id for r in reviews], cache)
     catalogue = TitleCatalogue(sorted({r.group for r in reviews if r.id.startswith("mc")}))
     out = []
     for row, clean, found in zip(reviews, cleans, ents, strict=True):
@@ -245,7 +249,8 @@ def _distinctive(form: str) -> bool:
     return len(words) == 1 and len(words[0]) >= 4 and not _common(words[0])
 
 
-def _cached_entities(texts: list[str], ids: list[str], cache: Path) -> list[list[tuple[int, int, str]]]:
+def cached_entities(texts: list[str], ids: list[str], cache: Path) -> list[list[tuple[int, int, str]]]:
+    """The entities spaCy finds in each text, read from the `cache` file by id, computed (and cached) for the rest."""
     done: dict[str, list] = {}
     if cache.exists():
         done = {r["id"]: r["ents"] for r in map(json.loads, cache.read_text(encoding="utf-8").splitlines())}
