@@ -43,7 +43,7 @@ model-mt:
 model-titles:  # spaCy entities and encoder states of the training reviews cached in .cache/titles (first run about 13 minutes), then the span classifier and its encoder reader
 	$(BIN)/critica train-titles --corpora $(DATA) --out $(MODELS)/film-titles
 
-model-people:  # credits mined from the training reviews' own role cues (under a minute)
+model-people:  # credits mined from the training reviews' own role cues, and their full names spaCy reads as people (under a minute; 3 more without .cache/titles' entities)
 	$(BIN)/critica train-credits --corpora $(DATA) --out $(MODELS)/film-people
 
 model-reviewed:  # after model-titles and model-people: their candidates on MuchoCine's development folds, cached in .cache/reviewed (about 6 minutes from scratch)
