@@ -505,12 +505,11 @@ def corpus_surnames(
     credits of its likeliest full name.
     """
     taken = {(m.start, m.end) for p in people for m in p.mentions}
-    names = {fold(p.name) for p in people}
-    surnames = {fold(p.name.split()[-1]) for p in people if len(p.name.split()) >= 2}
+    claimed = {fold(p.name) for p in people} | {fold(p.name.split()[-1]) for p in people if len(p.name.split()) >= 2}
     found: dict[str, PersonFacts] = {}
     for span in spans:
         key = fold(span.text)
-        if len(span.tokens) != 1 or (span.start, span.end) in taken or key in names | surnames:
+        if len(span.tokens) != 1 or (span.start, span.end) in taken or key in claimed:
             continue
         if is_common_word(span.text) or key in character_names or not _stands_alone(text, span):
             continue
@@ -526,7 +525,7 @@ def corpus_surnames(
 
 def _stands_alone(text: str, span: NameSpan) -> bool:
     """Mid-sentence, unquoted, not whom someone plays, and not after a character's title."""
-    before = text[: span.start].rstrip()
+    before = text[max(0, span.start - 60) : span.start].rstrip()  # a window: never the whole text per name
     if not before or before[-1] in _OPENS_CLAUSE:
         return False
     if before[-1] in _QUOTE_MARKS or text[span.end : span.end + 1] in _QUOTE_MARKS:
