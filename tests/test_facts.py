@@ -104,6 +104,15 @@ def test_awards_are_normalised_with_event_year_and_film() -> None:
     assert awards["Festival de San Sebastián"].year == 2004
 
 
+def test_a_festival_where_the_film_was_only_shown_is_named_but_is_no_award() -> None:
+    found = facts("Se presentó en el Festival de Cannes de 2006 y llega ahora a los cines. Me gustó.")
+    assert found.awards == []
+    assert [(f.festival, f.year) for f in found.festivals] == [("Festival de Cannes", 2006)]
+    won = facts("En el Festival de San Sebastián de 2004 ganó un premio; también pasó por la Berlinale.")
+    assert [(a.award, a.year) for a in won.awards] == [("Festival de San Sebastián", 2004)]
+    assert [f.festival for f in won.festivals] == ["Festival de San Sebastián", "Festival de Berlín"]
+
+
 def test_offsets_slice_the_original_text_with_markup() -> None:
     text = "<p>El director&nbsp;Mikel Sáez rueda &laquo;Lluvia&raquo; (2019).</p>"
     result = facts(text)

@@ -222,7 +222,7 @@ def test_a_stage_from_outside_critica_runs_from_the_config_and_fills_extra(posit
     data = json.loads(json.dumps(result.to_dict()))
     assert data["extra"]["length"]["sentences"] == len(result.sentences) > 0
     assert data["extra"]["length"]["by"] == result.sentiment.model
-    assert data["facts"] == {"films": [], "people": [], "awards": []}  # facts did not run
+    assert data["facts"] == {"films": [], "people": [], "awards": [], "festivals": []}  # facts did not run
     assert "extra" not in critica.get_pipeline("fast").analyze(positive_review).to_dict()
 
 

@@ -86,7 +86,7 @@ def _print_aspects(analysis: Analysis, console: Console) -> None:
 
 def _print_facts(analysis: Analysis, console: Console) -> None:
     facts = analysis.facts
-    if not (facts.films or facts.people or facts.awards):
+    if not (facts.films or facts.people or facts.awards or facts.festivals):
         return
     console.print(Text("\nDatos", style="bold"))
     rule = {(hit.kind, hit.index): f"  ⟨{hit.rule}⟩" for hit in analysis.explain}  # with --explain
@@ -104,6 +104,8 @@ def _print_facts(analysis: Analysis, console: Console) -> None:
     for i, award in enumerate(facts.awards):
         parts = (award.award, award.event, award.year, award.film)
         lines.append(f"  premio: {' · '.join(str(x) for x in parts if x)}" + rule.get(("awards", i), ""))
+    for festival in facts.festivals:
+        lines.append(f"  festival: {festival.festival}" + (f" · {festival.year}" if festival.year else ""))
     for line in lines:
         console.print(Text(line))  # Text, not markup: "[director]" must print as written
 

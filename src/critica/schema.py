@@ -114,7 +114,7 @@ class Person:
 
 @dataclass
 class Award:
-    """A prize, festival or nomination the review names."""
+    """A prize or nomination the review names (a festival alone only where its sentence speaks of prizes)."""
 
     award: str
     event: str | None = None
@@ -125,12 +125,23 @@ class Award:
 
 
 @dataclass
+class Festival:
+    """A festival the review names (added key), whether a prize goes with it or the film was shown there."""
+
+    festival: str
+    year: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
 class Facts:
-    """Films, people and awards named in the review."""
+    """Films, people and awards named in the review, and the festivals it names (added key)."""
 
     films: list[Film] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
+    festivals: list[Festival] = field(default_factory=list)
 
 
 @dataclass

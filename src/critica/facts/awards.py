@@ -27,6 +27,16 @@ _NOMINATION = spanish_re(r"nominad[oa]s?|nominaci[óo]n(?:es)?|candidat[oa]s? a"
 # Words of winning: they make a prize a win, not a nomination, and tie it to the one person in its sentence.
 WON = spanish_re(r"\b(?:gan[óo]|ganad[oa]r?|recibi[óo]|obtuvo|se llev[óo]|conquist[óo]|premiad[oa]|honrad[oa])\b", re.I)
 _YEAR = spanish_re(rf"(?<!\d)({YEAR})(?!\d)")
+# A festival named without a prize is an award only where its sentence speaks of winning, a prize or a
+# nomination ("En el Festival de San Sebastián ganó un premio"); "presentada en el Festival de Cannes"
+# is a screening, not an award (the gold convention): it is reported under `facts.festivals` alone.
+_SHOWN = spanish_re(
+    r"\b(?:present\w*|proyect\w*|estren\w*|exhib\w*|pas[óo] por|pasad[oa] por|inaugur\w*|clausur\w*"
+    r"|compet\w*|compiti[óo])",
+    re.I,
+)
+_PRIZE_TALK = spanish_re(r"\b(?:premios?|premiad[oa]s?|galard[óo]n(?:es)?|galardonad[oa]s?|palmar[ée]s)\b", re.I)
+
 # "una interpretación de Oscar", "un guion, no de Oscar", "su discurso de Oscar": a bare "de" (no
 # article, no number) after an ordinary noun praises something as worthy of the prize; no prize was
 # given. The same shape names the painter ("la obra de Goya") or a person ("la fotografía de Óscar
@@ -83,6 +93,50 @@ def _clause(text: str, position: int, sentence: tuple[int, int]) -> tuple[int, i
     return start, end
 
 
+def _speaks_of_prizes(text: str, span: tuple[int, int]) -> bool:
+    """Whether text[span] speaks of winning, prizes or nominations."""
+    return any(pattern.search(text, *span) for pattern in (WON, _NOMINATION, _PRIZE_TALK))
+
+
+def _festival_prized(text: str, match: re.Match[str], sentence: tuple[int, int]) -> bool:
+    """Whether a festival named without a prize is an award.
+
+    Yes where its clause speaks of prizes, or its sentence does and its own clause does not say
+    the film was only shown there ("ganó un premio; también pasó por la Berlinale").
+    """
+    clause = _clause(text, match.start(), sentence)
+    if _speaks_of_prizes(text, clause):
+        return True
+    return _speaks_of_prizes(text, sentence) and not _SHOWN.search(text, *clause)
+
+
+@dataclass
+class FestivalMention:
+    """A festival named in one sentence (clean offsets), whether or not a prize goes with it."""
+
+    festival: str
+    year: int | None
+    start: int
+    end: int
+
+
+def extract_festivals(text: str, sentences: list[tuple[int, int]]) -> list[FestivalMention]:
+    """Every festival the text names: the first mention of each festival per sentence."""
+    found: list[FestivalMention] = []
+    for a, b in sentences:
+        festivals = [(name, m) for name, pattern in _FESTIVAL_PATTERNS for m in pattern.finditer(text, a, b)]
+        named = {name for name, _ in festivals}
+        seen = set()
+        for name, match in sorted(festivals, key=lambda f: f[1].start()):
+            if name in seen:
+                continue
+            seen.add(name)
+            clause = _clause(text, match.start(), (a, b))
+            year = _year_of(text, match, clause, (a, b), alone=len(named - {name}) == 0)
+            found.append(FestivalMention(name, year, match.start(), match.end()))
+    return found
+
+
 def _is_nomination(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> bool:
     """Nominated in its own clause, or in the sentence unless its own clause says it was won."""
     if _NOMINATION.search(text, *clause):
@@ -132,7 +186,7 @@ def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMen
             nomination = _is_nomination(text, clause, (a, b))
             found.append(AwardMention(name, event, year, match.start(), match.end(), nomination, (a, b), rule))
         for name, match in festivals:
-            if name not in used_festivals:
+            if name not in used_festivals and _festival_prized(text, match, (a, b)):
                 used_festivals.add(name)
                 clause = _clause(text, match.start(), (a, b))
                 year = _year_of(text, match, clause, (a, b), alone=len(events - {name}) == 0)

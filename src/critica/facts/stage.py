@@ -1,18 +1,18 @@
-"""The facts stage: films, people with roles and characters, awards — in original offsets."""
+"""The facts stage: films, people with roles and characters, awards and festivals — in original offsets."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from critica.facts.awards import WON, AwardMention, extract_awards
+from critica.facts.awards import WON, AwardMention, FestivalMention, extract_awards, extract_festivals
 from critica.facts.credits import CreditTable
 from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
 from critica.facts.people import PersonFacts, collect_people
 from critica.facts.reviewed import ReviewedChooser, reviewed_film
-from critica.schema import Analysis, Award, CatalogLink, Facts, Film, Person, RuleHit
+from critica.schema import Analysis, Award, CatalogLink, Facts, Festival, Film, Person, RuleHit
 from critica.stages import register_stage
 from critica.text import ENCODER_PIECES, Document
 
@@ -54,6 +54,7 @@ class FoundFacts:
     people: list[PersonFacts]
     awards: list[AwardMention]
     reviewed: FilmFacts | None
+    festivals: list[FestivalMention] = field(default_factory=list)
 
     def to_contract(self, doc: Document) -> Facts:
         """The contract's `facts`, in original offsets."""
@@ -61,6 +62,7 @@ class FoundFacts:
             films=[_film(doc, f, f is self.reviewed) for f in self.films],
             people=[_person(doc, p) for p in self.people],
             awards=[Award(a.award, a.event, a.year, a.film, a.person, a.nomination) for a in self.awards],
+            festivals=[_festival(doc, f) for f in self.festivals],
         )
 
     def rule_hits(self) -> list[RuleHit]:
@@ -86,14 +88,22 @@ def find_facts(
     spans = name_spans(text)
     pieces = doc.memo.get(ENCODER_PIECES)  # the default tier's encoder outputs, when its sentiment stage ran
     films = extract_films(text, per_spans, tagger.spans(text, ents, pieces) if tagger is not None else ())
-    blocked = [(f.start, f.end) for f in films] + [(a.start, a.end) for a in awards]
+    festivals = extract_festivals(text, sentences)
+    # Names inside a film, a prize or a festival ("Festival de San Sebastián") are no people.
+    blocked = [(f.start, f.end) for f in [*films, *awards, *festivals]]
     places = [(a, b) for a, b, label in ents if label == "LOC"]
     people = collect_people(text, spans, per_spans, blocked, places, credits)
     person_keys = {fold(p.name) for p in people} | {fold(p.character) for p in people if p.character}
     films = [f for f in films if fold(f.title) not in person_keys]
     _credit_title_makers(text, films, people)
     reviewed = chooser.choose(films, text) if chooser is not None else reviewed_film(films, text)
-    return FoundFacts(films, people, _resolve_awards(text, awards, films, reviewed, people), reviewed)
+    awards = _resolve_awards(text, awards, films, reviewed, people)
+    return FoundFacts(films, people, awards, reviewed, festivals)
+
+
+def _festival(doc: Document, found: FestivalMention) -> Festival:
+    start, end = doc.clean.to_original(found.start, found.end)
+    return Festival(found.festival, found.year, start, end)
 
 
 def _credit_title_makers(text: str, films: list[FilmFacts], people: list[PersonFacts]) -> None:

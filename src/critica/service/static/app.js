@@ -102,9 +102,11 @@ function renderFacts(facts) {
   dl.append(el("dt", {}, "Personas"), el("dd", {}, list(facts.people, (p) =>
     `${p.name}${p.roles.length ? ` — ${p.roles.map((r) => ROLES[r] || r).join(", ")}` : ""}${p.character ? ` (como ${p.character})` : ""}`,
     "Ninguna.")));
-  dl.append(el("dt", {}, "Premios y festivales"), el("dd", {}, list(facts.awards, (a) =>
+  dl.append(el("dt", {}, "Premios"), el("dd", {}, list(facts.awards, (a) =>
     [a.award, a.event, a.year, a.film].filter(Boolean).join(" · ") + (a.nomination ? " (nominación)" : ""),
     "Ninguno.")));
+  dl.append(el("dt", {}, "Festivales"), el("dd", {}, list(facts.festivals || [], (f) =>
+    [f.festival, f.year].filter(Boolean).join(" · "), "Ninguno.")));
   $("datos").replaceChildren(dl);
 }
 
