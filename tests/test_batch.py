@@ -337,3 +337,24 @@ def test_a_catalogue_files_spellings_of_one_film_under_its_id(tmp_path: Path) ->
         ("r2", "La novia cadáver", "LA NOVIA CADAVER", "nc"),
     ]
     assert films == ["La novia cadáver"]
+
+
+def test_the_per_film_summary_lists_the_festivals_its_reviews_name(tmp_path: Path) -> None:
+    import critica
+    from critica.store.database import ReviewStore
+
+    pipeline = critica.get_pipeline("fast")
+    texts = [
+        "Se presentó en el Festival de Cannes y es una película preciosa, de una delicadeza rara.",
+        "Tras su paso por la Berlinale llega esta película aburrida y torpe, una decepción.",
+    ]
+    records = []
+    for i, text in enumerate(texts):
+        record = pipeline.analyze(text, id=f"r{i}").to_dict()
+        record["source"] = {"film": "La misma"}
+        records.append(record)
+    store = ReviewStore(tmp_path / "festivals.duckdb")
+    store.add(records)
+    (film,) = store.films()
+    store.close()
+    assert film["festivals"] == ["Festival de Berlín", "Festival de Cannes"] and film["awards"] == []

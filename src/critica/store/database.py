@@ -190,6 +190,8 @@ class ReviewStore:
             "aspects": _aspect_balance(analyses),
             "people": _top_people(analyses),
             "awards": sorted({a["award"] for r in analyses for a in r["facts"]["awards"]}),
+            # .get: a store written before critica reported festivals has none
+            "festivals": sorted({f["festival"] for r in analyses for f in r["facts"].get("festivals", [])}),
             "machine_translated_share": round(float(mt_share), 4),
             "text_names_another_film": _other_films(film, analyses),
         }

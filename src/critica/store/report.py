@@ -34,6 +34,7 @@ def to_csv(films: list[dict[str, Any]], path: Path) -> None:
                 "aspects",
                 "people",
                 "awards",
+                "festivals",
             ]
         )
         for f in films:
@@ -51,6 +52,7 @@ def to_csv(films: list[dict[str, Any]], path: Path) -> None:
                     json.dumps(f["aspects"], ensure_ascii=False),
                     json.dumps(f["people"], ensure_ascii=False),
                     json.dumps(f["awards"], ensure_ascii=False),
+                    json.dumps(f["festivals"], ensure_ascii=False),
                 ]
             )
 
@@ -144,6 +146,7 @@ def to_html(store: ReviewStore, films: list[dict[str, Any]], path: Path) -> None
                     aspects,
                     people,
                     ", ".join(f["awards"]),
+                    ", ".join(f["festivals"]),
                     f"{f['machine_translated_share']:.0%}",
                     _other_films(f),
                 )
@@ -161,7 +164,7 @@ figure{{display:inline-block;margin:1rem}}</style></head><body>
 <h1>Informe por película</h1><p>{store.count()} reseñas en {html.escape(str(store.path))}</p>{images}
 <table><thead><tr><th>película</th><th>reseñas</th><th>% positivas</th><th>IC 95%</th><th>P(positiva) media</th>
 <th>estrellas (IC 95%)</th>
-<th>aspectos</th><th>personas</th><th>premios</th><th>% traducción automática</th>
+<th>aspectos</th><th>personas</th><th>premios</th><th>festivales</th><th>% traducción automática</th>
 <th>el texto reseña otra película</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table></body></html>"""
     path.write_text(page, encoding="utf-8")
