@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import critica
 from critica.facts.names import fold
 from critica.facts.stage import extract_facts
 from critica.text import prepare
@@ -712,3 +713,47 @@ def test_native_casting_phrases_pair_the_actor_with_the_character(text: str) -> 
     found = people(text)
     assert found.get("Linda Hamilton") == (["actor"], "Sarah Connor"), found
     assert "Sarah Connor" not in found
+
+
+class _TagsEveryName:
+    """A stand-in title tagger that marks a given word as a title wherever it occurs."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def spans(self, text: str, ents, pieces) -> list[tuple[int, int]]:
+        found, at = [], text.find(self.word)
+        while at >= 0:
+            found.append((at, at + len(self.word)))
+            at = text.find(self.word, at + 1)
+        return found
+
+
+def test_a_tagged_title_that_the_text_pairs_with_an_actor_is_a_character() -> None:
+    from critica.facts.stage import find_facts
+
+    text = "En la película, dos amantes, Irene (Marta Gaztelu) y Pablo (Iñaki Sorozabal), se separan."
+    found = find_facts(prepare(text), tagger=_TagsEveryName("Irene"))
+    assert [f.title for f in found.films] == []
+    assert {p.name: p.character for p in found.people}["Marta Gaztelu"] == "Irene"
+    kept = find_facts(prepare("Vimos Irene en el cine de verano."), tagger=_TagsEveryName("Irene"))
+    assert [f.title for f in kept.films] == ["Irene"]  # no pair: the tagger's title stands
+
+
+def test_a_crew_word_that_introduces_a_name_credits_only_that_name() -> None:
+    text = (
+        "Tras la muerte de Joseph Stalin en 1953, todo cambió en el cine. "
+        "No fue hasta 1957 cuando el director Mikhail Kalatozov se atrevió."
+    )
+    found = {p.name: p.roles for p in facts(text).people}
+    assert found["Mikhail Kalatozov"] == ["director"] and found["Joseph Stalin"] == []
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="showcase review not here")
+def test_showcase_review_through_the_default_pipeline() -> None:
+    result = critica.get_pipeline().analyze(SEED.read_text(encoding="utf-8"))
+    assert [f.title for f in result.facts.films] == ["Las grúas están volando"]
+    by_name = {p.name: p for p in result.facts.people}
+    assert by_name["Tatyana Samojlova"].character == "Veronika"
+    assert by_name["Joseph Stalin"].roles == []  # "el director Mikhail Kalatozov" is Kalatozov's credit
+    assert [(f.festival, f.year) for f in result.facts.festivals] == [("Festival de Cannes", 1958)]

@@ -562,9 +562,11 @@ _CONTEXT_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# "La fotografía de Roger Deakins", "el director Mikhail Kalatozov": a crew word that introduces a name
+# is that name's credit, not a hint for the other names nearby.
 _CREDITS_ANOTHER = spanish_re(
     r"\b(?:fotograf[íi]a|cinematograf[íi]a|m[úu]sica|banda sonora|partitura|guionistas?|direcci[óo]n|director(?:a)?)"
-    r"\s+(?:de|del)\s+(?=(?-i:[A-ZÁÉÍÓÚÑ]))",
+    r"\s+(?:(?:de|del)\s+)?(?=(?-i:[A-ZÁÉÍÓÚÑ][a-záéíóúñ]))",
     re.I,
 )
 _ROLE_REACH = 60  # characters between a name and a role word of its own sentence
@@ -574,7 +576,7 @@ _OPENING_REACH = 40  # "…Martínez-Lázaro es una de mis debilidades. Como dir
 def _nearest_role(text: str, start: int, end: int, lo: int, hi: int, reach: int) -> str | None:
     """The crew role word (not acting) nearest the mention within text[lo:hi], if within `reach`."""
     masked = _NOT_A_CREDIT.sub(lambda m: " " * len(m.group(0)), text[lo:hi])
-    # "La fotografía de Roger Deakins": that crew word is Deakins's credit, not a hint for other names.
+    # A crew word that introduces a name is that name's credit, not a hint for the other names (`_CREDITS_ANOTHER`).
     masked = _CREDITS_ANOTHER.sub(lambda m: " " * len(m.group(0)), masked)
     best: tuple[int, str] | None = None
     for role, pattern in _CONTEXT_ROLES:

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from critica.facts import rules
 from critica.facts.awards import WON, AwardMention, FestivalMention, extract_awards, extract_festivals
 from critica.facts.credits import CreditTable
 from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
-from critica.facts.people import PersonFacts, collect_people
+from critica.facts.people import PersonFacts, character_pairs, collect_people
 from critica.facts.reviewed import ReviewedChooser, reviewed_film
 from critica.schema import Analysis, Award, CatalogLink, Facts, Festival, Film, Person, RuleHit
 from critica.stages import register_stage
@@ -88,6 +89,7 @@ def find_facts(
     spans = name_spans(text)
     pieces = doc.memo.get(ENCODER_PIECES)  # the default tier's encoder outputs, when its sentiment stage ran
     films = extract_films(text, per_spans, tagger.spans(text, ents, pieces) if tagger is not None else ())
+    films = _not_characters(text, films, spans)
     festivals = extract_festivals(text, sentences)
     # Names inside a film, a prize or a festival ("Festival de San Sebastián") are no people.
     blocked = [(f.start, f.end) for f in [*films, *awards, *festivals]]
@@ -99,6 +101,18 @@ def find_facts(
     reviewed = chooser.choose(films, text) if chooser is not None else reviewed_film(films, text)
     awards = _resolve_awards(text, awards, films, reviewed, people)
     return FoundFacts(films, people, awards, reviewed, festivals)
+
+
+def _not_characters(text: str, films: list[FilmFacts], spans: list[NameSpan]) -> list[FilmFacts]:
+    """Drop the tagger's titles that the text pairs with an actor: "Veronika (Tatyana Samojlova)".
+
+    The learned tagger reads a capitalised name in a story as a title now and then; a character
+    pair is the more precise reading, and a title would hide the name from the people rules.
+    """
+    if not any(f.rule == rules.FILM_TAGGED for f in films):
+        return films
+    characters = {fold(c) for c in character_pairs(text, spans).values()}
+    return [f for f in films if f.rule != rules.FILM_TAGGED or fold(f.title) not in characters]
 
 
 def _festival(doc: Document, found: FestivalMention) -> Festival:
