@@ -120,21 +120,23 @@ class FestivalMention:
     end: int
 
 
-def extract_festivals(text: str, sentences: list[tuple[int, int]]) -> list[FestivalMention]:
-    """Every festival the text names: the first mention of each festival per sentence."""
-    found: list[FestivalMention] = []
-    for a, b in sentences:
-        festivals = [(name, m) for name, pattern in _FESTIVAL_PATTERNS for m in pattern.finditer(text, a, b)]
-        named = {name for name, _ in festivals}
-        seen = set()
-        for name, match in sorted(festivals, key=lambda f: f[1].start()):
-            if name in seen:
-                continue
+def _festivals_of(text: str, sentence: tuple[int, int], festivals: list[tuple[str, re.Match[str]]]) -> list:
+    """The first mention of each festival of one sentence, with its year."""
+    named = {name for name, _ in festivals}
+    found, seen = [], set()
+    for name, match in festivals:
+        if name not in seen:
             seen.add(name)
-            clause = _clause(text, match.start(), (a, b))
-            year = _year_of(text, match, clause, (a, b), alone=len(named - {name}) == 0)
+            clause = _clause(text, match.start(), sentence)
+            year = _year_of(text, match, clause, sentence, alone=len(named - {name}) == 0)
             found.append(FestivalMention(name, year, match.start(), match.end()))
     return found
+
+
+def _festival_hits(text: str) -> list[tuple[str, re.Match[str]]]:
+    """Every festival mention of the text, in text order (one scan per festival for the whole text)."""
+    hits = [(name, m) for name, pattern in _FESTIVAL_PATTERNS for m in pattern.finditer(text)]
+    return sorted(hits, key=lambda hit: hit[1].start())
 
 
 def _is_nomination(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> bool:
@@ -154,11 +156,22 @@ def _year_of(
     )
 
 
-def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMention]:
-    """Prizes (with their festival) and festivals named in the text, one entry per prize mention."""
+def awards_and_festivals(
+    text: str, sentences: list[tuple[int, int]]
+) -> tuple[list[AwardMention], list[FestivalMention]]:
+    """The awards and the festivals the text names.
+
+    Awards: one entry per prize mention (with its festival), and a festival alone where its
+    sentence speaks of prizes (`_festival_prized`). Festivals: the first mention of each festival
+    per sentence, whether a prize goes with it or the film was only shown there.
+    """
     found: list[AwardMention] = []
+    named: list[FestivalMention] = []
+    hits = _festival_hits(text)  # once for the awards and the festivals of every sentence
     for a, b in sentences:
-        festivals = [(name, m) for name, pattern in _FESTIVAL_PATTERNS for m in pattern.finditer(text, a, b)]
+        # A match that runs past the sentence's end is the sentence splitter's doing: keep it out.
+        festivals = [(name, m) for name, m in hits if a <= m.start() and m.end() <= b]
+        named += _festivals_of(text, (a, b), festivals)
         prizes = [
             (name, event, m, rules.AWARD_PRIZE)
             for name, event, pattern in _AWARD_PATTERNS
@@ -193,4 +206,4 @@ def extract_awards(text: str, sentences: list[tuple[int, int]]) -> list[AwardMen
                 nomination = _is_nomination(text, clause, (a, b))
                 festival = rules.AWARD_FESTIVAL
                 found.append(AwardMention(name, name, year, match.start(), match.end(), nomination, (a, b), festival))
-    return found
+    return found, named

@@ -147,7 +147,7 @@ class CreditTable:
 
 def mine_credits(texts: Iterable[str]) -> CreditTable:
     """The credits of a set of reviews: each mention the review's own words credit adds one to (name, role)."""
-    from critica.facts.awards import extract_awards, extract_festivals
+    from critica.facts.awards import awards_and_festivals
     from critica.facts.films import extract_films
     from critica.facts.names import name_spans
     from critica.facts.people import credited_roles
@@ -161,7 +161,8 @@ def mine_credits(texts: Iterable[str]) -> CreditTable:
         sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
         # Titles and prizes are never people; spaCy's entities are not needed for that (and cost a parse).
         blocked = [(f.start, f.end) for f in extract_films(text, [], ())]
-        blocked += [(a.start, a.end) for a in [*extract_awards(text, sentences), *extract_festivals(text, sentences)]]
+        awards, festivals = awards_and_festivals(text, sentences)
+        blocked += [(a.start, a.end) for a in [*awards, *festivals]]
         spans = name_spans(text)
         mentions.update(fold(span.text) for span in spans)
         for span, role in credited_roles(text, spans, blocked):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from critica.facts import rules
-from critica.facts.awards import WON, AwardMention, FestivalMention, extract_awards, extract_festivals
+from critica.facts.awards import WON, AwardMention, FestivalMention, awards_and_festivals
 from critica.facts.credits import CreditTable
 from critica.facts.films import FilmFacts, extract_films
 from critica.facts.names import NameSpan, fold, name_spans
@@ -85,12 +85,11 @@ def find_facts(
     sentences = [(s.clean_start, s.clean_end) for s in doc.sentences]
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.spacy.ents]
     per_spans = [(a, b) for a, b, label in ents if label == "PER"]
-    awards = extract_awards(text, sentences)
+    awards, festivals = awards_and_festivals(text, sentences)
     spans = name_spans(text)
     pieces = doc.memo.get(ENCODER_PIECES)  # the default tier's encoder outputs, when its sentiment stage ran
     films = extract_films(text, per_spans, tagger.spans(text, ents, pieces) if tagger is not None else ())
     films = _not_characters(text, films, spans)
-    festivals = extract_festivals(text, sentences)
     # Names inside a film, a prize or a festival ("Festival de San Sebastián") are no people.
     blocked = [(f.start, f.end) for f in [*films, *awards, *festivals]]
     places = [(a, b) for a, b, label in ents if label == "LOC"]
