@@ -757,3 +757,19 @@ def test_showcase_review_through_the_default_pipeline() -> None:
     assert by_name["Tatyana Samojlova"].character == "Veronika"
     assert by_name["Joseph Stalin"].roles == []  # "el director Mikhail Kalatozov" is Kalatozov's credit
     assert [(f.festival, f.year) for f in result.facts.festivals] == [("Festival de Cannes", 1958)]
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("La veterana ganó un Oscar por Shakespeare in love hace años.", ["Shakespeare in love"]),
+        (
+            "Me recordó a Lost in Translation y a Letters from Iwo Jima, sin su calma.",
+            ["Lost in Translation", "Letters from Iwo Jima"],
+        ),
+        ("Love is not enough, decía la canción. La película aburre.", []),  # an English phrase opening a sentence
+        ("Ayer vimos Group of College Girls Dirígete en casa.", ["Group of College Girls"]),  # stops before Spanish
+    ],
+)
+def test_english_titles_without_quotes(text: str, titles: list[str]) -> None:
+    assert [f.title for f in facts(text).films] == titles

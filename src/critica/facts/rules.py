@@ -32,6 +32,7 @@ FILM_HEADLINE_YEAR = "film.headline_year"
 FILM_APPOSITIVE = "film.appositive"
 FILM_PREDICATED = "film.predicated"
 FILM_TAGGED = "film.tagged"
+FILM_ENGLISH = "film.english"
 PERSON_CREDITED = "person.credited"
 PERSON_LISTED = "person.listed"
 PERSON_CHARACTER_PAIR = "person.character_pair"
@@ -54,6 +55,7 @@ RULES: tuple[Rule, ...] = (
     Rule(FILM_HEADLINE_YEAR, "films", "a sentence-case title opening a sentence or line, with a bracketed year"),
     Rule(FILM_APPOSITIVE, "films", 'a lower-case title in apposition to "la última película de …"'),
     Rule(FILM_PREDICATED, "films", 'a capitalised name opening a sentence that is called a film: "X es una película"'),
+    Rule(FILM_ENGLISH, "films", 'capitalised words joined by English function words: "Lost in Translation"'),
     Rule(FILM_TAGGED, "films", "a span the learned title tagger (models/film-titles) marks where no rule found one"),
     Rule(PERSON_CREDITED, "people", 'a name after a role cue: "dirigida por", "el actor", "la música de"'),
     Rule(PERSON_LISTED, "people", 'a name continuing a credited list: "protagonizada por A, B y C"'),
