@@ -112,6 +112,7 @@ def test_paste_analyse_and_read_the_result(page) -> None:
 
     facts = page.locator("#datos").inner_text()
     assert "El faro del fin del mundo" in facts and "Lucía Ferrán" in facts and "Palma de Oro" in facts
+    assert "Festival de Cannes · 2024" in facts.split("Festivales", 1)[1]  # the festivals it names, apart
     assert "sin traducir" in page.locator("#calidad").inner_text().lower()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "analizar.png"), full_page=True)
