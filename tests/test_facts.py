@@ -773,3 +773,19 @@ def test_showcase_review_through_the_default_pipeline() -> None:
 )
 def test_english_titles_without_quotes(text: str, titles: list[str]) -> None:
     assert [f.title for f in facts(text).films] == titles
+
+
+def test_entity_ranges_answer_overlaps_like_a_scan_of_every_range() -> None:
+    import random
+
+    from critica.facts.people import EntityRanges
+
+    rng = random.Random(7)
+    for _ in range(200):
+        cuts = sorted(rng.sample(range(200), 2 * rng.randint(0, 8)))
+        ranges = list(zip(cuts[::2], cuts[1::2], strict=True))  # sorted, never overlapping, like entities
+        index = EntityRanges(rng.sample(ranges, len(ranges)))
+        for _ in range(20):
+            start = rng.randrange(200)
+            end = start + rng.randint(1, 30)
+            assert index.overlaps(start, end) == any(a < end and start < b for a, b in ranges)

@@ -190,10 +190,10 @@ def _plausible_tagged(title: str) -> bool:
 # "Lost in Translation", "Letters from Iwo Jima", "Pirates of the Caribbean": capitalised words joined by
 # English function words, which Spanish has no use for; native reviewers name many films by their
 # original titles, often without quotes. ASCII letters only: "Group of College Girls Dirígete" stops
-# before the Spanish word.
+# before the Spanish word. Bounded repeats: a long run of capitalised words costs linear time, not quadratic.
 _ENGLISH_TITLE = re.compile(
-    r"(?<![\w.'’])(?:[A-Z][A-Za-z'’-]+ )+(?:(?:in|of|the|and|on|at|for|with|from|is|my|your|you) )+"
-    r"(?:the )?[A-Za-z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+)*(?![\w'’])"
+    r"(?<![\w.'’])(?:[A-Z][A-Za-z'’-]+ ){1,6}(?:(?:in|of|the|and|on|at|for|with|from|is|my|your|you) ){1,3}"
+    r"(?:the )?[A-Za-z][A-Za-z'’-]+(?: [A-Z][A-Za-z'’-]+){0,6}(?![\w'’])"
 )
 
 

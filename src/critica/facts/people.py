@@ -10,6 +10,7 @@ merge into the same person.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -250,9 +251,10 @@ def collect_people(
     credits mined from the training reviews, vouches for lone surnames and gives uncued people a role.
     """
     spans = [s for s in spans if not _inside(s, blocked) and fold(s.text) not in GENRES]
+    per, places = EntityRanges(per_spans), EntityRanges(place_spans)
     characters = character_pairs(text, spans)
     roles, role_rules = _credited_roles(text, spans, characters)
-    makers = _native_credits(text, spans, place_spans, roles, role_rules)
+    makers = _native_credits(text, spans, places, roles, role_rules)
     character_names = {fold(c) for c in characters.values()} | {
         fold(_BRACKET_OPEN.sub("", f"({c}")) for c in characters.values()
     }  # with and without the honorific
@@ -261,7 +263,7 @@ def collect_people(
     rules_of = {
         i: role_rules.get(i)
         or (rules.PERSON_MAKER if i in makers else None)
-        or _uncredited_person_rule(text, span, per_spans, place_spans)
+        or _uncredited_person_rule(text, span, per, places)
         for i, span in enumerate(spans)
     }
     _listed_with_people(text, spans, rules_of)
@@ -294,7 +296,7 @@ def collect_people(
 def _native_credits(
     text: str,
     spans: list[NameSpan],
-    place_spans: Sequence[tuple[int, int]],
+    place_spans: EntityRanges,
     roles: dict[int, str],
     role_rules: dict[int, str],
 ) -> set[int]:
@@ -397,7 +399,7 @@ _A_PART_AFTER = spanish_re(r"^\s*,?\s*(?:un|el|su|otro)\s+(?:papel|personaje|rol
 
 
 def _uncredited_person_rule(
-    text: str, span: NameSpan, per_spans: list[tuple[int, int]], place_spans: Sequence[tuple[int, int]]
+    text: str, span: NameSpan, per_spans: EntityRanges, place_spans: EntityRanges
 ) -> str | None:
     """Why a span without a credit is a person (a full name spaCy tags, or "las películas de X"), or None."""
     if len(span.tokens) < 2:
@@ -644,8 +646,27 @@ def _merge_partial_names(people: list[PersonFacts]) -> list[PersonFacts]:
     ]  # "Corny Corny" is an echo, not a name
 
 
-def _overlaps(span: NameSpan, ranges: Sequence[tuple[int, int]]) -> bool:
+def _overlaps(span: NameSpan, ranges: Sequence[tuple[int, int]] | EntityRanges) -> bool:
+    if isinstance(ranges, EntityRanges):
+        return ranges.overlaps(span.start, span.end)
     return any(a < span.end and span.start < b for a, b in ranges)
+
+
+class EntityRanges:
+    """The entity ranges of one spaCy label, searched by bisection.
+
+    Each name span asks, and a long text has thousands of both. Entities never overlap, so their
+    ends are sorted like their starts.
+    """
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        self.ranges = sorted(ranges)
+        self.starts = [a for a, _ in self.ranges]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some range overlaps [start, end)."""
+        i = bisect_left(self.starts, end)  # ranges[:i] start before `end`; the last of them ends latest
+        return i > 0 and self.ranges[i - 1][1] > start
 
 
 def _inside(span: NameSpan, ranges: list[tuple[int, int]]) -> bool:

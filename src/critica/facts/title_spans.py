@@ -14,7 +14,7 @@ import json
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,6 +112,13 @@ class TextFeatures:
     tokens: list[str]
     shapes: list[str]
     own: list[list[str]]
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def occurrences(self, piece: str) -> int:
+        """How often `piece` occurs in the text, up to 3 (counted once per distinct piece)."""
+        if piece not in self._counts:
+            self._counts[piece] = min(self.text.count(piece), 3)
+        return self._counts[piece]
 
     @classmethod
     def of(
@@ -157,7 +164,7 @@ def features(doc: TextFeatures, cand: Candidate) -> list[str]:
         f"zipf_min={min(zipfs) if zipfs else -1}",
         f"zipf_max={max(zipfs) if zipfs else -1}",
         f"quoted={left[-1] in _QUOTE_TOKENS and right[0] in _QUOTE_TOKENS}",
-        f"occ={min(doc.text.count(cand.text), 3)}",
+        f"occ={doc.occurrences(cand.text)}",
         f"opening={cand.start < 300}",
     ]
     for i in inside:
