@@ -98,13 +98,12 @@ def _speaks_of_prizes(text: str, span: tuple[int, int]) -> bool:
     return any(pattern.search(text, *span) for pattern in (WON, _NOMINATION, _PRIZE_TALK))
 
 
-def _festival_prized(text: str, match: re.Match[str], sentence: tuple[int, int]) -> bool:
+def _festival_prized(text: str, clause: tuple[int, int], sentence: tuple[int, int]) -> bool:
     """Whether a festival named without a prize is an award.
 
     Yes where its clause speaks of prizes, or its sentence does and its own clause does not say
     the film was only shown there ("ganó un premio; también pasó por la Berlinale").
     """
-    clause = _clause(text, match.start(), sentence)
     if _speaks_of_prizes(text, clause):
         return True
     return _speaks_of_prizes(text, sentence) and not _SHOWN.search(text, *clause)
@@ -199,9 +198,11 @@ def awards_and_festivals(
             nomination = _is_nomination(text, clause, (a, b))
             found.append(AwardMention(name, event, year, match.start(), match.end(), nomination, (a, b), rule))
         for name, match in festivals:
-            if name not in used_festivals and _festival_prized(text, match, (a, b)):
+            if name in used_festivals:
+                continue
+            clause = _clause(text, match.start(), (a, b))
+            if _festival_prized(text, clause, (a, b)):
                 used_festivals.add(name)
-                clause = _clause(text, match.start(), (a, b))
                 year = _year_of(text, match, clause, (a, b), alone=len(events - {name}) == 0)
                 nomination = _is_nomination(text, clause, (a, b))
                 festival = rules.AWARD_FESTIVAL

@@ -13,7 +13,7 @@ The table also counts, for every full name spaCy reads as a person in the
 training reviews, how many reviews name it (`people_seen`): a lone surname
 that no cue credits ("la huella de Amenábar", "por Coppola y Leone") is a
 person when the training reviews name people of that surname often enough
-(`people.add_corpus_surnames`).
+(`people.corpus_surnames`).
 
 The table is data, not rules: `critica train-credits` rebuilds it from
 `../shared/data` (`make model-people`), and `Config(credits=False)` turns it
@@ -30,7 +30,6 @@ from pathlib import Path
 
 from critica.errors import CriticaError
 from critica.facts.names import fold
-from critica.facts.title_train import ENTITIES
 
 BUNDLED = Path(__file__).resolve().parent.parent / "models" / "film-people" / "credits.json"
 FORMAT = 2  # 2: with `people_seen`
@@ -63,7 +62,7 @@ class CreditTable:
     min_share: float = MIN_SHARE
     min_rate: float = MIN_RATE
     _surnames: dict[str, list[str]] = field(init=False, repr=False)
-    _seen_by_surname: dict[str, list[tuple[int, str]]] = field(init=False, repr=False)
+    _seen_by_surname: dict[str, tuple[int, str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         surnames = defaultdict(list)
@@ -71,10 +70,11 @@ class CreditTable:
             if len(name.split()) >= 2 and self._vouched(name):
                 surnames[name.split()[-1]].append(name)
         self._surnames = dict(surnames)
-        seen: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        owners: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for name, reviews in self.people_seen.items():
-            seen[name.split()[-1]].append((reviews, name))
-        self._seen_by_surname = {surname: sorted(owners, reverse=True) for surname, owners in seen.items()}
+            owners[name.split()[-1]].append((reviews, name))
+        # Per surname: the reviews of all its full names, and the likeliest of them (most reviews).
+        self._seen_by_surname = {s: (sum(n for n, _ in o), max(o)[1]) for s, o in owners.items()}
 
     def _vouched(self, key: str) -> bool:
         """Credited often enough, and in a large enough share of its mentions, to be a person."""
@@ -110,8 +110,7 @@ class CreditTable:
 
     def surname_seen(self, surname: str) -> tuple[int, str | None]:
         """How many training reviews name a person of this surname in full, and the likeliest full name."""
-        owners = self._seen_by_surname.get(fold(surname), [])
-        return sum(n for n, _ in owners), (owners[0][1] if owners else None)
+        return self._seen_by_surname.get(fold(surname), (0, None))
 
     @classmethod
     def load(cls, path: Path = BUNDLED) -> CreditTable:
@@ -197,14 +196,16 @@ def count_people_seen(texts: list[str], ents: list[list[tuple[int, int, str]]]) 
     return dict(seen)
 
 
-def train_credits(root: Path, out: Path, log: Callable[[str], None] = print, entities: Path = ENTITIES) -> CreditTable:
+def train_credits(
+    root: Path, out: Path, log: Callable[[str], None] = print, entities: Path | None = None
+) -> CreditTable:
     """Mine the training parts of MuchoCine and IMDB-es under `root` and write `out/credits.json`.
 
-    `entities`: the cache of spaCy's entities of the training reviews that `critica train-titles`
-    shares (built here when missing: about 3 minutes).
+    `entities`: the cache of spaCy's entities of the training reviews (default: the one `critica
+    train-titles` shares, `title_train.ENTITIES`; built here when missing: about 3 minutes).
     """
     from critica import corpora
-    from critica.facts.title_train import cached_entities, title_forms
+    from critica.facts.title_train import ENTITIES, cached_entities, title_forms
     from critica.text import prepare
 
     gold = root / "gold" / "gold_dev.jsonl"
@@ -217,7 +218,7 @@ def train_credits(root: Path, out: Path, log: Callable[[str], None] = print, ent
     titles = {fold(form) for row in muchocine for form in title_forms(row.group)}
     kept = {name: roles for name, roles in mined.counts.items() if name not in titles}  # "American Pie" is a film
     cleans = [prepare(r.text).text for r in rows]
-    seen = count_people_seen(cleans, cached_entities(cleans, [r.id for r in rows], entities))
+    seen = count_people_seen(cleans, cached_entities(cleans, [r.id for r in rows], entities or ENTITIES))
     seen = {name: n for name, n in seen.items() if name not in titles}
     table = CreditTable(kept, {name: mined.mentions[name] for name in kept}, mined.namesakes, seen)
     table.save(out / "credits.json", {"muchocine": len(muchocine), "imdb_es": len(imdb_es)})

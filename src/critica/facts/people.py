@@ -307,7 +307,7 @@ def _native_credits(
     """
     makers = set()
     for i, span in enumerate(spans):
-        if i in roles or _overlaps(span, place_spans):
+        if i in roles or place_spans.overlaps(span.start, span.end):
             continue
         before = text[max(0, span.start - 60) : span.start]
         if _MAKER.search(before) and not is_common_word(span.tokens[0]):
@@ -408,9 +408,9 @@ def _uncredited_person_rule(
         return None  # "una Femme Fatale", "un Playboy Arrogante": a kind of person, not someone's name
     if _A_PART_AFTER.match(text[span.end : span.end + 30]):
         return None
-    if _overlaps(span, per_spans):
+    if per_spans.overlaps(span.start, span.end):
         return rules.PERSON_FULL_NAME_ENTITY
-    if _FILMS_OF.search(text[max(0, span.start - 50) : span.start]) and not _overlaps(span, place_spans):
+    if _FILMS_OF.search(text[max(0, span.start - 50) : span.start]) and not place_spans.overlaps(span.start, span.end):
         return rules.PERSON_FILMS_OF
     return None
 
@@ -534,7 +534,7 @@ def _stands_alone(text: str, span: NameSpan) -> bool:
         return False
     if _WHOM_PLAYED.search(text[max(0, span.start - 40) : span.start]):
         return False
-    previous = before.split()[-1] if before.split() else ""
+    previous = before.rsplit(maxsplit=1)[-1]  # `before` is not empty here
     return fold(previous).rstrip(".") not in _CHARACTER_TITLES
 
 
@@ -644,12 +644,6 @@ def _merge_partial_names(people: list[PersonFacts]) -> list[PersonFacts]:
         if (p.roles or len(p.name.split()) > 1 or not is_common_word(p.name))
         and len(set(fold(p.name).split())) == len(p.name.split())
     ]  # "Corny Corny" is an echo, not a name
-
-
-def _overlaps(span: NameSpan, ranges: Sequence[tuple[int, int]] | EntityRanges) -> bool:
-    if isinstance(ranges, EntityRanges):
-        return ranges.overlaps(span.start, span.end)
-    return any(a < span.end and span.start < b for a, b in ranges)
 
 
 class EntityRanges:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from critica.facts import rules
@@ -55,7 +55,7 @@ class FoundFacts:
     people: list[PersonFacts]
     awards: list[AwardMention]
     reviewed: FilmFacts | None
-    festivals: list[FestivalMention] = field(default_factory=list)
+    festivals: list[FestivalMention]
 
     def to_contract(self, doc: Document) -> Facts:
         """The contract's `facts`, in original offsets."""
